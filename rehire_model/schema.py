@@ -1,0 +1,783 @@
+"""The leaver record: its columns and the one function that validates it.
+
+One row describes one person who has left a company (a "leaver"): facts about
+the former employer and the job, the employer's alumni policies, how the exit
+interviews went and, for training data, the two targets. :data:`FIELDS` lists
+every column with its kind, role, lever and English and Japanese labels;
+:func:`validate_records` checks and coerces records for training, prediction
+and batch scoring alike.
+
+Examples
+--------
+>>> from rehire_model.schema import FIELDS_BY_NAME, field_names
+>>> FIELDS_BY_NAME["policy_comeback_program"].label_ja
+'カムバック制度（出戻り制度）'
+>>> field_names("protected")
+('age', 'gender', 'married', 'has_children')
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+from pandas.arrays import BooleanArray, IntegerArray
+
+from rehire_model.exceptions import SchemaError
+
+__all__ = [
+    "COMPANY_SIZES",
+    "CONSTRUCTS",
+    "CONSTRUCT_LABELS",
+    "FEATURE_ROLES",
+    "FIELDS",
+    "FIELDS_BY_NAME",
+    "GENDERS",
+    "INDUSTRIES",
+    "JOB_LEVELS",
+    "KINDS",
+    "LEVERS",
+    "LIKERT",
+    "PROBLEM_COLUMNS",
+    "ROLES",
+    "TARGETS",
+    "Field",
+    "field_names",
+    "validate_records",
+]
+
+COMPANY_SIZES = ("10-99", "100-999", "1000-4999", "5000+")
+INDUSTRIES = (
+    "manufacturing",
+    "construction_real_estate",
+    "it_telecom",
+    "wholesale_retail",
+    "finance_insurance",
+    "transport_logistics",
+    "healthcare_welfare",
+    "services",
+    "other",
+)
+JOB_LEVELS = ("staff", "supervisor", "manager")
+GENDERS = ("female", "male", "other", "unknown")
+LIKERT = (1, 2, 3, 4, 5)
+
+KINDS = ("id", "category", "bool", "ordinal", "float", "int")
+ROLES = ("id", "fixed", "protected", "policy", "exit_interview", "follow_up", "target")
+LEVERS = ("policy", "exit_interview", "fixed")
+FEATURE_ROLES = ("fixed", "policy", "exit_interview", "follow_up")
+TARGETS = ("alumni_engagement", "rehire_intent")
+PROBLEM_COLUMNS = ("row", "leaver_id", "column", "value", "problem")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One column of the leaver record.
+
+    Parameters
+    ----------
+    name : str
+        Column name.
+    kind : str
+        One of ``"id"``, ``"category"``, ``"bool"``, ``"ordinal"``, ``"float"``, ``"int"``.
+    role : str
+        One of ``"id"``, ``"fixed"``, ``"protected"``, ``"policy"``, ``"exit_interview"``,
+        ``"follow_up"``, ``"target"``.
+    lever : str or None
+        Who can change it: ``"policy"`` (the company), ``"exit_interview"`` (the supervisor
+        or HR) or ``"fixed"`` (a fact); None for the id and the targets.
+    label_en, label_ja : str
+        Labels shown to HR staff.
+    categories : tuple of str
+        Allowed values of a category field.
+    low, high : float or None
+        Inclusive bounds of a numeric field.
+    requires : str or None
+        The bool field that must be true for this field to have a value; the field is
+        empty (NA) exactly when that one is false.
+    construct : str or None
+        The exit-interview construct a supervisor behaviour belongs to.
+
+    Examples
+    --------
+    >>> f = FIELDS_BY_NAME["sup_welcomed_return"]
+    >>> f.requires, f.construct, f.label("ja")
+    ('sup_interview_held', 'welcome', '戻ってきても歓迎する意思を示した')
+    """
+
+    name: str
+    kind: str
+    role: str
+    lever: str | None
+    label_en: str
+    label_ja: str
+    categories: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    requires: str | None = None
+    construct: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"field {self.name!r}: unknown kind {self.kind!r}")
+        if self.role not in ROLES:
+            raise ValueError(f"field {self.name!r}: unknown role {self.role!r}")
+        if self.lever is not None and self.lever not in LEVERS:
+            raise ValueError(f"field {self.name!r}: unknown lever {self.lever!r}")
+
+    def label(self, lang: str = "en") -> str:
+        """Return the label in ``lang`` (``"en"`` or ``"ja"``).
+
+        Examples
+        --------
+        >>> FIELDS_BY_NAME["rehire_intent"].label("ja")
+        '再入社意向'
+        """
+        if lang == "en":
+            return self.label_en
+        if lang == "ja":
+            return self.label_ja
+        raise ValueError(f"lang must be 'en' or 'ja', got {lang!r}")
+
+
+_SUP = "sup_interview_held"
+_HR = "hr_interview_held"
+
+
+def _category(name: str, role: str, values: tuple[str, ...], en: str, ja: str) -> Field:
+    lever = "fixed"
+    return Field(name, "category", role, lever, en, ja, categories=values)
+
+
+def _flag(name: str, role: str, lever: str, en: str, ja: str, **extra: Any) -> Field:
+    return Field(name, "bool", role, lever, en, ja, **extra)
+
+
+def _behaviour(name: str, construct: str, en: str, ja: str) -> Field:
+    return _flag(name, "exit_interview", "exit_interview", en, ja, requires=_SUP,
+                 construct=construct)
+
+
+def _amicability(name: str, held: str, en: str, ja: str) -> Field:
+    return Field(name, "ordinal", "exit_interview", "exit_interview", en, ja, low=1, high=5,
+                 requires=held)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("leaver_id", "id", "id", None, "Leaver ID", "退職者ID"),
+    _category("company_size", "fixed", COMPANY_SIZES,
+              "Company size (employees)", "企業規模（従業員数）"),
+    _category("industry", "fixed", INDUSTRIES, "Industry", "業種"),
+    _category("job_level", "fixed", JOB_LEVELS, "Job level", "役職"),
+    Field("tenure_years", "float", "fixed", "fixed",
+          "Tenure at the former employer (years)", "前職での勤続年数（年）", low=0.25, high=50),
+    Field("years_since_exit", "float", "fixed", "fixed",
+          "Years since leaving", "退職後の経過年数（年）", low=0, high=10),
+    Field("age", "int", "protected", "fixed", "Age", "年齢", low=15, high=80),
+    _category("gender", "protected", GENDERS, "Gender", "性別"),
+    _flag("married", "protected", "fixed", "Married", "既婚"),
+    _flag("has_children", "protected", "fixed", "Has children", "子どもがいる"),
+    _flag("policy_comeback_program", "policy", "policy",
+          "Comeback program (official rehire route)", "カムバック制度（出戻り制度）"),
+    _flag("policy_alumni_perks", "policy", "policy",
+          "Alumni perks (leaver discounts or service benefits)",
+          "退職者向けの割引やサービス優待"),
+    _flag("policy_alumni_community", "policy", "policy",
+          "Alumni community", "退職者コミュニティ（アルムナイ・コミュニティ）"),
+    _flag("policy_alumni_events", "policy", "policy", "Alumni events", "交流イベント"),
+    _flag("informal_rehire_custom", "policy", "policy",
+          "Informal rehire by custom (no program)", "インフォーマルな再入社（慣例）"),
+    _flag(_SUP, "exit_interview", "exit_interview",
+          "Exit interview by the supervisor held", "上司の退職面談の実施"),
+    _amicability("sup_interview_amicability", _SUP,
+                 "How amicable the supervisor's exit interview was", "上司の退職面談の円満具合"),
+    _flag(_HR, "exit_interview", "exit_interview",
+          "Exit interview by HR held", "人事の退職面談の実施"),
+    _amicability("hr_interview_amicability", _HR,
+                 "How amicable the HR exit interview was", "人事の退職面談の円満具合"),
+    _behaviour("sup_understood_reason", "respect",
+               "Supervisor understood the reason for leaving", "上司が退職理由を理解した"),
+    _behaviour("sup_respected_timing", "respect",
+               "Supervisor respected the leaving date the leaver wanted",
+               "上司が希望する退職のタイミングを尊重した"),
+    _behaviour("sup_listened_to_end", "drawing_out",
+               "Supervisor listened to the end", "上司が最後まで話を聞いた"),
+    _behaviour("sup_listened_carefully", "drawing_out",
+               "Supervisor listened carefully", "上司が丁寧に話を聞いた"),
+    _behaviour("sup_heard_dissatisfaction", "drawing_out",
+               "Leaver could voice dissatisfaction to the supervisor", "上司に不満を伝えられた"),
+    _behaviour("sup_answered_questions", "drawing_out",
+               "Leaver could ask the supervisor the questions they had",
+               "上司に聞きたかったことを質問できた"),
+    _behaviour("sup_welcomed_return", "welcome",
+               "Supervisor said the leaver would be welcome back",
+               "戻ってきても歓迎する意思を示した"),
+    _flag("invited_to_alumni_community", "follow_up", "exit_interview",
+          "Invited to join the alumni community", "退職者コミュニティへの参加呼びかけ"),
+    _flag("informed_of_rehire_route", "follow_up", "exit_interview",
+          "Told how to come back (rehire program explained)", "再入社制度内容伝達"),
+    Field("alumni_engagement", "float", "target", None,
+          "Alumni engagement", "アルムナイ意識", low=1, high=5),
+    Field("rehire_intent", "ordinal", "target", None,
+          "Rehire intent", "再入社意向", low=1, high=5),
+)
+
+FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+
+CONSTRUCTS: dict[str, tuple[str, ...]] = {
+    construct: tuple(f.name for f in FIELDS if f.construct == construct)
+    for construct in ("respect", "drawing_out", "welcome")
+}
+
+CONSTRUCT_LABELS: dict[str, tuple[str, str]] = {
+    "respect": ("Respect for the decision", "退職意思の尊重"),
+    "drawing_out": ("Drawing out feelings", "想いの引き出し"),
+    "welcome": ("Welcome signal", "歓迎の意思表示"),
+}
+
+
+def field_names(*roles: str) -> tuple[str, ...]:
+    """Return the names of the fields with any of ``roles``, in schema order.
+
+    Parameters
+    ----------
+    *roles : str
+        Roles to select (see :data:`ROLES`); with none, every field is returned.
+
+    Returns
+    -------
+    tuple of str
+
+    Examples
+    --------
+    >>> field_names("target")
+    ('alumni_engagement', 'rehire_intent')
+    >>> len(field_names(*FEATURE_ROLES))
+    23
+    """
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise ValueError(f"unknown role(s) {unknown}; expected some of {', '.join(ROLES)}")
+    return tuple(f.name for f in FIELDS if not roles or f.role in roles)
+
+
+# --------------------------------------------------------------------------------------
+# Reading single values
+# --------------------------------------------------------------------------------------
+
+_MISSING_TEXT = frozenset({"", "na", "n/a", "nan", "null", "none"})
+_TRUE_TEXT = frozenset({"true", "t", "yes", "y", "はい"})
+_FALSE_TEXT = frozenset({"false", "f", "no", "n", "いいえ"})
+
+# What went wrong with one value; 0 means nothing.
+_OK, _UNRECOGNISED, _NOT_WHOLE, _OUT_OF_RANGE = 0, 1, 2, 3
+_MISSING, _WITHOUT_INTERVIEW, _MISSING_WITH_INTERVIEW = 4, 5, 6
+
+_NUMBER_KINDS = ("ordinal", "int", "float")
+_INTERVIEW_WORDS = {_SUP: "a supervisor exit interview", _HR: "an HR exit interview"}
+
+
+class _Unreadable(Exception):
+    """A single value cannot be read as the field's kind."""
+
+
+def _normalise_text(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+def _is_null(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _is_missing(value: Any) -> bool:
+    """Null, or text that means missing ("", "na", "null", ...)."""
+    if _is_null(value):
+        return True
+    return isinstance(value, str) and _normalise_text(value) in _MISSING_TEXT
+
+
+def _read_number(value: Any) -> float:
+    """Read a number given as a number or as text; booleans are not numbers."""
+    if isinstance(value, (bool, np.bool_)):
+        raise _Unreadable
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, str):
+        text = _normalise_text(value)
+        if "_" not in text:
+            try:
+                return float(text)
+            except ValueError:
+                pass
+    raise _Unreadable
+
+
+def _read_bool(value: Any) -> float:
+    """Read a yes/no answer as 1.0 or 0.0."""
+    if isinstance(value, (bool, np.bool_)):
+        return float(value)
+    if isinstance(value, str):
+        text = _normalise_text(value)
+        if text in _TRUE_TEXT:
+            return 1.0
+        if text in _FALSE_TEXT:
+            return 0.0
+    number = _read_number(value)
+    if number in (0.0, 1.0):
+        return number
+    raise _Unreadable
+
+
+def _reader(field: Field) -> Callable[[Any], Any]:
+    if field.kind == "bool":
+        return _read_bool
+    if field.kind == "category":
+        allowed = {_normalise_text(c): c for c in field.categories}
+
+        def read_category(value: Any) -> str:
+            key = _normalise_text(value if isinstance(value, str) else str(value))
+            if key not in allowed:
+                raise _Unreadable
+            return allowed[key]
+
+        return read_category
+    return _read_number
+
+
+def _expectation(field: Field) -> str:
+    if field.kind == "category":
+        return "one of " + ", ".join(field.categories)
+    if field.kind == "bool":
+        return "true or false (also accepted: 1/0, yes/no, はい/いいえ)"
+    if field.kind == "float":
+        return f"a number from {field.low:g} to {field.high:g}"
+    return f"a whole number from {field.low:g} to {field.high:g}"
+
+
+# --------------------------------------------------------------------------------------
+# Coercing whole columns
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Column:
+    """A coerced column: canonical values, where a value was given, and what went wrong."""
+
+    values: Any
+    given: np.ndarray
+    reason: np.ndarray
+
+
+def _check_numbers(x: np.ndarray, field: Field) -> np.ndarray:
+    """Reason codes for numbers that are not whole (when they must be) or out of bounds."""
+    reason = np.zeros(len(x), dtype=np.int8)
+    with np.errstate(invalid="ignore"):
+        if field.kind in ("ordinal", "int"):
+            reason[np.isfinite(x) & (x != np.round(x))] = _NOT_WHOLE
+        outside = (x < field.low) | (x > field.high)
+    reason[outside & (reason == _OK)] = _OUT_OF_RANGE
+    return reason
+
+
+def _parse_uniques(uniques: np.ndarray, field: Field) -> _Column:
+    """Read each distinct value once; the last slot stands for a missing value."""
+    read = _reader(field)
+    n = len(uniques) + 1
+    numeric = field.kind != "category"
+    values = np.full(n, np.nan) if numeric else np.full(n, None, dtype=object)
+    given = np.zeros(n, dtype=bool)
+    reason = np.zeros(n, dtype=np.int8)
+    pending = range(len(uniques))
+    if field.kind in _NUMBER_KINDS and ptypes.infer_dtype(uniques, skipna=False) == "string":
+        # Many distinct numbers written as text: read the plain ones in one pass.
+        quick = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
+        quick = quick.to_numpy(dtype="float64", na_value=np.nan)
+        plain = np.isfinite(quick)
+        values[:-1][plain] = quick[plain]
+        given[:-1][plain] = True
+        pending = np.flatnonzero(~plain).tolist()
+    for i in pending:
+        value = uniques[i]
+        if _is_missing(value):
+            continue
+        given[i] = True
+        try:
+            values[i] = read(value)
+        except _Unreadable:
+            reason[i] = _UNRECOGNISED
+    if field.kind in _NUMBER_KINDS:
+        checked = _check_numbers(values, field)
+        reason = np.where(reason == _OK, checked, reason)
+    return _Column(values, given, reason)
+
+
+def _coerce_numeric_dtype(series: pd.Series, field: Field) -> _Column:
+    """Coerce a column that already holds numbers, without looking at each value."""
+    x = series.to_numpy(dtype="float64", na_value=np.nan)
+    given = ~np.isnan(x)
+    if field.kind == "bool":
+        reason = np.where(given & (x != 0) & (x != 1), _UNRECOGNISED, _OK).astype(np.int8)
+    else:
+        reason = _check_numbers(x, field)
+    return _Column(x, given, reason)
+
+
+def _coerce_column(series: pd.Series, field: Field) -> _Column:
+    is_number_column = ptypes.is_numeric_dtype(series.dtype) and not ptypes.is_bool_dtype(
+        series.dtype
+    )
+    if is_number_column and field.kind != "category":
+        column = _coerce_numeric_dtype(series, field)
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        per_unique = _parse_uniques(np.asarray(uniques, dtype=object), field)
+        column = _Column(
+            per_unique.values[codes], per_unique.given[codes], per_unique.reason[codes]
+        )
+    column.values = _canonical(column, field, series.index)
+    return column
+
+
+def _canonical(column: _Column, field: Field, index: pd.Index) -> pd.Series:
+    """Build the column in its canonical dtype, NA wherever no good value was given."""
+    empty = ~column.given | (column.reason != _OK)
+    values = column.values
+    if field.kind == "category":
+        values = values.copy()
+        values[empty] = None
+        return pd.Series(values, index=index, dtype=object, name=field.name)
+    if field.kind == "float":
+        return pd.Series(np.where(empty, np.nan, values), index=index, name=field.name)
+    filled = np.where(empty, 0, values)
+    if field.kind == "bool":
+        array = BooleanArray(filled.astype(bool), empty)
+    else:
+        array = IntegerArray(filled.astype(np.int64), empty)
+    return pd.Series(array, index=index, name=field.name)
+
+
+def _id_text(value: Any) -> str | None:
+    if _is_null(value) or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value.item() if isinstance(value, np.generic) else value)
+
+
+def _coerce_ids(series: pd.Series) -> pd.Series:
+    """Leaver ids as plain text (None where missing); never validated further."""
+    if ptypes.infer_dtype(series, skipna=True) in ("string", "empty"):
+        values = series.to_numpy(dtype=object, na_value=None, copy=True)
+        blank = (series.eq("") | series.str.isspace()).to_numpy(dtype=bool, na_value=False)
+        values[blank] = None
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        texts = np.array([_id_text(u) for u in uniques] + [None], dtype=object)
+        values = texts[codes]
+    return pd.Series(values, index=series.index, dtype=object, name="leaver_id")
+
+
+# --------------------------------------------------------------------------------------
+# Rules across columns
+# --------------------------------------------------------------------------------------
+
+
+def _apply_structure(columns: dict[str, _Column]) -> None:
+    """Flag answers given without their interview, and missing answers with it."""
+    for name, column in columns.items():
+        held_name = FIELDS_BY_NAME[name].requires
+        if held_name is None or held_name not in columns:
+            continue
+        held = columns[held_name].values
+        was_held = held.eq(True).to_numpy(dtype=bool, na_value=False)
+        not_held = held.eq(False).to_numpy(dtype=bool, na_value=False)
+        readable = column.reason == _OK
+        column.reason[not_held & column.given & readable] = _WITHOUT_INTERVIEW
+        column.reason[was_held & ~column.given] = _MISSING_WITH_INTERVIEW
+
+
+def _apply_required(columns: dict[str, _Column], required: set[str]) -> None:
+    for name, column in columns.items():
+        if name in required and FIELDS_BY_NAME[name].requires is None:
+            column.reason[~column.given & (column.reason == _OK)] = _MISSING
+
+
+# --------------------------------------------------------------------------------------
+# Describing problems
+# --------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _problem_text(field: Field, reason: int, value: Any) -> str:
+    column, expected = field.name, _expectation(field)
+    if reason == _UNRECOGNISED:
+        return f"column {column!r} has {value!r}; expected {expected}"
+    if reason == _NOT_WHOLE:
+        return f"column {column!r} has {value!r}, which is not a whole number; expected {expected}"
+    if reason == _OUT_OF_RANGE:
+        return f"column {column!r} has {value!r}, which is out of range; expected {expected}"
+    if reason == _MISSING:
+        return (
+            f"column {column!r} is empty ({value!r}) but a value is required; "
+            f"expected {expected}"
+        )
+    held = field.requires
+    interview = _INTERVIEW_WORDS.get(held, f"the interview in {held!r}")
+    if reason == _WITHOUT_INTERVIEW:
+        return (
+            f"column {column!r} has {value!r}, reported without {interview}: {held} is false; "
+            "leave it empty (NA)"
+        )
+    return (
+        f"column {column!r} is empty ({value!r}) although {interview} was held ({held} is "
+        f"true); expected {expected}, or set {held} to false"
+    )
+
+
+def _row_prefix(position: int, label: Any, leaver_id: str | None) -> str:
+    details = []
+    if not (isinstance(label, numbers.Integral) and label == position):
+        details.append(f"index {_plain(label)!r}")
+    if leaver_id is not None:
+        details.append(f"leaver_id {leaver_id!r}")
+    return f"row {position}" + (f" ({', '.join(details)})" if details else "")
+
+
+def _empty_problems() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def _problems_frame(
+    frame: pd.DataFrame, columns: dict[str, _Column], ids: pd.Series | None
+) -> tuple[pd.DataFrame, list[str]]:
+    """One row per problem, ordered by row then by schema column, and one line each."""
+    parts = []
+    for name, column in columns.items():
+        rows = np.flatnonzero(column.reason != _OK)
+        if len(rows):
+            parts.append((name, rows, column.reason[rows]))
+    if not parts:
+        return _empty_problems(), []
+    records = []
+    for name, rows, reasons in parts:
+        field, original = FIELDS_BY_NAME[name], frame[name]
+        for row, reason in zip(rows.tolist(), reasons.tolist(), strict=True):
+            value = _plain(original.iloc[row])
+            records.append((row, name, value, _problem_text(field, reason, value)))
+    records.sort(key=lambda r: r[0])  # stable: schema order within a row
+    rows = [r[0] for r in records]
+    leaver_ids = [None if ids is None else ids.iloc[r] for r in rows]
+    problems = pd.DataFrame(
+        {
+            "row": pd.array(rows, dtype="Int64"),
+            "leaver_id": pd.Series(leaver_ids, dtype=object),
+            "column": pd.Series([r[1] for r in records], dtype=object),
+            "value": pd.Series([r[2] for r in records], dtype=object),
+            "problem": pd.Series([r[3] for r in records], dtype=object),
+        }
+    )
+    lines = [
+        f"{_row_prefix(row, frame.index[row], lid)}: {text}"
+        for row, lid, text in zip(rows, leaver_ids, problems["problem"], strict=True)
+    ]
+    return problems, lines
+
+
+def _raise_problems(problems: pd.DataFrame, lines: list[str], n_rows: int) -> None:
+    n_bad_rows = problems["row"].nunique()
+    shown = "\n".join(f"  {line}" for line in lines[:5])
+    more = len(lines) - 5
+    tail = (
+        f"\n  ... and {more} more; the full list is in the .problems attribute of this error"
+        if more > 0
+        else ""
+    )
+    message = (
+        f"{len(lines)} problem{'s' if len(lines) != 1 else ''} in {n_bad_rows} of {n_rows} "
+        f"leaver record{'s' if n_rows != 1 else ''}:\n{shown}{tail}\n"
+        "Fix these values, or use errors='report' to keep only the valid rows."
+    )
+    raise SchemaError(message, problems=problems)
+
+
+# --------------------------------------------------------------------------------------
+# Columns and input shape
+# --------------------------------------------------------------------------------------
+
+
+def _as_frame(data: Any) -> pd.DataFrame:
+    if isinstance(data, pd.DataFrame):
+        return data
+    if isinstance(data, pd.Series):
+        index = None if data.name is None else [data.name]
+        return pd.DataFrame([data.to_dict()], index=index)
+    if isinstance(data, Mapping):
+        return pd.DataFrame([dict(data)])
+    if isinstance(data, Sequence) and not isinstance(data, (str, bytes)):
+        for position, record in enumerate(data):
+            if not isinstance(record, Mapping):
+                raise TypeError(
+                    f"record {position} is a {type(record).__name__}; every record in a "
+                    "list must be a dict of column -> value"
+                )
+        return pd.DataFrame(list(data))
+    raise TypeError(
+        "leaver records must be a pandas DataFrame, a dict (one record) or a list of dicts, "
+        f"not {type(data).__name__}"
+    )
+
+
+def _check_columns(frame: pd.DataFrame, required: list[str]) -> None:
+    """Raise when a required column is missing or a schema column appears twice."""
+    present = list(frame.columns)
+    missing = [name for name in required if name not in present]
+    repeated = sorted(
+        {name for name in present if name in FIELDS_BY_NAME and present.count(name) > 1}
+    )
+    if not missing and not repeated:
+        return
+    rows = [(name, "required column is missing; add the column or map your header to it")
+            for name in missing]
+    rows += [(name, "column appears more than once; keep only one") for name in repeated]
+    problems = pd.DataFrame(
+        {
+            "row": pd.array([None] * len(rows), dtype="Int64"),
+            "leaver_id": pd.Series([None] * len(rows), dtype=object),
+            "column": pd.Series([r[0] for r in rows], dtype=object),
+            "value": pd.Series([None] * len(rows), dtype=object),
+            "problem": pd.Series([r[1] for r in rows], dtype=object),
+        }
+    )
+    parts = []
+    if missing:
+        parts.append(
+            f"missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
+            " (add the column or map your header to it)"
+        )
+    if repeated:
+        parts.append(f"repeated column{'s' if len(repeated) > 1 else ''}: {', '.join(repeated)}"
+                     " (keep only one of each)")
+    raise SchemaError("leaver records have " + "; ".join(parts), problems=problems)
+
+
+# --------------------------------------------------------------------------------------
+# The validation entry point
+# --------------------------------------------------------------------------------------
+
+
+def validate_records(
+    data: pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    *,
+    require_targets: bool = False,
+    errors: Literal["raise", "report"] = "raise",
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """Check leaver records against the schema and return them in canonical form.
+
+    Accepted spellings are coerced: text is NFKC-normalised, stripped and case-folded;
+    booleans may be true/false, 1/0, yes/no, y/n, t/f or はい/いいえ; numbers may be
+    given as text (including full-width digits); empty cells, ``"na"``, ``"n/a"``,
+    ``"nan"``, ``"null"`` and ``"none"`` mean missing.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, dict or list of dict
+        The records: a table, one record, or a list of records. It is not modified.
+    require_targets : bool, default False
+        Also require ``alumni_engagement`` and ``rehire_intent``, with a value in every row
+        (for training). Otherwise targets are validated when present and may be empty.
+    errors : {"raise", "report"}, default "raise"
+        ``"raise"``: raise :class:`~rehire_model.exceptions.SchemaError` on any problem.
+        ``"report"``: return the valid rows and a table of the problems instead. A missing
+        required column raises in both modes.
+
+    Returns
+    -------
+    pandas.DataFrame or tuple of (pandas.DataFrame, pandas.DataFrame)
+        The records with only the schema columns present (``leaver_id``, protected
+        fields and targets only when given), in schema order, with the input's index.
+        Dtypes: categories ``object`` (str), booleans ``"boolean"``, ordinals and ints
+        ``"Int64"``, floats ``float64``, ``leaver_id`` ``object`` (str, None if missing).
+        With ``errors="report"``: ``(valid, problems)`` where ``valid`` holds only the rows
+        without problems and ``problems`` has one row per problem with columns ``row``
+        (0-based position), ``leaver_id``, ``column``, ``value`` (as given) and ``problem``.
+
+    Raises
+    ------
+    SchemaError
+        A required column is missing, or (with ``errors="raise"``) any value is bad. Its
+        ``problems`` attribute lists every problem.
+    TypeError
+        ``data`` is not a table, a record or a list of records.
+    ValueError
+        ``errors`` is not ``"raise"`` or ``"report"``.
+
+    Examples
+    --------
+    >>> record = {
+    ...     "company_size": "5000+", "industry": "IT_Telecom ", "job_level": "staff",
+    ...     "tenure_years": "4.5", "years_since_exit": 1,
+    ...     "policy_comeback_program": "yes", "policy_alumni_perks": 0,
+    ...     "policy_alumni_community": False, "policy_alumni_events": "no",
+    ...     "informal_rehire_custom": "いいえ",
+    ...     "sup_interview_held": True, "sup_interview_amicability": "４",
+    ...     "hr_interview_held": False, "hr_interview_amicability": None,
+    ...     "sup_understood_reason": 1, "sup_respected_timing": 1, "sup_listened_to_end": 0,
+    ...     "sup_listened_carefully": 1, "sup_heard_dissatisfaction": 0,
+    ...     "sup_answered_questions": 1, "sup_welcomed_return": "y",
+    ...     "invited_to_alumni_community": True, "informed_of_rehire_route": False,
+    ... }
+    >>> out = validate_records(record)
+    >>> out.loc[0, "industry"], int(out.loc[0, "sup_interview_amicability"])
+    ('it_telecom', 4)
+    >>> bad = dict(record, industry="banking")
+    >>> valid, problems = validate_records([record, bad], errors="report")
+    >>> len(valid), problems.loc[0, "problem"][:35]
+    (1, "column 'industry' has 'banking'; ex")
+    """
+    if errors not in ("raise", "report"):
+        raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
+    frame = _as_frame(data)
+    required = [
+        f.name
+        for f in FIELDS
+        if f.role in FEATURE_ROLES or (require_targets and f.role == "target")
+    ]
+    if frame.shape[1] == 0 and len(frame) == 0:
+        frame = pd.DataFrame({name: pd.Series(dtype=object) for name in required})
+    _check_columns(frame, required)
+
+    ids = _coerce_ids(frame["leaver_id"]) if "leaver_id" in frame.columns else None
+    columns = {
+        f.name: _coerce_column(frame[f.name], f)
+        for f in FIELDS
+        if f.kind != "id" and f.name in frame.columns
+    }
+    _apply_structure(columns)
+    _apply_required(columns, set(required))
+
+    output = pd.DataFrame({name: column.values for name, column in columns.items()},
+                          index=frame.index)
+    if ids is not None:
+        output.insert(0, "leaver_id", ids)
+    problems, lines = _problems_frame(frame, columns, ids)
+    if errors == "raise":
+        if lines:
+            _raise_problems(problems, lines, len(frame))
+        return output
+    bad = np.zeros(len(frame), dtype=bool)
+    bad[problems["row"].to_numpy(dtype=np.int64)] = True
+    return output.iloc[~bad], problems

@@ -1,0 +1,562 @@
+"""Tests of the leaver record schema and its validation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rehire_model.exceptions import SchemaError
+from rehire_model.schema import (
+    COMPANY_SIZES,
+    CONSTRUCT_LABELS,
+    CONSTRUCTS,
+    FEATURE_ROLES,
+    FIELDS,
+    FIELDS_BY_NAME,
+    GENDERS,
+    INDUSTRIES,
+    JOB_LEVELS,
+    PROBLEM_COLUMNS,
+    TARGETS,
+    field_names,
+    validate_records,
+)
+
+BEHAVIOURS = tuple(name for items in CONSTRUCTS.values() for name in items)
+EXPECTED_DTYPES = {"category": "object", "bool": "boolean", "ordinal": "Int64",
+                   "int": "Int64", "float": "float64", "id": "object"}
+
+
+def valid_record(**changes):
+    """One complete, valid leaver: supervisor interview held, no HR interview."""
+    record = {
+        "leaver_id": "L0001",
+        "company_size": "1000-4999",
+        "industry": "manufacturing",
+        "job_level": "staff",
+        "tenure_years": 6.5,
+        "years_since_exit": 2.0,
+        "policy_comeback_program": True,
+        "policy_alumni_perks": False,
+        "policy_alumni_community": True,
+        "policy_alumni_events": False,
+        "informal_rehire_custom": False,
+        "sup_interview_held": True,
+        "sup_interview_amicability": 4,
+        "hr_interview_held": False,
+        "hr_interview_amicability": None,
+        "sup_understood_reason": True,
+        "sup_respected_timing": False,
+        "sup_listened_to_end": True,
+        "sup_listened_carefully": True,
+        "sup_heard_dissatisfaction": False,
+        "sup_answered_questions": True,
+        "sup_welcomed_return": True,
+        "invited_to_alumni_community": False,
+        "informed_of_rehire_route": True,
+    }
+    record.update(changes)
+    return record
+
+
+def no_sup_interview(**changes):
+    """A valid leaver without a supervisor exit interview."""
+    empty = dict.fromkeys((*BEHAVIOURS, "sup_interview_amicability"))
+    return valid_record(**{"sup_interview_held": False, **empty, **changes})
+
+
+def records(n, **changes):
+    return [valid_record(leaver_id=f"L{i:04d}", **changes) for i in range(n)]
+
+
+# --------------------------------------------------------------------------------------
+# The schema tables
+# --------------------------------------------------------------------------------------
+
+
+def test_fields_follow_the_contract():
+    names = [f.name for f in FIELDS]
+    assert names[0] == "leaver_id" and names[-2:] == list(TARGETS)
+    assert len(names) == len(set(names)) == 30
+    assert set(FIELDS_BY_NAME) == set(names)
+    assert len(INDUSTRIES) == 9 and INDUSTRIES[-1] == "other"
+    for field in FIELDS:
+        assert field.label_en and field.label_ja
+        if field.role in ("id", "target"):
+            assert field.lever is None
+        if field.role == "protected":
+            assert field.lever == "fixed"
+
+
+def test_field_is_frozen():
+    with pytest.raises(AttributeError):
+        FIELDS_BY_NAME["age"].name = "years"
+
+
+def test_interview_dependencies_and_constructs():
+    requires_sup = {f.name for f in FIELDS if f.requires == "sup_interview_held"}
+    assert requires_sup == {*BEHAVIOURS, "sup_interview_amicability"}
+    assert FIELDS_BY_NAME["hr_interview_amicability"].requires == "hr_interview_held"
+    assert CONSTRUCTS == {
+        "respect": ("sup_understood_reason", "sup_respected_timing"),
+        "drawing_out": ("sup_listened_to_end", "sup_listened_carefully",
+                        "sup_heard_dissatisfaction", "sup_answered_questions"),
+        "welcome": ("sup_welcomed_return",),
+    }
+    assert CONSTRUCT_LABELS["drawing_out"][1] == "想いの引き出し"
+    for name in ("invited_to_alumni_community", "informed_of_rehire_route"):
+        assert (FIELDS_BY_NAME[name].role, FIELDS_BY_NAME[name].lever) == (
+            "follow_up", "exit_interview")
+    assert FIELDS_BY_NAME["informal_rehire_custom"].lever == "policy"
+
+
+def test_japanese_labels_use_the_survey_terms():
+    ja = {f.name: f.label_ja for f in FIELDS}
+    assert "カムバック制度" in ja["policy_comeback_program"]
+    assert ja["sup_interview_amicability"] == "上司の退職面談の円満具合"
+    assert ja["sup_welcomed_return"] == "戻ってきても歓迎する意思を示した"
+    assert ja["invited_to_alumni_community"] == "退職者コミュニティへの参加呼びかけ"
+    assert ja["informed_of_rehire_route"] == "再入社制度内容伝達"
+    assert ja["alumni_engagement"] == "アルムナイ意識"
+    assert ja["rehire_intent"] == "再入社意向"
+
+
+def test_field_names_selects_roles_in_schema_order():
+    assert field_names("protected") == ("age", "gender", "married", "has_children")
+    features = field_names(*FEATURE_ROLES)
+    assert len(features) == 23 and "age" not in features and "leaver_id" not in features
+    assert field_names() == tuple(f.name for f in FIELDS)
+    with pytest.raises(ValueError, match="unknown role"):
+        field_names("features")
+
+
+# --------------------------------------------------------------------------------------
+# Valid records
+# --------------------------------------------------------------------------------------
+
+
+def test_valid_record_round_trips_with_canonical_dtypes():
+    record = valid_record()
+    out = validate_records(record)
+    assert list(out.columns) == list(record)
+    for name in out.columns:
+        assert str(out[name].dtype) == EXPECTED_DTYPES[FIELDS_BY_NAME[name].kind], name
+    row = out.iloc[0]
+    assert row["industry"] == "manufacturing" and row["tenure_years"] == 6.5
+    assert row["sup_interview_amicability"] == 4
+    assert out["policy_comeback_program"].tolist() == [True]
+    assert pd.isna(row["hr_interview_amicability"])
+    assert out["leaver_id"].tolist() == ["L0001"]
+
+
+def test_no_pandas_category_or_string_dtype_in_output():
+    frame = pd.DataFrame(records(3))
+    frame["industry"] = frame["industry"].astype("category")
+    out = validate_records(frame)
+    assert out["industry"].dtype == object
+    assert out["company_size"].dtype == object
+    assert all(isinstance(v, str) for v in out["industry"])
+
+
+def test_dict_list_and_frame_inputs_agree():
+    record = valid_record()
+    from_dict = validate_records(record)
+    from_list = validate_records([record])
+    from_frame = validate_records(pd.DataFrame([record]))
+    pd.testing.assert_frame_equal(from_dict, from_list)
+    pd.testing.assert_frame_equal(from_dict, from_frame)
+
+
+def test_optional_columns_only_when_given():
+    record = valid_record()
+    del record["leaver_id"]
+    out = validate_records(record)
+    assert "leaver_id" not in out.columns
+    assert not set(field_names("protected", "target")) & set(out.columns)
+
+    with_all = validate_records(
+        valid_record(age=35, gender="Female", married="yes", has_children=0,
+                     alumni_engagement=3.25, rehire_intent="4", extra_column="dropped")
+    )
+    assert list(with_all.columns) == [f.name for f in FIELDS]
+    assert with_all.loc[0, "gender"] == "female" and with_all.loc[0, "rehire_intent"] == 4
+
+
+def test_protected_fields_and_optional_targets_may_be_empty():
+    out = validate_records(valid_record(age=None, gender="", alumni_engagement=np.nan,
+                                        rehire_intent=None))
+    assert out[["age", "gender", "alumni_engagement", "rehire_intent"]].isna().all(axis=None)
+
+
+def test_interview_not_held_leaves_its_answers_empty():
+    out = validate_records(no_sup_interview(hr_interview_held=True, hr_interview_amicability=2))
+    assert out.loc[0, list(BEHAVIOURS)].isna().all()
+    assert out.loc[0, "hr_interview_amicability"] == 2
+
+
+@pytest.mark.parametrize(
+    ("column", "given", "expected"),
+    [
+        ("policy_alumni_perks", "yes", True),
+        ("policy_alumni_perks", "No", False),
+        ("policy_alumni_perks", "Y", True),
+        ("policy_alumni_perks", "f", False),
+        ("policy_alumni_perks", "はい", True),
+        ("policy_alumni_perks", "いいえ", False),
+        ("policy_alumni_perks", 1, True),
+        ("policy_alumni_perks", 0.0, False),
+        ("policy_alumni_perks", "1", True),
+        ("policy_alumni_perks", "1.0", True),
+        ("policy_alumni_perks", " TRUE ", True),
+        ("sup_interview_amicability", "4", 4),
+        ("sup_interview_amicability", " 4.0 ", 4),
+        ("sup_interview_amicability", "４", 4),
+        ("sup_interview_amicability", 5.0, 5),
+        ("tenure_years", "１２．５", 12.5),
+        ("tenure_years", " 3 ", 3.0),
+        ("industry", " Manufacturing ", "manufacturing"),
+        ("industry", "IT_Telecom ", "it_telecom"),
+        ("company_size", "５０００＋", "5000+"),
+        ("job_level", "MANAGER", "manager"),
+    ],
+)
+def test_accepted_spellings_are_coerced(column, given, expected):
+    out = validate_records(valid_record(**{column: given}))
+    assert out.loc[0, column] == expected
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA, "", " ", "NA", "n/a", "NaN", "null",
+                                     "None"])
+def test_missing_spellings_mean_empty(missing):
+    out = validate_records(valid_record(hr_interview_amicability=missing, age=missing))
+    assert pd.isna(out.loc[0, "hr_interview_amicability"]) and pd.isna(out.loc[0, "age"])
+
+
+def test_text_table_like_a_csv_read_as_strings():
+    frame = pd.DataFrame(records(4)).astype(str).replace({"None": ""})
+    out = validate_records(frame)
+    expected = validate_records(pd.DataFrame(records(4)))
+    pd.testing.assert_frame_equal(out, expected)
+
+
+def test_numeric_and_nullable_input_dtypes():
+    frame = pd.DataFrame(records(3))
+    frame["policy_alumni_perks"] = [1, 0, 1]
+    frame["sup_understood_reason"] = pd.array([True, False, True], dtype="boolean")
+    frame["sup_interview_amicability"] = pd.array([1, 3, 5], dtype="Int64")
+    frame["tenure_years"] = pd.array([1, 2, 3], dtype="Int64")
+    out = validate_records(frame)
+    assert out["policy_alumni_perks"].tolist() == [True, False, True]
+    assert out["sup_interview_amicability"].tolist() == [1, 3, 5]
+    assert out["tenure_years"].dtype == "float64"
+
+
+def test_leaver_ids_become_text():
+    frame = pd.DataFrame(records(3))
+    frame["leaver_id"] = [101.0, np.nan, 103.0]
+    assert validate_records(frame)["leaver_id"].tolist() == ["101", None, "103"]
+    frame["leaver_id"] = ["A1", "", None]
+    assert validate_records(frame)["leaver_id"].tolist() == ["A1", None, None]
+    frame["leaver_id"] = pd.Series(["na", " ", None], dtype="str")
+    before = frame["leaver_id"].copy()
+    assert validate_records(frame)["leaver_id"].tolist() == ["na", None, None]
+    pd.testing.assert_series_equal(frame["leaver_id"], before)
+
+
+def test_index_is_preserved_and_input_not_mutated():
+    frame = pd.DataFrame(records(3), index=["x", "y", "z"])
+    frame["industry"] = [" Manufacturing", "services", "OTHER"]
+    before = frame.copy(deep=True)
+    out = validate_records(frame)
+    pd.testing.assert_frame_equal(frame, before)
+    assert list(out.index) == ["x", "y", "z"]
+    assert out["industry"].tolist() == ["manufacturing", "services", "other"]
+
+    record = valid_record(industry=" Manufacturing ")
+    snapshot = dict(record)
+    validate_records(record)
+    assert record == snapshot
+
+
+def test_empty_input_gives_empty_canonical_table():
+    out = validate_records([])
+    assert len(out) == 0 and list(out.columns) == list(field_names(*FEATURE_ROLES))
+    assert out["sup_interview_held"].dtype == "boolean"
+
+
+def test_series_is_one_record():
+    frame = pd.DataFrame(records(2), index=["a", "b"])
+    out = validate_records(frame.loc["b"])
+    assert list(out.index) == ["b"] and out.loc["b", "leaver_id"] == "L0001"
+
+
+# --------------------------------------------------------------------------------------
+# Bad values
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "pattern"),
+    [
+        ({"industry": "banking"},
+         r"column 'industry' has 'banking'; expected one of manufacturing, "
+         r"construction_real_estate"),
+        ({"sup_interview_amicability": 4.5},
+         r"'sup_interview_amicability' has 4\.5, which is not a whole number; "
+         r"expected a whole number from 1 to 5"),
+        ({"sup_interview_amicability": 6},
+         r"'sup_interview_amicability' has 6, which is out of range; "
+         r"expected a whole number from 1 to 5"),
+        ({"sup_interview_amicability": "0"}, r"has '0', which is out of range"),
+        ({"age": 12},
+         r"'age' has 12, which is out of range; expected a whole number from 15 to 80"),
+        ({"tenure_years": 0.1},
+         r"'tenure_years' has 0\.1, which is out of range; expected a number from 0\.25 to 50"),
+        ({"years_since_exit": 11}, r"'years_since_exit' has 11, which is out of range"),
+        ({"alumni_engagement": 5.5}, r"'alumni_engagement' has 5\.5, which is out of range"),
+        ({"tenure_years": "six"}, r"'tenure_years' has 'six'; expected a number"),
+        ({"policy_alumni_events": "maybe"},
+         r"'policy_alumni_events' has 'maybe'; expected true or false"),
+        ({"policy_alumni_events": 2}, r"'policy_alumni_events' has 2; expected true or false"),
+        ({"sup_interview_amicability": True}, r"'sup_interview_amicability' has True; expected"),
+        ({"gender": "f"}, r"'gender' has 'f'; expected one of female, male, other, unknown"),
+        ({"job_level": None},
+         r"column 'job_level' is empty \(None\) but a value is required; expected one of"),
+        ({"policy_comeback_program": "n/a"},
+         r"'policy_comeback_program' is empty \('n/a'\) but a value is required"),
+    ],
+)
+def test_bad_value_gets_a_clear_error(changes, pattern):
+    with pytest.raises(SchemaError, match=pattern):
+        validate_records(valid_record(**changes))
+
+
+@pytest.mark.parametrize("behaviour", [True, False, "yes", 0])
+def test_behaviour_reported_without_interview(behaviour):
+    record = no_sup_interview(sup_listened_to_end=behaviour)
+    pattern = (r"column 'sup_listened_to_end' has .*, reported without a supervisor exit "
+               r"interview: sup_interview_held is false; leave it empty \(NA\)")
+    with pytest.raises(SchemaError, match=pattern):
+        validate_records(record)
+
+
+def test_amicability_given_without_interview():
+    with pytest.raises(SchemaError, match=r"'sup_interview_amicability' has 3, reported without"):
+        validate_records(no_sup_interview(sup_interview_amicability=3))
+    with pytest.raises(SchemaError, match=r"'hr_interview_amicability' has 2, reported without "
+                                          r"an HR exit interview: hr_interview_held is false"):
+        validate_records(valid_record(hr_interview_amicability=2))
+
+
+def test_answers_missing_although_interview_held():
+    with pytest.raises(SchemaError, match=r"'sup_interview_amicability' is empty \(None\) "
+                                          r"although a supervisor exit interview was held"):
+        validate_records(valid_record(sup_interview_amicability=None))
+    with pytest.raises(SchemaError, match=r"'hr_interview_amicability' is empty .* although an "
+                                          r"HR exit interview was held"):
+        validate_records(valid_record(hr_interview_held="yes"))
+    with pytest.raises(SchemaError, match=r"'sup_welcomed_return' is empty"):
+        validate_records(valid_record(sup_welcomed_return=""))
+
+
+def test_unknown_interview_flag_does_not_blame_its_answers():
+    with pytest.raises(SchemaError) as info:
+        validate_records(valid_record(sup_interview_held="perhaps"))
+    assert info.value.problems["column"].tolist() == ["sup_interview_held"]
+
+
+def test_missing_columns_are_all_named():
+    record = valid_record()
+    del record["industry"], record["sup_welcomed_return"]
+    with pytest.raises(SchemaError, match=r"missing required columns: industry, "
+                                          r"sup_welcomed_return \(add the column or map your "
+                                          r"header to it\)") as info:
+        validate_records(record)
+    assert info.value.problems["column"].tolist() == ["industry", "sup_welcomed_return"]
+    with pytest.raises(SchemaError, match="missing required column: industry"):
+        validate_records([record | {"sup_welcomed_return": True}], errors="report")
+
+
+def test_targets_required_for_training():
+    with pytest.raises(SchemaError, match=r"missing required columns: alumni_engagement, "
+                                          r"rehire_intent"):
+        validate_records(valid_record(), require_targets=True)
+    with pytest.raises(SchemaError, match=r"'rehire_intent' is empty \(None\) but a value is "
+                                          r"required"):
+        validate_records(valid_record(alumni_engagement=3.0, rehire_intent=None),
+                         require_targets=True)
+    out = validate_records(valid_record(alumni_engagement="3.5", rehire_intent=2),
+                           require_targets=True)
+    assert out.loc[0, "alumni_engagement"] == 3.5 and out.loc[0, "rehire_intent"] == 2
+
+
+def test_repeated_column_is_rejected():
+    frame = pd.DataFrame(records(2))
+    frame = pd.concat([frame, frame[["industry"]]], axis=1)
+    with pytest.raises(SchemaError, match="repeated column: industry"):
+        validate_records(frame)
+
+
+def test_error_names_row_index_leaver_id_column_value_and_expectation():
+    frame = pd.DataFrame(records(5), index=[10, 11, 12, 13, 14])
+    frame.loc[13, "industry"] = "banking"
+    expected = (r"row 3 \(index 13, leaver_id 'L0003'\): column 'industry' has 'banking'; "
+                r"expected one of manufacturing")
+    with pytest.raises(SchemaError, match=expected) as info:
+        validate_records(frame)
+    error = info.value
+    assert isinstance(error, ValueError)
+    assert str(error).startswith("1 problem in 1 of 5 leaver records:")
+    problems = error.problems
+    assert list(problems.columns) == list(PROBLEM_COLUMNS)
+    assert problems.iloc[0][["row", "leaver_id", "column", "value"]].tolist() == [
+        3, "L0003", "industry", "banking"]
+
+
+def test_row_label_only_when_it_differs_from_position():
+    frame = pd.DataFrame(records(3))
+    del frame["leaver_id"]
+    frame.loc[2, "job_level"] = "boss"
+    with pytest.raises(SchemaError, match=r"\n  row 2: column 'job_level' has 'boss'"):
+        validate_records(frame)
+
+
+def test_schema_error_is_a_value_error():
+    with pytest.raises(ValueError, match="industry"):
+        validate_records(valid_record(industry="banking"))
+
+
+def test_message_shows_at_most_five_problems_but_keeps_all():
+    frame = pd.DataFrame(records(8, industry="banking"))
+    with pytest.raises(SchemaError) as info:
+        validate_records(frame)
+    message = str(info.value)
+    assert message.startswith("8 problems in 8 of 8 leaver records:")
+    assert len(re.findall(r"^  row \d", message, flags=re.MULTILINE)) == 5
+    assert "and 3 more" in message
+    assert len(info.value.problems) == 8
+
+
+# --------------------------------------------------------------------------------------
+# errors="report"
+# --------------------------------------------------------------------------------------
+
+
+def test_report_splits_valid_rows_and_problems():
+    rows = records(6)
+    rows[1]["industry"] = "banking"
+    rows[1]["age"] = 200
+    rows[4] = no_sup_interview(leaver_id="L0004", sup_welcomed_return=False)
+    frame = pd.DataFrame(rows, index=list("abcdef"))
+    valid, problems = validate_records(frame, errors="report")
+    assert list(valid.index) == ["a", "c", "d", "f"]
+    assert list(problems.columns) == list(PROBLEM_COLUMNS)
+    assert problems["row"].tolist() == [1, 1, 4]
+    assert problems["column"].tolist() == ["industry", "age", "sup_welcomed_return"]
+    assert problems["leaver_id"].tolist() == ["L0001", "L0001", "L0004"]
+    assert len(valid) + problems["row"].nunique() == len(frame)
+    assert str(valid["sup_interview_held"].dtype) == "boolean"
+
+
+def test_report_without_problems_returns_empty_problem_table():
+    valid, problems = validate_records(records(2), errors="report")
+    assert len(valid) == 2
+    assert problems.empty and list(problems.columns) == list(PROBLEM_COLUMNS)
+
+
+def test_unknown_errors_mode_and_bad_input_types():
+    with pytest.raises(ValueError, match="errors must be 'raise' or 'report'"):
+        validate_records(valid_record(), errors="ignore")
+    with pytest.raises(TypeError, match="DataFrame, a dict"):
+        validate_records("leavers.csv")
+    with pytest.raises(TypeError, match="record 1 is a str"):
+        validate_records([valid_record(), "oops"])
+
+
+# --------------------------------------------------------------------------------------
+# Properties
+# --------------------------------------------------------------------------------------
+
+_true = st.sampled_from([True, 1, "yes", "Yes", "y", "t", "true", "はい", "1", "1.0", 1.0])
+_false = st.sampled_from([False, 0, "no", "NO", "n", "f", "false", "いいえ", "0", 0.0])
+_empty = st.sampled_from([None, np.nan, "", "NA", "n/a", "null"])
+
+
+def _spelled(values):
+    return st.sampled_from(values).flatmap(
+        lambda v: st.sampled_from([v, v.upper(), f" {v} ", v.title()])
+    )
+
+
+def _ordinal():
+    return st.integers(1, 5).flatmap(
+        lambda v: st.sampled_from([v, float(v), str(v), f" {v}.0 ", chr(0xFF10 + v)])
+    )
+
+
+@st.composite
+def valid_records_strategy(draw):
+    record = {
+        "company_size": draw(st.sampled_from(COMPANY_SIZES)),
+        "industry": draw(_spelled(INDUSTRIES)),
+        "job_level": draw(_spelled(JOB_LEVELS)),
+        "gender": draw(_spelled(GENDERS) | _empty),
+        "age": draw(st.integers(15, 80) | _empty),
+        "tenure_years": draw(st.floats(0.25, 50)),
+        "years_since_exit": draw(st.floats(0, 10).map(str)),
+    }
+    for name in field_names("policy", "follow_up") + ("married", "has_children"):
+        record[name] = draw(_true | _false)
+    sup_held, hr_held = draw(st.booleans()), draw(st.booleans())
+    record["sup_interview_held"] = draw(_true if sup_held else _false)
+    record["hr_interview_held"] = draw(_true if hr_held else _false)
+    for name in (*BEHAVIOURS, "sup_interview_amicability"):
+        answer = _ordinal() if name.endswith("amicability") else _true | _false
+        record[name] = draw(answer if sup_held else _empty)
+    record["hr_interview_amicability"] = draw(_ordinal() if hr_held else _empty)
+    return record
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(valid_records_strategy(), min_size=1, max_size=5))
+def test_random_valid_records_always_validate(rows):
+    out = validate_records(rows)
+    assert len(out) == len(rows)
+    assert set(out["industry"]) <= set(INDUSTRIES)
+    assert out["sup_interview_amicability"].isna().tolist() == (
+        ~out["sup_interview_held"]).tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=12))
+def test_garbage_in_a_category_column_is_rejected(text):
+    normalised = unicodedata.normalize("NFKC", text).strip().casefold()
+    if normalised in INDUSTRIES or normalised in ("", "na", "n/a", "nan", "null", "none"):
+        return
+    with pytest.raises(SchemaError, match="'industry' has"):
+        validate_records(valid_record(industry=text))
+
+
+# --------------------------------------------------------------------------------------
+# Scale
+# --------------------------------------------------------------------------------------
+
+
+def test_large_table_validates():
+    n = 200_000
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(records(1))
+    frame = frame.loc[np.zeros(n, dtype=int)].reset_index(drop=True)
+    frame["leaver_id"] = [f"L{i}" for i in range(n)]
+    frame["industry"] = rng.choice(INDUSTRIES, n)
+    frame["tenure_years"] = rng.uniform(0.25, 50, n).round(2).astype(str)
+    frame.loc[::1000, "industry"] = "banking"
+    valid, problems = validate_records(frame, errors="report")
+    assert len(problems) == n // 1000
+    assert len(valid) == n - n // 1000
