@@ -1,0 +1,644 @@
+"""Feature transformers: validated leaver records -> the numeric model matrix.
+
+Each transformer reads a fixed set of leaver-record fields and returns a
+``float64`` DataFrame with the input's index. Every output column is traced
+back to the record fields it is computed from in the fitted ``feature_sources_``
+map, so that contributions to a prediction can be summed back to the fields HR
+staff know.
+
+Nothing is learned from the data: categories come from the schema, so the
+columns are the same whatever the training data hold. ``fit`` checks that the
+needed columns are present and records them in ``feature_names_in_``; columns
+the transformer does not use (``leaver_id``, targets, protected fields unless
+opted in) are ignored.
+
+The structural missingness of the exit-interview answers (no answer because no
+interview took place) is encoded explicitly: a ``*_held`` flag plus the answer
+with 0 when not held, never an imputed answer.
+
+Examples
+--------
+>>> import rehire_model as rm
+>>> from rehire_model.features import LeaverFeatures, feature_sources
+>>> records = rm.make_leaver_survey(50, random_state=0)
+>>> features = LeaverFeatures().fit(records)
+>>> features.transform(records).shape
+(50, 32)
+>>> feature_sources(features)["informal_route_only"]
+('informal_rehire_custom', 'policy_comeback_program')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import issparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._coding import as_float, construct_scores
+from .exceptions import SchemaError
+from .schema import (
+    COMPANY_SIZES,
+    CONSTRUCTS,
+    FIELDS,
+    GENDERS,
+    INDUSTRIES,
+    JOB_LEVELS,
+    PROBLEM_COLUMNS,
+)
+
+__all__ = [
+    "ExitInterviewFeatures",
+    "FixedFactFeatures",
+    "LeaverFeatures",
+    "PolicyFeatures",
+    "ProtectedFeatures",
+    "feature_sources",
+]
+
+_FORMAL_MEASURES = (
+    "policy_comeback_program",
+    "policy_alumni_perks",
+    "policy_alumni_community",
+    "policy_alumni_events",
+)
+_INFORMAL = "informal_rehire_custom"
+_COMEBACK = "policy_comeback_program"
+_INTERVIEWS = (
+    # (held flag, amicability field, output name of the amicability column)
+    ("sup_interview_held", "sup_interview_amicability", "sup_amicability"),
+    ("hr_interview_held", "hr_interview_amicability", "hr_amicability"),
+)
+_FOLLOW_UPS = ("invited_to_alumni_community", "informed_of_rehire_route")
+_ITEMS = tuple(f.name for f in FIELDS if f.construct is not None)
+_SCHEMA_ORDER = {f.name: i for i, f in enumerate(FIELDS)}
+
+# One computed column: (name, source fields, values).
+_Column = tuple[str, tuple[str, ...], np.ndarray]
+
+
+# --------------------------------------------------------------------------------------
+# Input checks
+# --------------------------------------------------------------------------------------
+
+
+def _schema_error(message: str, rows: list[tuple[str, object, str]]) -> SchemaError:
+    """A SchemaError with a problems table in the same layout as validate_records."""
+    problems = pd.DataFrame(
+        {
+            "row": pd.array([None] * len(rows), dtype="Int64"),
+            "leaver_id": pd.Series([None] * len(rows), dtype=object),
+            "column": pd.Series([r[0] for r in rows], dtype=object),
+            "value": pd.Series([r[1] for r in rows], dtype=object),
+            "problem": pd.Series([r[2] for r in rows], dtype=object),
+        },
+        columns=list(PROBLEM_COLUMNS),
+    )
+    return SchemaError(message, problems=problems)
+
+
+def _select(X: object, fields: Sequence[str], owner: str) -> pd.DataFrame:
+    """The needed columns of the records, or an error naming what is missing."""
+    if issparse(X):
+        raise TypeError(
+            f"{owner}: sparse input is not supported; pass leaver records as a pandas "
+            "DataFrame with named columns (see rehire_model.validate_records)"
+        )
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError(
+            f"{owner} needs leaver records as a pandas DataFrame with named columns "
+            f"(see rehire_model.validate_records), not {type(X).__name__}"
+        )
+    present = list(X.columns)
+    missing = [name for name in fields if name not in present]
+    repeated = [name for name in fields if present.count(name) > 1]
+    if missing or repeated:
+        parts = []
+        if missing:
+            parts.append("missing required column(s): " + ", ".join(missing))
+        if repeated:
+            parts.append("repeated column(s): " + ", ".join(repeated))
+        rows = [(name, None, "required column is missing") for name in missing]
+        rows += [(name, None, "column appears more than once") for name in repeated]
+        raise _schema_error(f"{owner}: leaver records have " + "; ".join(parts), rows)
+    return X.loc[:, list(fields)]
+
+
+def _codes(series: pd.Series, categories: Sequence[str], allow_na: bool) -> np.ndarray:
+    """Position of each value in ``categories``; -1 for NA (when allowed)."""
+    lookup = {c: i for i, c in enumerate(categories)}
+    values = series.astype(object).to_numpy()
+    na = pd.isna(values)
+    codes = np.full(len(values), -1, dtype=np.int64)
+    bad = []
+    for position, (value, missing) in enumerate(zip(values, na, strict=True)):
+        if missing:
+            if not allow_na:
+                bad.append(value)
+            continue
+        code = lookup.get(value)
+        if code is None:
+            bad.append(value)
+        else:
+            codes[position] = code
+    if bad:
+        name = series.name
+        shown = ", ".join(repr(v) for v in list(dict.fromkeys(bad))[:5])
+        raise _schema_error(
+            f"column {name!r} has {shown}; expected one of {', '.join(categories)} "
+            "(validate the records with rehire_model.validate_records first)",
+            [(str(name), v, "unrecognised category") for v in dict.fromkeys(bad)],
+        )
+    return codes
+
+
+def _one_hot(name: str, codes: np.ndarray, categories: Sequence[str]) -> list[_Column]:
+    return [
+        (f"{name}={value}", (name,), (codes == i).astype(np.float64))
+        for i, value in enumerate(categories)
+    ]
+
+
+def _is_bool(value: object) -> bool:
+    return isinstance(value, (bool, np.bool_))
+
+
+# --------------------------------------------------------------------------------------
+# Shared machinery
+# --------------------------------------------------------------------------------------
+
+
+class _RecordFeatures(TransformerMixin, BaseEstimator):
+    """Base of the feature transformers: input checks, fitted maps, output frame."""
+
+    def _input_fields(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def _compute(self, records: pd.DataFrame) -> list[_Column]:
+        raise NotImplementedError
+
+    def _check_params(self) -> None:
+        for name, value in self.get_params(deep=False).items():
+            if not _is_bool(value):
+                raise TypeError(
+                    f"{type(self).__name__}: parameter {name!r} must be True or False, "
+                    f"got {value!r}"
+                )
+
+    def fit(self, X: pd.DataFrame, y: object = None) -> _RecordFeatures:
+        """Check the records and fix the output columns.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            Validated leaver records (see :func:`rehire_model.validate_records`).
+            Columns not used by this transformer are ignored.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self
+            The fitted transformer.
+
+        Raises
+        ------
+        SchemaError
+            A needed column is missing (the message names it).
+        """
+        self._check_params()
+        records = _select(X, self._input_fields(), type(self).__name__)
+        validate_data(self, records, skip_check_array=True, reset=True)
+        columns = self._compute(records)
+        self.feature_sources_ = {name: sources for name, sources, _ in columns}
+        return self
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Compute the features.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            Validated leaver records with at least the columns in ``feature_names_in_``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One ``float64`` column per name in :meth:`get_feature_names_out`, with the
+            index of ``X``.
+
+        Raises
+        ------
+        SchemaError
+            A needed column is missing, or a value is not a valid record value.
+        sklearn.exceptions.NotFittedError
+            The transformer is not fitted.
+        """
+        check_is_fitted(self, "feature_sources_")
+        records = _select(X, list(self.feature_names_in_), type(self).__name__)
+        validate_data(self, records, skip_check_array=True, reset=False)
+        return _finite_frame(self._compute(records), records.index)
+
+    def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
+        """Names of the output columns.
+
+        Parameters
+        ----------
+        input_features : sequence of str, optional
+            Column names of the input; when given they must include every name in
+            ``feature_names_in_`` (other columns are ignored).
+
+        Returns
+        -------
+        numpy.ndarray of str
+            The output column names, in output order.
+        """
+        check_is_fitted(self, "feature_sources_")
+        if input_features is not None:
+            missing = sorted(set(self.feature_names_in_) - set(input_features))
+            if missing:
+                raise ValueError(
+                    f"input_features lacks column(s) used by {type(self).__name__}: "
+                    + ", ".join(missing)
+                )
+        return np.asarray(list(self.feature_sources_), dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # A table of mixed types: categories as text, booleans with structural NA.
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = True
+        # The output is always float64, whatever the input dtypes.
+        tags.transformer_tags.preserves_dtype = []
+        return tags
+
+
+def _finite_frame(columns: list[_Column], index: pd.Index) -> pd.DataFrame:
+    """Assemble the output frame; a non-finite value means an invalid record value."""
+    frame = pd.DataFrame(
+        {name: np.asarray(values, dtype=np.float64) for name, _, values in columns},
+        index=index,
+    )
+    if frame.shape[1]:
+        bad = ~np.isfinite(frame.to_numpy())
+        if bad.any():
+            rows = []
+            for j in np.flatnonzero(bad.any(axis=0)):
+                name, sources, _ = columns[j]
+                rows.append((sources[0], None, f"empty or not a number (feature {name!r})"))
+            fields = ", ".join(dict.fromkeys(r[0] for r in rows))
+            raise _schema_error(
+                f"leaver records have empty or invalid values in: {fields} "
+                "(validate the records with rehire_model.validate_records first)",
+                rows,
+            )
+    return frame
+
+
+# --------------------------------------------------------------------------------------
+# The transformers
+# --------------------------------------------------------------------------------------
+
+
+class PolicyFeatures(_RecordFeatures):
+    """The former employer's alumni policies as 0/1 flags and a count.
+
+    Output columns: the five policy flags (``policy_comeback_program``,
+    ``policy_alumni_perks``, ``policy_alumni_community``, ``policy_alumni_events``,
+    ``informal_rehire_custom``) as 0/1; ``n_alumni_measures``, the number of the
+    four formal measures in place (0..4); and ``informal_route_only``, 1 when
+    rehiring happens by custom and there is no comeback program (the formal
+    route is the comeback flag itself).
+
+    Attributes
+    ----------
+    feature_names_in_ : numpy.ndarray of str
+        The record fields read.
+    n_features_in_ : int
+        Number of record fields read.
+    feature_sources_ : dict of str -> tuple of str
+        For each output column, the record fields it is computed from.
+
+    Examples
+    --------
+    >>> import rehire_model as rm
+    >>> records = rm.make_leaver_survey(50, random_state=0)
+    >>> X = PolicyFeatures().fit_transform(records)
+    >>> list(X.columns[-2:]), X.shape
+    (['n_alumni_measures', 'informal_route_only'], (50, 7))
+    """
+
+    def __init__(self) -> None:
+        pass
+
+    def _input_fields(self) -> tuple[str, ...]:
+        return (*_FORMAL_MEASURES, _INFORMAL)
+
+    def _compute(self, records: pd.DataFrame) -> list[_Column]:
+        flags = {name: as_float(records, name) for name in self._input_fields()}
+        columns: list[_Column] = [(name, (name,), flags[name]) for name in flags]
+        columns.append(
+            ("n_alumni_measures", _FORMAL_MEASURES, sum(flags[n] for n in _FORMAL_MEASURES))
+        )
+        columns.append(
+            (
+                "informal_route_only",
+                (_INFORMAL, _COMEBACK),
+                flags[_INFORMAL] * (1.0 - flags[_COMEBACK]),
+            )
+        )
+        return columns
+
+
+class ExitInterviewFeatures(_RecordFeatures):
+    """How the exit interviews went and the follow-up at exit.
+
+    For each interview (supervisor, HR): ``*_interview_held`` as 0/1 and the
+    amicability (``sup_amicability``, ``hr_amicability``) when held, 0 when not
+    held; the held flag and the 0 together encode "no interview" explicitly
+    instead of imputing an answer. The supervisor's behaviours are summarised by
+    the three constructs ``respect``, ``drawing_out`` and ``welcome`` (mean of
+    their items, 0 without an interview), and the follow-ups
+    ``invited_to_alumni_community`` and ``informed_of_rehire_route`` as 0/1.
+
+    Parameters
+    ----------
+    items : bool, default False
+        Also output each behaviour item as 0/1 (0 without an interview).
+    interaction : bool, default True
+        Also output ``respect_x_drawing_out``, the product of the two constructs
+        (drawing out feelings pays off together with respect for the decision).
+
+    Attributes
+    ----------
+    feature_names_in_ : numpy.ndarray of str
+        The record fields read.
+    n_features_in_ : int
+        Number of record fields read.
+    feature_sources_ : dict of str -> tuple of str
+        For each output column, the record fields it is computed from.
+
+    Examples
+    --------
+    >>> import rehire_model as rm
+    >>> records = rm.make_leaver_survey(50, random_state=0)
+    >>> X = ExitInterviewFeatures().fit_transform(records)
+    >>> list(X.columns[:4])
+    ['sup_interview_held', 'sup_amicability', 'hr_interview_held', 'hr_amicability']
+    >>> bool((X.loc[X["sup_interview_held"] == 0, "welcome"] == 0).all())
+    True
+    """
+
+    def __init__(self, *, items: bool = False, interaction: bool = True) -> None:
+        self.items = items
+        self.interaction = interaction
+
+    def _input_fields(self) -> tuple[str, ...]:
+        fields = [name for interview in _INTERVIEWS for name in interview[:2]]
+        return tuple(sorted([*fields, *_ITEMS, *_FOLLOW_UPS], key=_SCHEMA_ORDER.__getitem__))
+
+    def _compute(self, records: pd.DataFrame) -> list[_Column]:
+        columns: list[_Column] = []
+        for held, amicability, name in _INTERVIEWS:
+            columns.append((held, (held,), as_float(records, held)))
+            # Amicability is NA exactly when the interview was not held: NA counts 0.
+            columns.append((name, (amicability,), as_float(records, amicability)))
+        scores = construct_scores(records)
+        for construct, items in CONSTRUCTS.items():
+            columns.append((construct, items, scores[construct]))
+        if self.interaction:
+            columns.append(
+                (
+                    "respect_x_drawing_out",
+                    (*CONSTRUCTS["respect"], *CONSTRUCTS["drawing_out"]),
+                    scores["respect"] * scores["drawing_out"],
+                )
+            )
+        if self.items:
+            columns.extend((item, (item,), as_float(records, item)) for item in _ITEMS)
+        columns.extend((name, (name,), as_float(records, name)) for name in _FOLLOW_UPS)
+        return columns
+
+
+class FixedFactFeatures(_RecordFeatures):
+    """Facts about the former employer and the job.
+
+    ``company_size`` as an ordinal code 0..3 (``10-99`` .. ``5000+``); one 0/1
+    column ``industry=<value>`` and ``job_level=<value>`` for every category of
+    the schema (fixed, so the columns do not depend on which categories the
+    training data contain); ``tenure_years`` and ``years_since_exit`` as numbers.
+
+    Attributes
+    ----------
+    feature_names_in_ : numpy.ndarray of str
+        The record fields read.
+    n_features_in_ : int
+        Number of record fields read.
+    feature_sources_ : dict of str -> tuple of str
+        For each output column, the record fields it is computed from.
+
+    Examples
+    --------
+    >>> import rehire_model as rm
+    >>> records = rm.make_leaver_survey(50, random_state=0)
+    >>> X = FixedFactFeatures().fit_transform(records)
+    >>> X.shape, float(X.filter(like="industry=").sum(axis=1).min())
+    ((50, 15), 1.0)
+    """
+
+    def __init__(self) -> None:
+        pass
+
+    def _input_fields(self) -> tuple[str, ...]:
+        return ("company_size", "industry", "job_level", "tenure_years", "years_since_exit")
+
+    def _compute(self, records: pd.DataFrame) -> list[_Column]:
+        size = _codes(records["company_size"], COMPANY_SIZES, allow_na=False)
+        columns: list[_Column] = [("company_size", ("company_size",), size.astype(np.float64))]
+        for name, categories in (("industry", INDUSTRIES), ("job_level", JOB_LEVELS)):
+            columns += _one_hot(name, _codes(records[name], categories, False), categories)
+        for name in ("tenure_years", "years_since_exit"):
+            values = pd.to_numeric(records[name], errors="coerce").astype(float)
+            columns.append((name, (name,), values.to_numpy(dtype=np.float64, na_value=np.nan)))
+        return columns
+
+
+class ProtectedFeatures(_RecordFeatures):
+    """Protected attributes, for training configs that explicitly opt them in.
+
+    ``age`` as a number, one 0/1 column ``gender=<value>`` for every gender of
+    the schema, ``married`` and ``has_children`` as 0/1. A missing value counts
+    0 (a missing gender gives 0 in every gender column); nothing is imputed.
+    By default these fields are kept for fairness audits only and are not model
+    features.
+
+    Attributes
+    ----------
+    feature_names_in_ : numpy.ndarray of str
+        The record fields read.
+    n_features_in_ : int
+        Number of record fields read.
+    feature_sources_ : dict of str -> tuple of str
+        For each output column, the record fields it is computed from.
+
+    Examples
+    --------
+    >>> import rehire_model as rm
+    >>> records = rm.make_leaver_survey(50, random_state=0)
+    >>> list(ProtectedFeatures().fit(records).get_feature_names_out())
+    ['age', 'gender=female', 'gender=male', 'gender=other', 'gender=unknown', 'married', 'has_children']
+    """  # noqa: E501
+
+    def __init__(self) -> None:
+        pass
+
+    def _input_fields(self) -> tuple[str, ...]:
+        return ("age", "gender", "married", "has_children")
+
+    def _compute(self, records: pd.DataFrame) -> list[_Column]:
+        columns: list[_Column] = [("age", ("age",), as_float(records, "age"))]
+        columns += _one_hot("gender", _codes(records["gender"], GENDERS, True), GENDERS)
+        for name in ("married", "has_children"):
+            columns.append((name, (name,), as_float(records, name)))
+        return columns
+
+
+class LeaverFeatures(_RecordFeatures):
+    """The full model matrix: fixed facts, policies, exit interviews (and protected).
+
+    Concatenates :class:`FixedFactFeatures`, :class:`PolicyFeatures`,
+    :class:`ExitInterviewFeatures` and, only when ``include_protected`` is true,
+    :class:`ProtectedFeatures`, in that order.
+
+    Parameters
+    ----------
+    include_protected : bool, default False
+        Add age, gender, marriage and children as features. Off by default: these
+        fields are for fairness audits, and no output column is then computed from
+        any of them.
+    items : bool, default False
+        Passed to :class:`ExitInterviewFeatures`: also output each behaviour item.
+    interaction : bool, default True
+        Passed to :class:`ExitInterviewFeatures`: also output ``respect_x_drawing_out``.
+
+    Attributes
+    ----------
+    transformers_ : list of (str, transformer)
+        The fitted parts, in output order.
+    feature_names_in_ : numpy.ndarray of str
+        The record fields read, in schema order.
+    n_features_in_ : int
+        Number of record fields read.
+    feature_sources_ : dict of str -> tuple of str
+        For each output column, the record fields it is computed from.
+
+    Examples
+    --------
+    >>> import rehire_model as rm
+    >>> records = rm.make_leaver_survey(50, random_state=0)
+    >>> X = LeaverFeatures().fit_transform(records)
+    >>> X.shape, X.dtypes.unique().tolist()
+    ((50, 32), [dtype('float64')])
+    >>> LeaverFeatures(include_protected=True).fit_transform(records).shape
+    (50, 39)
+    """
+
+    def __init__(
+        self, *, include_protected: bool = False, items: bool = False, interaction: bool = True
+    ) -> None:
+        self.include_protected = include_protected
+        self.items = items
+        self.interaction = interaction
+
+    def _parts(self) -> list[tuple[str, _RecordFeatures]]:
+        parts: list[tuple[str, _RecordFeatures]] = [
+            ("fixed", FixedFactFeatures()),
+            ("policy", PolicyFeatures()),
+            (
+                "exit_interview",
+                ExitInterviewFeatures(items=self.items, interaction=self.interaction),
+            ),
+        ]
+        if self.include_protected:
+            parts.append(("protected", ProtectedFeatures()))
+        return parts
+
+    def _input_fields(self) -> tuple[str, ...]:
+        fields = {name for _, part in self._parts() for name in part._input_fields()}
+        return tuple(sorted(fields, key=_SCHEMA_ORDER.__getitem__))
+
+    def fit(self, X: pd.DataFrame, y: object = None) -> LeaverFeatures:
+        """Check the records and fit every part.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            Validated leaver records (see :func:`rehire_model.validate_records`).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self
+            The fitted transformer.
+
+        Raises
+        ------
+        SchemaError
+            A needed column is missing (the message names every missing column).
+        """
+        self._check_params()
+        records = _select(X, self._input_fields(), type(self).__name__)
+        validate_data(self, records, skip_check_array=True, reset=True)
+        self.transformers_ = [(name, part.fit(records)) for name, part in self._parts()]
+        self.feature_sources_ = {
+            name: sources
+            for _, part in self.transformers_
+            for name, sources in part.feature_sources_.items()
+        }
+        return self
+
+    def _compute(self, records: pd.DataFrame) -> list[_Column]:
+        return [column for _, part in self.transformers_ for column in part._compute(records)]
+
+
+def feature_sources(transformer: object) -> dict[str, tuple[str, ...]]:
+    """The map from each output column of a fitted transformer to its record fields.
+
+    Parameters
+    ----------
+    transformer : fitted feature transformer
+        Any transformer of this module (or another estimator with ``feature_sources_``).
+
+    Returns
+    -------
+    dict of str -> tuple of str
+        A copy of ``transformer.feature_sources_``, in output column order.
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        The transformer is not fitted.
+    TypeError
+        The object does not trace its outputs to record fields.
+
+    Examples
+    --------
+    >>> import rehire_model as rm
+    >>> t = PolicyFeatures().fit(rm.make_leaver_survey(20, random_state=0))
+    >>> feature_sources(t)["n_alumni_measures"]  # doctest: +NORMALIZE_WHITESPACE
+    ('policy_comeback_program', 'policy_alumni_perks', 'policy_alumni_community',
+     'policy_alumni_events')
+    """
+    if not isinstance(transformer, _RecordFeatures) and not hasattr(
+        transformer, "feature_sources_"
+    ):
+        raise TypeError(
+            f"{type(transformer).__name__} does not map its outputs to leaver-record fields"
+        )
+    check_is_fitted(transformer, "feature_sources_")
+    return dict(transformer.feature_sources_)
