@@ -129,28 +129,18 @@ def _select(X: object, fields: Sequence[str], owner: str) -> pd.DataFrame:
 
 def _codes(series: pd.Series, categories: Sequence[str], allow_na: bool) -> np.ndarray:
     """Position of each value in ``categories``; -1 for NA (when allowed)."""
-    lookup = {c: i for i, c in enumerate(categories)}
-    values = series.astype(object).to_numpy()
-    na = pd.isna(values)
-    codes = np.full(len(values), -1, dtype=np.int64)
-    bad = []
-    for position, (value, missing) in enumerate(zip(values, na, strict=True)):
-        if missing:
-            if not allow_na:
-                bad.append(value)
-            continue
-        code = lookup.get(value)
-        if code is None:
-            bad.append(value)
-        else:
-            codes[position] = code
-    if bad:
+    codes = pd.Index(categories).get_indexer(series.astype(object)).astype(np.int64)
+    unknown = codes == -1
+    if allow_na:
+        unknown &= series.notna().to_numpy()
+    if unknown.any():
+        bad = list(dict.fromkeys(series.to_numpy(dtype=object)[unknown]))
         name = series.name
-        shown = ", ".join(repr(v) for v in list(dict.fromkeys(bad))[:5])
+        shown = ", ".join(repr(v) for v in bad[:5])
         raise _schema_error(
             f"column {name!r} has {shown}; expected one of {', '.join(categories)} "
             "(validate the records with rehire_model.validate_records first)",
-            [(str(name), v, "unrecognised category") for v in dict.fromkeys(bad)],
+            [(str(name), v, "unrecognised category") for v in bad],
         )
     return codes
 
