@@ -202,9 +202,14 @@ class _RecordFeatures(TransformerMixin, BaseEstimator):
         self._check_params()
         records = _select(X, self._input_fields(), type(self).__name__)
         validate_data(self, records, skip_check_array=True, reset=True)
+        self._fit_parts(records)
+        # Nothing is learned from the values, but computing them checks them.
         columns = self._compute(records)
         self.feature_sources_ = {name: sources for name, sources, _ in columns}
         return self
+
+    def _fit_parts(self, records: pd.DataFrame) -> None:
+        """Fit the sub-transformers of a composite (none by default)."""
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """Compute the features.
@@ -322,9 +327,6 @@ class PolicyFeatures(_RecordFeatures):
     (['n_alumni_measures', 'informal_route_only'], (50, 7))
     """
 
-    def __init__(self) -> None:
-        pass
-
     def _input_fields(self) -> tuple[str, ...]:
         return (*_FORMAL_MEASURES, _INFORMAL)
 
@@ -440,9 +442,6 @@ class FixedFactFeatures(_RecordFeatures):
     ((50, 15), 1.0)
     """
 
-    def __init__(self) -> None:
-        pass
-
     def _input_fields(self) -> tuple[str, ...]:
         return ("company_size", "industry", "job_level", "tenure_years", "years_since_exit")
 
@@ -482,9 +481,6 @@ class ProtectedFeatures(_RecordFeatures):
     >>> list(ProtectedFeatures().fit(records).get_feature_names_out())
     ['age', 'gender=female', 'gender=male', 'gender=other', 'gender=unknown', 'married', 'has_children']
     """  # noqa: E501
-
-    def __init__(self) -> None:
-        pass
 
     def _input_fields(self) -> tuple[str, ...]:
         return ("age", "gender", "married", "has_children")
@@ -561,36 +557,8 @@ class LeaverFeatures(_RecordFeatures):
         fields = {name for _, part in self._parts() for name in part._input_fields()}
         return tuple(sorted(fields, key=_SCHEMA_ORDER.__getitem__))
 
-    def fit(self, X: pd.DataFrame, y: object = None) -> LeaverFeatures:
-        """Check the records and fit every part.
-
-        Parameters
-        ----------
-        X : pandas.DataFrame
-            Validated leaver records (see :func:`rehire_model.validate_records`).
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self
-            The fitted transformer.
-
-        Raises
-        ------
-        SchemaError
-            A needed column is missing (the message names every missing column).
-        """
-        self._check_params()
-        records = _select(X, self._input_fields(), type(self).__name__)
-        validate_data(self, records, skip_check_array=True, reset=True)
+    def _fit_parts(self, records: pd.DataFrame) -> None:
         self.transformers_ = [(name, part.fit(records)) for name, part in self._parts()]
-        self.feature_sources_ = {
-            name: sources
-            for _, part in self.transformers_
-            for name, sources in part.feature_sources_.items()
-        }
-        return self
 
     def _compute(self, records: pd.DataFrame) -> list[_Column]:
         return [column for _, part in self.transformers_ for column in part._compute(records)]
