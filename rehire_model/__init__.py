@@ -3,8 +3,20 @@
 from .analysis import AnalysisError, DriverAnalysis, code_leaver_survey, driver_analysis
 from .calibration import calibration_table
 from .datasets import make_leaver_survey, true_probabilities
-from .exceptions import DataWarning, RehireModelError, RehireModelWarning, SchemaError
+from .evaluation import evaluate
+from .exceptions import (
+    ConfigError,
+    DataWarning,
+    ModelFileError,
+    ModelVersionError,
+    RehireModelError,
+    RehireModelWarning,
+    SchemaError,
+)
+from .model import RehireModel
+from .model_io import load_model
 from .schema import FIELDS, FIELDS_BY_NAME, Field, validate_records
+from .training import train
 
 __version__ = "0.1.0"
 
@@ -12,9 +24,13 @@ __all__ = [
     "FIELDS",
     "FIELDS_BY_NAME",
     "AnalysisError",
+    "ConfigError",
     "DataWarning",
     "DriverAnalysis",
     "Field",
+    "ModelFileError",
+    "ModelVersionError",
+    "RehireModel",
     "RehireModelError",
     "RehireModelWarning",
     "SchemaError",
@@ -22,7 +38,10 @@ __all__ = [
     "calibration_table",
     "code_leaver_survey",
     "driver_analysis",
+    "evaluate",
+    "load_model",
     "make_leaver_survey",
+    "train",
     "true_probabilities",
     "validate_records",
 ]

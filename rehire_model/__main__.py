@@ -1,6 +1,6 @@
-"""``python -m rehire_model``: print how the synthetic survey matches the published one."""
+"""``python -m rehire_model``: the demo (survey calibration, default model metrics)."""
 
-from .calibration import main
+from ._demo import main
 
 if __name__ == "__main__":
     main()

@@ -7,7 +7,15 @@ this library.
 
 from __future__ import annotations
 
-__all__ = ["DataWarning", "RehireModelError", "RehireModelWarning", "SchemaError"]
+__all__ = [
+    "ConfigError",
+    "DataWarning",
+    "ModelFileError",
+    "ModelVersionError",
+    "RehireModelError",
+    "RehireModelWarning",
+    "SchemaError",
+]
 
 
 class RehireModelError(Exception):
@@ -28,6 +36,18 @@ class SchemaError(RehireModelError, ValueError):
     def __init__(self, message: str, problems=None):
         super().__init__(message)
         self.problems = problems
+
+
+class ConfigError(RehireModelError, ValueError):
+    """A training configuration is invalid (the message names the key and the value)."""
+
+
+class ModelFileError(RehireModelError, OSError):
+    """A model folder cannot be loaded: missing, changed since it was saved, or unsafe."""
+
+
+class ModelVersionError(ModelFileError):
+    """A model folder was saved with library versions this environment cannot load."""
 
 
 class RehireModelWarning(UserWarning):

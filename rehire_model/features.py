@@ -43,6 +43,7 @@ from .exceptions import SchemaError
 from .schema import (
     COMPANY_SIZES,
     CONSTRUCTS,
+    FEATURE_ROLES,
     FIELDS,
     GENDERS,
     INDUSTRIES,
@@ -75,6 +76,13 @@ _INTERVIEWS = (
 _FOLLOW_UPS = ("invited_to_alumni_community", "informed_of_rehire_route")
 _ITEMS = tuple(f.name for f in FIELDS if f.construct is not None)
 _SCHEMA_ORDER = {f.name: i for i, f in enumerate(FIELDS)}
+_EXTRA_KINDS = ("bool", "ordinal", "int", "float", "category")
+# Stand-in values for the schema fields a model does not use (see LeaverFeatures.fields).
+_PLACEHOLDERS = {
+    f.name: f.categories[0] if f.kind == "category" else (f.low or 0.0) if f.kind != "bool"
+    else False
+    for f in FIELDS
+}
 
 # One computed column: (name, source fields, values).
 _Column = tuple[str, tuple[str, ...], np.ndarray]
@@ -497,8 +505,9 @@ class LeaverFeatures(_RecordFeatures):
     """The full model matrix: fixed facts, policies, exit interviews (and protected).
 
     Concatenates :class:`FixedFactFeatures`, :class:`PolicyFeatures`,
-    :class:`ExitInterviewFeatures` and, only when ``include_protected`` is true,
-    :class:`ProtectedFeatures`, in that order.
+    :class:`ExitInterviewFeatures`, :class:`ProtectedFeatures` (only when
+    ``include_protected`` is true) and a company's own columns (``extra``), in
+    that order.
 
     Parameters
     ----------
@@ -510,13 +519,23 @@ class LeaverFeatures(_RecordFeatures):
         Passed to :class:`ExitInterviewFeatures`: also output each behaviour item.
     interaction : bool, default True
         Passed to :class:`ExitInterviewFeatures`: also output ``respect_x_drawing_out``.
+    fields : tuple of str, optional
+        The schema fields to use (fixed, policy, exit-interview and follow-up fields);
+        default all of them. Output columns computed from a field not listed are left
+        out (``n_alumni_measures`` needs all four formal measures, a construct all its
+        items), and records need not have the fields not listed.
+    extra : tuple of (name, kind, categories), default ()
+        A company's own columns: ``kind`` ``"bool"``, ``"ordinal"``, ``"int"`` or
+        ``"float"`` gives one numeric column (booleans 0/1), ``"category"`` one 0/1
+        column ``name=<value>`` per entry of ``categories``. Validate the records with
+        the matching :class:`~rehire_model.schema.Field` objects first.
 
     Attributes
     ----------
     transformers_ : list of (str, transformer)
-        The fitted parts, in output order.
+        The fitted schema parts, in output order.
     feature_names_in_ : numpy.ndarray of str
-        The record fields read, in schema order.
+        The record fields read, in schema order, then the extra columns.
     n_features_in_ : int
         Number of record fields read.
     feature_sources_ : dict of str -> tuple of str
@@ -531,14 +550,54 @@ class LeaverFeatures(_RecordFeatures):
     ((50, 32), [dtype('float64')])
     >>> LeaverFeatures(include_protected=True).fit_transform(records).shape
     (50, 39)
-    """
+    >>> no_hr = [n for n in rm.schema.field_names(*rm.schema.FEATURE_ROLES) if "hr_" not in n]
+    >>> list(LeaverFeatures(fields=tuple(no_hr)).fit(records).get_feature_names_out()[-4:])
+    ['welcome', 'respect_x_drawing_out', 'invited_to_alumni_community', 'informed_of_rehire_route']
+    """  # noqa: E501
 
     def __init__(
-        self, *, include_protected: bool = False, items: bool = False, interaction: bool = True
+        self,
+        *,
+        include_protected: bool = False,
+        items: bool = False,
+        interaction: bool = True,
+        fields: tuple[str, ...] | None = None,
+        extra: tuple[tuple[str, str, tuple[str, ...]], ...] = (),
     ) -> None:
         self.include_protected = include_protected
         self.items = items
         self.interaction = interaction
+        self.fields = fields
+        self.extra = extra
+
+    def _check_params(self) -> None:
+        for name in ("include_protected", "items", "interaction"):
+            if not _is_bool(getattr(self, name)):
+                raise TypeError(
+                    f"LeaverFeatures: parameter {name!r} must be True or False, "
+                    f"got {getattr(self, name)!r}"
+                )
+        if self.fields is not None:
+            unknown = [
+                name for name in self.fields
+                if name not in _SCHEMA_ORDER or FIELDS[_SCHEMA_ORDER[name]].role
+                not in FEATURE_ROLES
+            ]
+            if unknown:
+                raise ValueError(
+                    f"LeaverFeatures: fields {unknown} are not fixed, policy, exit-interview "
+                    "or follow-up fields of the schema; list a company's own columns in "
+                    "'extra' and opt protected fields in with include_protected"
+                )
+        for spec in self.extra:
+            if len(spec) != 3 or spec[1] not in _EXTRA_KINDS or (
+                (spec[1] == "category") != bool(spec[2])
+            ):
+                raise ValueError(
+                    f"LeaverFeatures: extra column {spec!r} must be (name, kind, categories) "
+                    f"with kind one of {', '.join(_EXTRA_KINDS)} and categories given "
+                    "exactly for kind 'category'"
+                )
 
     def _parts(self) -> list[tuple[str, _RecordFeatures]]:
         parts: list[tuple[str, _RecordFeatures]] = [
@@ -553,15 +612,49 @@ class LeaverFeatures(_RecordFeatures):
             parts.append(("protected", ProtectedFeatures()))
         return parts
 
-    def _input_fields(self) -> tuple[str, ...]:
+    def _used_schema_fields(self) -> set[str]:
         fields = {name for _, part in self._parts() for name in part._input_fields()}
-        return tuple(sorted(fields, key=_SCHEMA_ORDER.__getitem__))
+        if self.fields is not None:
+            fields &= set(self.fields) | set(ProtectedFeatures()._input_fields())
+        return fields
+
+    def _input_fields(self) -> tuple[str, ...]:
+        used = sorted(self._used_schema_fields(), key=_SCHEMA_ORDER.__getitem__)
+        return (*used, *(spec[0] for spec in self.extra))
 
     def _fit_parts(self, records: pd.DataFrame) -> None:
+        records = self._with_placeholders(records)
         self.transformers_ = [(name, part.fit(records)) for name, part in self._parts()]
 
+    def _with_placeholders(self, records: pd.DataFrame) -> pd.DataFrame:
+        """Fill the fields not used with a constant, so the parts can run unchanged.
+
+        Every column computed from a placeholder is dropped in ``_compute``.
+        """
+        if self.fields is None:
+            return records
+        unused = {
+            name: _PLACEHOLDERS[name]
+            for _, part in self._parts()
+            for name in part._input_fields()
+            if name not in self._used_schema_fields()
+        }
+        return records.assign(**unused) if unused else records
+
     def _compute(self, records: pd.DataFrame) -> list[_Column]:
-        return [column for _, part in self.transformers_ for column in part._compute(records)]
+        filled = self._with_placeholders(records)
+        columns = [column for _, part in self.transformers_ for column in part._compute(filled)]
+        if self.fields is not None:
+            used = self._used_schema_fields()
+            columns = [column for column in columns if used.issuperset(column[1])]
+        for name, kind, categories in self.extra:
+            if kind == "category":
+                codes = _codes(records[name], categories, allow_na=False)
+                columns += _one_hot(name, codes, categories)
+            else:
+                values = pd.to_numeric(records[name], errors="coerce").astype(float)
+                columns.append((name, (name,), values.to_numpy(np.float64, na_value=np.nan)))
+        return columns
 
 
 def feature_sources(transformer: object) -> dict[str, tuple[str, ...]]:

@@ -491,10 +491,10 @@ def _coerce_ids(series: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------------------
 
 
-def _apply_structure(columns: dict[str, _Column]) -> None:
+def _apply_structure(columns: dict[str, _Column], by_name: Mapping[str, Field]) -> None:
     """Flag answers given without their interview, and missing answers with it."""
     for name, column in columns.items():
-        held_name = FIELDS_BY_NAME[name].requires
+        held_name = by_name[name].requires
         if held_name is None or held_name not in columns:
             continue
         held = columns[held_name].values
@@ -505,9 +505,11 @@ def _apply_structure(columns: dict[str, _Column]) -> None:
         column.reason[was_held & ~column.given] = _MISSING_WITH_INTERVIEW
 
 
-def _apply_required(columns: dict[str, _Column], required: set[str]) -> None:
+def _apply_required(
+    columns: dict[str, _Column], required: set[str], by_name: Mapping[str, Field]
+) -> None:
     for name, column in columns.items():
-        if name in required and FIELDS_BY_NAME[name].requires is None:
+        if name in required and by_name[name].requires is None:
             column.reason[~column.given & (column.reason == _OK)] = _MISSING
 
 
@@ -562,7 +564,10 @@ def _empty_problems() -> pd.DataFrame:
 
 
 def _problems_frame(
-    frame: pd.DataFrame, columns: dict[str, _Column], ids: pd.Series | None
+    frame: pd.DataFrame,
+    columns: dict[str, _Column],
+    ids: pd.Series | None,
+    by_name: Mapping[str, Field],
 ) -> tuple[pd.DataFrame, list[str]]:
     """One row per problem, ordered by row then by schema column, and one line each."""
     parts = []
@@ -574,7 +579,7 @@ def _problems_frame(
         return _empty_problems(), []
     records = []
     for name, rows, reasons in parts:
-        field, original = FIELDS_BY_NAME[name], frame[name]
+        field, original = by_name[name], frame[name]
         for row, reason in zip(rows.tolist(), reasons.tolist(), strict=True):
             value = _plain(original.iloc[row])
             records.append((row, name, value, _problem_text(field, reason, value)))
@@ -641,12 +646,14 @@ def _as_frame(data: Any) -> pd.DataFrame:
     )
 
 
-def _check_columns(frame: pd.DataFrame, required: list[str]) -> None:
+def _check_columns(
+    frame: pd.DataFrame, required: list[str], by_name: Mapping[str, Field]
+) -> None:
     """Raise when a required column is missing or a schema column appears twice."""
     present = list(frame.columns)
     missing = [name for name in required if name not in present]
     repeated = sorted(
-        {name for name in present if name in FIELDS_BY_NAME and present.count(name) > 1}
+        {name for name in present if name in by_name and present.count(name) > 1}
     )
     if not missing and not repeated:
         return
@@ -684,6 +691,7 @@ def validate_records(
     *,
     require_targets: bool = False,
     errors: Literal["raise", "report"] = "raise",
+    fields: Sequence[Field] | None = None,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Check leaver records against the schema and return them in canonical form.
 
@@ -703,6 +711,11 @@ def validate_records(
         ``"raise"``: raise :class:`~rehire_model.exceptions.SchemaError` on any problem.
         ``"report"``: return the valid rows and a table of the problems instead. A missing
         required column raises in both modes.
+    fields : sequence of Field, optional
+        The fields to check, instead of the schema's :data:`FIELDS`. A trained model
+        passes the fields its training config uses, which may leave out schema fields
+        and add a company's own columns. Fields with a feature role are required;
+        the others are checked when present.
 
     Returns
     -------
@@ -751,29 +764,31 @@ def validate_records(
     if errors not in ("raise", "report"):
         raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
     frame = _as_frame(data)
+    fields = FIELDS if fields is None else tuple(fields)
+    by_name = {f.name: f for f in fields}
     required = [
         f.name
-        for f in FIELDS
+        for f in fields
         if f.role in FEATURE_ROLES or (require_targets and f.role == "target")
     ]
     if frame.shape[1] == 0 and len(frame) == 0:
         frame = pd.DataFrame({name: pd.Series(dtype=object) for name in required})
-    _check_columns(frame, required)
+    _check_columns(frame, required, by_name)
 
     ids = _coerce_ids(frame["leaver_id"]) if "leaver_id" in frame.columns else None
     columns = {
         f.name: _coerce_column(frame[f.name], f)
-        for f in FIELDS
+        for f in fields
         if f.kind != "id" and f.name in frame.columns
     }
-    _apply_structure(columns)
-    _apply_required(columns, set(required))
+    _apply_structure(columns, by_name)
+    _apply_required(columns, set(required), by_name)
 
     output = pd.DataFrame({name: column.values for name, column in columns.items()},
                           index=frame.index)
     if ids is not None:
         output.insert(0, "leaver_id", ids)
-    problems, lines = _problems_frame(frame, columns, ids)
+    problems, lines = _problems_frame(frame, columns, ids, by_name)
     if errors == "raise":
         if lines:
             _raise_problems(problems, lines, len(frame))

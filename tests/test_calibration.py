@@ -163,9 +163,12 @@ def test_docs_list_every_assumption():
         assert row.assumption in doc and row.value in doc, row.assumption
 
 
-def test_demo_prints_the_calibration_table():
+def test_demo_prints_the_calibration_table_and_the_default_model_metrics():
     result = subprocess.run([sys.executable, "-m", "rehire_model"], capture_output=True,
                             text=True, check=True, timeout=300)
     assert "published" in result.stdout and "reproduced" in result.stdout
     for fact in ("F0.4", "F1.3", "F2.2", "F2.6"):
         assert fact in result.stdout
+    assert "model / oracle" in result.stdout
+    for target in ("alumni_engagement", "rehire_intent"):
+        assert target in result.stdout

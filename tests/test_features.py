@@ -23,7 +23,7 @@ from rehire_model.features import (
     ProtectedFeatures,
     feature_sources,
 )
-from rehire_model.schema import FIELDS_BY_NAME, field_names, validate_records
+from rehire_model.schema import FEATURE_ROLES, FIELDS_BY_NAME, field_names, validate_records
 
 DEFAULT_COLUMNS = [
     "company_size",
@@ -308,13 +308,66 @@ def test_transform_before_fit_raises(transformer, records):
 def test_clone_and_get_params_round_trip(records):
     t = LeaverFeatures(include_protected=True, items=True, interaction=False)
     params = t.get_params()
-    assert params == {"include_protected": True, "items": True, "interaction": False}
+    assert params == {
+        "include_protected": True,
+        "items": True,
+        "interaction": False,
+        "fields": None,
+        "extra": (),
+    }
     copy = clone(t)
     assert copy.get_params() == params and copy is not t
     assert LeaverFeatures(**params).get_params() == params
     assert not hasattr(copy.fit(records), "transformers") and hasattr(copy, "transformers_")
     t.set_params(items=False)
     assert t.get_params()["items"] is False
+
+
+NO_HR_FIELDS = tuple(n for n in field_names(*FEATURE_ROLES) if not n.startswith("hr_"))
+
+
+def test_fields_subset_drops_columns_and_input_needs(records):
+    without_hr = records.drop(columns=["hr_interview_held", "hr_interview_amicability"])
+    t = LeaverFeatures(fields=NO_HR_FIELDS).fit(without_hr)
+    out = t.transform(without_hr)
+    full = LeaverFeatures().fit_transform(records)
+    assert list(out.columns) == [c for c in full.columns if not c.startswith("hr_")]
+    pd.testing.assert_frame_equal(out, full[out.columns])
+    assert "hr_interview_held" not in t.feature_names_in_
+
+
+def test_fields_subset_drops_derived_columns_of_a_missing_part(records):
+    fields = tuple(n for n in field_names(*FEATURE_ROLES) if n != "policy_alumni_events")
+    names = LeaverFeatures(fields=fields).fit(records).get_feature_names_out()
+    assert "n_alumni_measures" not in names and "policy_alumni_perks" in names
+
+
+def test_fields_must_be_feature_fields_of_the_schema(records):
+    with pytest.raises(ValueError, match=r"\['age', 'remote_work'\] are not fixed"):
+        LeaverFeatures(fields=("company_size", "age", "remote_work")).fit(records)
+
+
+def test_extra_columns_are_encoded_and_traced(records):
+    data = records.assign(
+        remote_work=np.arange(len(records)) % 2 == 0,
+        region=np.where(np.arange(len(records)) % 3 == 0, "east", "west"),
+    )
+    extra = (("remote_work", "bool", ()), ("region", "category", ("east", "west")))
+    t = LeaverFeatures(extra=extra).fit(data)
+    out = t.transform(data)
+    assert list(out.columns[-3:]) == ["remote_work", "region=east", "region=west"]
+    assert out["remote_work"].tolist() == [1.0, 0.0] * (len(records) // 2)
+    assert feature_sources(t)["region=west"] == ("region",)
+    with pytest.raises(SchemaError, match="'region' has 'north'"):
+        t.transform(data.assign(region="north"))
+
+
+@pytest.mark.parametrize(
+    "spec", [("x", "text", ()), ("x", "category", ()), ("x", "bool", ("a",)), ("x",)]
+)
+def test_bad_extra_column_spec_raises(spec, records):
+    with pytest.raises(ValueError, match="must be \\(name, kind, categories\\)"):
+        LeaverFeatures(extra=(spec,)).fit(records)
 
 
 # --------------------------------------------------------------------------------------

@@ -1,0 +1,445 @@
+"""Training configuration: which columns feed the models, what counts as positive, how to fit.
+
+A configuration is a TOML file (``training/configs/default.toml`` spells out every key
+with its default) or the same structure as a dict. Every key is optional; a key the
+library does not know is an error, so a typo never passes silently.
+
+Examples
+--------
+>>> from rehire_model.config import load_config
+>>> config = load_config({"seed": 7, "targets": {"rehire_intent": {"positive": ">= 5"}}})
+>>> config.seed, config.target("rehire_intent").positive
+(7, '>= 5')
+>>> load_config({"sed": 7})
+Traceback (most recent call last):
+...
+rehire_model.exceptions.ConfigError: unknown key 'sed' in the training config; expected one of: seed, data, features, targets, model_selection
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import copy
+import math
+import operator
+import re
+import tomllib
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import ConfigError, SchemaError
+from .schema import FEATURE_ROLES, FIELDS, FIELDS_BY_NAME, TARGETS, Field, field_names
+
+__all__ = ["CANDIDATE_FAMILIES", "TargetSpec", "TrainingConfig", "load_config"]
+
+#: Model families training can compare; their settings are the keys of
+#: ``[model_selection.<family>]`` in ``training/configs/default.toml``.
+CANDIDATE_FAMILIES = ("logistic", "hist_gradient_boosting")
+_SCORINGS = ("neg_log_loss", "roc_auc", "neg_brier_score", "average_precision")
+_EXTRA_KINDS = ("bool", "ordinal", "int", "float", "category")
+_LEVER_ROLES = {"policy": "policy", "exit_interview": "exit_interview", "fixed": "fixed"}
+
+DEFAULTS: dict[str, Any] = {
+    "seed": 0,
+    "data": {"test_size": 0.2, "calibration_size": 0.2},
+    "features": {
+        **{role: list(field_names(role)) for role in FEATURE_ROLES},
+        "include_protected": False,
+        "behaviour_items": False,
+        "interaction": True,
+        "extra": [],
+    },
+    "targets": {
+        "alumni_engagement": {"column": "alumni_engagement", "positive": ">= 4",
+                              "threshold": 0.3},
+        "rehire_intent": {"column": "rehire_intent", "positive": ">= 4", "threshold": 0.3},
+    },
+    "model_selection": {
+        "candidates": ["logistic", "hist_gradient_boosting"],
+        "cv_folds": 5,
+        "scoring": "neg_log_loss",
+        "logistic": {"C": 1.0, "max_iter": 1000},
+        "hist_gradient_boosting": {
+            "learning_rate": 0.1,
+            "max_iter": 200,
+            "max_leaf_nodes": 15,
+            "min_samples_leaf": 50,
+            "l2_regularization": 1.0,
+            "early_stopping": True,
+            "validation_fraction": 0.1,
+            "n_iter_no_change": 10,
+        },
+    },
+}
+
+_COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+}
+_COMPARISON = re.compile(r"^\s*(>=|<=|==|>|<)\s*([-+]?\d+(?:\.\d+)?)\s*$")
+
+
+def _label_key(value: object) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip().casefold()
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """How one target is read from the training data.
+
+    Parameters
+    ----------
+    name : str
+        ``"alumni_engagement"`` or ``"rehire_intent"``.
+    column : str
+        The column of the training data that holds it.
+    positive : str or tuple of str
+        A comparison such as ``">= 4"`` for a numeric column, or the label(s) that count
+        as positive (compared case-insensitively), such as ``("yes", "はい")``.
+    threshold : float
+        Probability at or above which a leaver counts as high on this target (segments).
+    """
+
+    name: str
+    column: str
+    positive: str | tuple[str, ...]
+    threshold: float
+
+    def binarize(self, values: pd.Series) -> np.ndarray:
+        """1 where a value counts as positive, else 0.
+
+        Raises
+        ------
+        SchemaError
+            A value is empty, or not a number under a numeric rule (naming the rows).
+
+        Examples
+        --------
+        >>> spec = TargetSpec("rehire_intent", "would_return", ("yes",), 0.5)
+        >>> spec.binarize(pd.Series(["Yes", "no", " YES "])).tolist()
+        [1, 0, 1]
+        """
+        comparison = isinstance(self.positive, str) and _COMPARISON.match(self.positive)
+        if comparison:
+            numbers = pd.to_numeric(values, errors="coerce").to_numpy(np.float64, na_value=np.nan)
+            bad = ~np.isfinite(numbers)
+            expected = f"a number (positive when {self.positive.strip()})"
+        else:
+            labels = {_label_key(v) for v in self.positive}
+            bad = values.isna().to_numpy()
+            expected = "a label (positive: " + ", ".join(sorted(labels)) + ")"
+        if bad.any():
+            rows = np.flatnonzero(bad)
+            shown = ", ".join(f"row {r} has {values.iloc[r]!r}" for r in rows[:5])
+            problems = pd.DataFrame(
+                {
+                    "row": pd.array(rows, dtype="Int64"),
+                    "leaver_id": None,
+                    "column": self.column,
+                    "value": values.iloc[rows].to_numpy(dtype=object),
+                    "problem": f"target {self.name!r} needs {expected}",
+                }
+            )
+            raise SchemaError(
+                f"target column {self.column!r} ({self.name}) has {bad.sum()} unusable "
+                f"value(s): {shown}; expected {expected}. Drop or fill these rows before "
+                "training.",
+                problems=problems,
+            )
+        if comparison:
+            op, bound = comparison.groups()
+            return _COMPARISONS[op](numbers, float(bound)).astype(np.int64)
+        keys = values.map(_label_key)
+        return keys.isin(labels).to_numpy(dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """A validated training configuration; build it with :func:`load_config`.
+
+    Attributes
+    ----------
+    seed : int
+        Seed of the splits, the cross-validation folds and the models.
+    test_size, calibration_size : float
+        Shares of all rows held out to test the models and to calibrate them.
+    fields : tuple of str
+        The schema fields used as features.
+    extra : tuple of Field
+        A company's own feature columns.
+    include_protected, behaviour_items, interaction : bool
+        Feature options (see :class:`rehire_model.features.LeaverFeatures`).
+    targets : tuple of TargetSpec
+        Both targets, in the order of :data:`rehire_model.schema.TARGETS`.
+    candidates : tuple of str
+        Model families compared by cross-validation (see :data:`CANDIDATE_FAMILIES`).
+    cv_folds : int
+        Number of cross-validation folds.
+    scoring : str
+        scikit-learn scorer name the comparison maximises.
+    hyperparameters : dict of str -> dict
+        Settings of each family.
+    """
+
+    seed: int
+    test_size: float
+    calibration_size: float
+    fields: tuple[str, ...]
+    extra: tuple[Field, ...]
+    include_protected: bool
+    behaviour_items: bool
+    interaction: bool
+    targets: tuple[TargetSpec, ...]
+    candidates: tuple[str, ...]
+    cv_folds: int
+    scoring: str
+    hyperparameters: Mapping[str, Mapping[str, Any]]
+    source: Mapping[str, Any]
+
+    def target(self, name: str) -> TargetSpec:
+        """The spec of target ``name``."""
+        return next(t for t in self.targets if t.name == name)
+
+    @property
+    def record_fields(self) -> tuple[Field, ...]:
+        """The fields a record needs for these models (pass to ``validate_records``)."""
+        used = set(self.fields)
+        if self.include_protected:
+            used |= set(field_names("protected"))
+        return (*(f for f in FIELDS if f.name in used), *self.extra)
+
+    @property
+    def feature_params(self) -> dict[str, Any]:
+        """Parameters of :class:`rehire_model.features.LeaverFeatures`."""
+        return {
+            "include_protected": self.include_protected,
+            "items": self.behaviour_items,
+            "interaction": self.interaction,
+            "fields": None if set(self.fields) == set(field_names(*FEATURE_ROLES))
+            else self.fields,
+            "extra": tuple((f.name, f.kind, f.categories) for f in self.extra),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The complete configuration, every default filled in (TOML-shaped)."""
+        return copy.deepcopy(dict(self.source))
+
+
+# --------------------------------------------------------------------------------------
+# Reading and checking
+# --------------------------------------------------------------------------------------
+
+
+def _merge(defaults: Mapping[str, Any], given: Mapping[str, Any], path: tuple = ()) -> dict:
+    """Defaults overridden by ``given``; an unknown key is an error."""
+    where = f" [{'.'.join(path)}]" if path else ""
+    unknown = [key for key in given if key not in defaults]
+    if unknown:
+        raise ConfigError(
+            f"unknown key {unknown[0]!r} in the training config{where}; expected one of: "
+            + ", ".join(defaults)
+        )
+    merged = copy.deepcopy(dict(defaults))
+    for key, value in given.items():
+        if isinstance(defaults[key], Mapping):
+            if not isinstance(value, Mapping):
+                raise ConfigError(
+                    f"[{'.'.join((*path, key))}] in the training config must be a table, "
+                    f"got {value!r}"
+                )
+            merged[key] = _merge(defaults[key], value, (*path, key))
+        else:
+            merged[key] = value
+    return merged
+
+
+def _check(condition: bool, key: str, value: object, expected: str) -> None:
+    if not condition:
+        raise ConfigError(f"training config: {key} is {value!r}; expected {expected}")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(
+        value
+    )
+
+
+def _read_fields(features: Mapping[str, Any]) -> tuple[str, ...]:
+    fields: list[str] = []
+    for role in FEATURE_ROLES:
+        names = features[role]
+        _check(isinstance(names, list), f"features.{role}", names, "a list of field names")
+        for name in names:
+            field = FIELDS_BY_NAME.get(name)
+            _check(
+                field is not None and field.role == role,
+                f"an entry of features.{role}",
+                name,
+                f"one of the schema's {role} fields: " + ", ".join(field_names(role))
+                + " (declare a company's own columns under [[features.extra]])",
+            )
+        fields += names
+    for name in fields:
+        needed = FIELDS_BY_NAME[name].requires
+        _check(needed is None or needed in fields, f"features (field {name!r})", name,
+               f"{needed!r} listed too: {name} has a value only when {needed} is true")
+    return tuple(dict.fromkeys(fields))
+
+
+def _read_extra(entries: object) -> tuple[Field, ...]:
+    _check(isinstance(entries, list), "features.extra", entries, "a list of tables")
+    extra = []
+    for i, entry in enumerate(entries):
+        key = f"features.extra[{i}]"
+        _check(isinstance(entry, Mapping), key, entry, "a table")
+        allowed = {"name", "kind", "lever", "label_en", "label_ja", "categories", "low", "high"}
+        unknown = sorted(set(entry) - allowed)
+        _check(not unknown, f"{key} key", unknown[0] if unknown else None,
+               "one of " + ", ".join(sorted(allowed)))
+        name, kind, lever = entry.get("name"), entry.get("kind"), entry.get("lever", "fixed")
+        _check(isinstance(name, str) and name.isidentifier(), f"{key}.name", name,
+               "a column name (letters, digits, underscores)")
+        _check(name not in FIELDS_BY_NAME, f"{key}.name", name,
+               "a name that is not a schema field (list schema fields by role instead)")
+        _check(kind in _EXTRA_KINDS, f"{key}.kind", kind, "one of " + ", ".join(_EXTRA_KINDS))
+        _check(lever in _LEVER_ROLES, f"{key}.lever", lever,
+               "one of " + ", ".join(_LEVER_ROLES))
+        categories = tuple(entry.get("categories", ()))
+        _check((kind == "category") == bool(categories), f"{key}.categories", categories,
+               "a non-empty list for kind 'category', and none otherwise")
+        low, high = entry.get("low"), entry.get("high")
+        numeric = kind in ("ordinal", "int", "float")
+        _check(not numeric or (_is_number(low) and _is_number(high) and low <= high),
+               f"{key}.low/high", (low, high), "numbers with low <= high for a numeric kind")
+        extra.append(
+            Field(
+                name, kind, _LEVER_ROLES[lever], lever,
+                entry.get("label_en", name), entry.get("label_ja", entry.get("label_en", name)),
+                categories=categories,
+                low=float(low) if numeric else None,
+                high=float(high) if numeric else None,
+            )
+        )
+    names = [f.name for f in extra]
+    _check(len(set(names)) == len(names), "features.extra names", names, "distinct names")
+    return tuple(extra)
+
+
+def _read_target(name: str, spec: Mapping[str, Any]) -> TargetSpec:
+    column, positive, threshold = spec["column"], spec["positive"], spec["threshold"]
+    _check(isinstance(column, str) and column != "", f"targets.{name}.column", column,
+           "a column name")
+    if isinstance(positive, list):
+        _check(bool(positive) and all(isinstance(v, (str, int)) for v in positive),
+               f"targets.{name}.positive", positive, "a non-empty list of labels")
+        positive = tuple(str(v) for v in positive)
+    else:
+        _check(isinstance(positive, str) and positive.strip() != "", f"targets.{name}.positive",
+               positive, "a comparison such as '>= 4' or a label such as 'yes'")
+        if not _COMPARISON.match(positive):
+            positive = (positive,)
+    _check(_is_number(threshold) and 0 < threshold < 1, f"targets.{name}.threshold",
+           threshold, "a probability strictly between 0 and 1")
+    return TargetSpec(name, column, positive, float(threshold))
+
+
+def _read_selection(selection: Mapping[str, Any]) -> tuple[tuple[str, ...], int, str, dict]:
+    candidates = selection["candidates"]
+    _check(isinstance(candidates, list) and bool(candidates)
+           and all(c in CANDIDATE_FAMILIES for c in candidates),
+           "model_selection.candidates", candidates,
+           "a non-empty list of: " + ", ".join(CANDIDATE_FAMILIES))
+    folds = selection["cv_folds"]
+    _check(isinstance(folds, int) and not isinstance(folds, bool) and 2 <= folds <= 20,
+           "model_selection.cv_folds", folds, "a whole number from 2 to 20")
+    scoring = selection["scoring"]
+    _check(scoring in _SCORINGS, "model_selection.scoring", scoring,
+           "one of " + ", ".join(_SCORINGS))
+    # Unknown setting names are caught when merging with the defaults, which list every
+    # setting a config may give.
+    hyperparameters = {family: dict(selection[family]) for family in CANDIDATE_FAMILIES}
+    return tuple(dict.fromkeys(candidates)), folds, scoring, hyperparameters
+
+
+def load_config(config: str | Path | Mapping[str, Any] | TrainingConfig | None = None,
+                ) -> TrainingConfig:
+    """Read and check a training configuration.
+
+    Parameters
+    ----------
+    config : path, dict, TrainingConfig or None
+        A TOML file, the same structure as a dict, or None for the defaults (those of
+        ``training/configs/default.toml``). Keys not given take their defaults.
+
+    Returns
+    -------
+    TrainingConfig
+
+    Raises
+    ------
+    ConfigError
+        The file cannot be read or parsed, or a key or value is invalid (the message
+        names the key, the value and what is expected).
+
+    Examples
+    --------
+    >>> config = load_config({"features": {"include_protected": True}})
+    >>> [f.name for f in config.record_fields if f.role == "protected"]
+    ['age', 'gender', 'married', 'has_children']
+    """
+    if isinstance(config, TrainingConfig):
+        return config
+    if config is None:
+        given: Mapping[str, Any] = {}
+    elif isinstance(config, Mapping):
+        given = config
+    elif isinstance(config, (str, Path)):
+        try:
+            given = tomllib.loads(Path(config).read_text(encoding="utf-8"))
+        except OSError as e:
+            raise ConfigError(f"cannot read the training config {str(config)!r}: {e}") from e
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise ConfigError(f"training config {str(config)!r} is not valid TOML: {e}") from e
+    else:
+        raise TypeError(
+            f"config must be a path to a TOML file, a dict or None, not {type(config).__name__}"
+        )
+    merged = _merge(DEFAULTS, given)
+    seed = merged["seed"]
+    _check(isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**32,
+           "seed", seed, "a whole number from 0 to 2**32 - 1")
+    data = merged["data"]
+    for key in ("test_size", "calibration_size"):
+        _check(_is_number(data[key]) and 0.05 <= data[key] <= 0.5, f"data.{key}", data[key],
+               "a share from 0.05 to 0.5")
+    features = merged["features"]
+    for key in ("include_protected", "behaviour_items", "interaction"):
+        _check(isinstance(features[key], bool), f"features.{key}", features[key],
+               "true or false")
+    fields, extra = _read_fields(features), _read_extra(features["extra"])
+    _check(bool(fields) or bool(extra), "features", "no fields", "at least one feature field")
+    candidates, folds, scoring, hyperparameters = _read_selection(merged["model_selection"])
+    return TrainingConfig(
+        seed=seed,
+        test_size=float(data["test_size"]),
+        calibration_size=float(data["calibration_size"]),
+        fields=fields,
+        extra=extra,
+        include_protected=features["include_protected"],
+        behaviour_items=features["behaviour_items"],
+        interaction=features["interaction"],
+        targets=tuple(_read_target(name, merged["targets"][name]) for name in TARGETS),
+        candidates=candidates,
+        cv_folds=folds,
+        scoring=scoring,
+        hyperparameters=hyperparameters,
+        source=merged,
+    )

@@ -1,0 +1,85 @@
+"""Train the default model on the calibrated synthetic survey, or check that it reproduces.
+
+    python training/train.py                 # writes models/default
+    python training/train.py --check         # retrains and compares with models/default
+    python training/train.py --config training/configs/my.toml --out models/my-model
+
+The default model is trained on ``make_leaver_survey(50_000, random_state=1)`` with the
+config ``training/configs/default.toml``; the oracle's metrics on the test split are
+recorded beside the model's. ``--check`` exits with status 1 unless every fitted number
+(compared by a digest of each fitted object), every metric and the predictions on
+10,000 fresh leavers equal the saved model's.
+Takes about ten seconds on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+import rehire_model as rm
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG = ROOT / "training" / "configs" / "default.toml"
+DEFAULT_OUT = ROOT / "models" / "default"
+
+
+def build(config: Path, n_samples: int, data_seed: int) -> rm.RehireModel:
+    data, truth = rm.make_leaver_survey(n_samples, random_state=data_seed, return_truth=True)
+    model = rm.train(data, config, truth=truth)
+    model.training_data["source"] = (
+        f"synthetic: rehire_model.make_leaver_survey(n_samples={n_samples}, "
+        f"random_state={data_seed}), calibrated to the published survey"
+    )
+    return model
+
+
+def check(model: rm.RehireModel, saved_dir: Path) -> list[str]:
+    """Differences between a freshly trained model and the saved one (empty if none)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = json.loads((model.save(Path(tmp) / "m") / "model.json").read_text("utf-8"))
+    saved = json.loads((saved_dir / "model.json").read_text("utf-8"))
+    differences = [
+        f"{key}: saved {saved.get(key)!r} != retrained {fresh.get(key)!r}"
+        for key in ("fitted_digest", "metrics", "config", "thresholds", "training_data")
+        if saved.get(key) != fresh.get(key)
+    ]
+    probe = rm.make_leaver_survey(10_000, random_state=12345)
+    loaded = rm.load_model(saved_dir).predict(probe)
+    if not loaded.equals(model.predict(probe)):
+        differences.append("the saved model's predictions differ from the retrained model's")
+    return differences
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--n", type=int, default=50_000, help="synthetic leavers to draw")
+    parser.add_argument("--data-seed", type=int, default=1, help="seed of the synthetic draw")
+    parser.add_argument("--check", action="store_true",
+                        help="retrain and compare with the model in --out; write nothing")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+
+    model = build(args.config, args.n, args.data_seed)
+    if args.check:
+        differences = check(model, args.out)
+        for line in differences:
+            print(line)
+        print("identical" if not differences else f"{len(differences)} difference(s)")
+        return 1 if differences else 0
+    model.save(args.out, overwrite=True)
+    print(f"saved {args.out}")
+    for name in model.selected:
+        print(name, model.selected[name], {k: round(v, 4) for k, v in
+                                           model.metrics[name]["test"].items()})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
