@@ -30,7 +30,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,6 @@ from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._coding import as_float, construct_scores
 from .exceptions import SchemaError
 from .schema import (
     COMPANY_SIZES,
@@ -79,13 +79,15 @@ _SCHEMA_ORDER = {f.name: i for i, f in enumerate(FIELDS)}
 _EXTRA_KINDS = ("bool", "ordinal", "int", "float", "category")
 # Stand-in values for the schema fields a model does not use (see LeaverFeatures.fields).
 _PLACEHOLDERS = {
-    f.name: f.categories[0] if f.kind == "category" else (f.low or 0.0) if f.kind != "bool"
-    else False
-    for f in FIELDS
+    f.name: f.categories[0] if f.kind == "category" else float(f.low or 0.0) for f in FIELDS
 }
+
+_CATEGORY_FIELDS = frozenset(f.name for f in FIELDS if f.kind == "category")
 
 # One computed column: (name, source fields, values).
 _Column = tuple[str, tuple[str, ...], np.ndarray]
+# Record fields as arrays: float64 with NaN for NA, object (str) for category fields.
+_Arrays = Mapping[str, np.ndarray]
 
 
 # --------------------------------------------------------------------------------------
@@ -135,22 +137,67 @@ def _select(X: object, fields: Sequence[str], owner: str) -> pd.DataFrame:
     return X.loc[:, list(fields)]
 
 
-def _codes(series: pd.Series, categories: Sequence[str], allow_na: bool) -> np.ndarray:
+@functools.cache
+def _category_index(categories: tuple[str, ...]) -> tuple[pd.Index, dict[str, int]]:
+    return pd.Index(categories), {value: i for i, value in enumerate(categories)}
+
+
+def _codes(
+    values: np.ndarray, name: str, categories: Sequence[str], allow_na: bool
+) -> np.ndarray:
     """Position of each value in ``categories``; -1 for NA (when allowed)."""
-    codes = pd.Index(categories).get_indexer(series.astype(object)).astype(np.int64)
+    index, positions = _category_index(tuple(categories))
+    if len(values) <= 64:  # a few records: a dict lookup beats building a hash table
+        codes = np.array([positions.get(v, -1) if isinstance(v, str) else -1 for v in values],
+                         dtype=np.int64)
+    else:
+        codes = index.get_indexer(values).astype(np.int64)
     unknown = codes == -1
     if allow_na:
-        unknown &= series.notna().to_numpy()
+        unknown &= ~pd.isna(values)
     if unknown.any():
-        bad = list(dict.fromkeys(series.to_numpy(dtype=object)[unknown]))
-        name = series.name
+        bad = list(dict.fromkeys(values[unknown]))
         shown = ", ".join(repr(v) for v in bad[:5])
         raise _schema_error(
             f"column {name!r} has {shown}; expected one of {', '.join(categories)} "
             "(validate the records with rehire_model.validate_records first)",
-            [(str(name), v, "unrecognised category") for v in bad],
+            [(name, v, "unrecognised category") for v in bad],
         )
     return codes
+
+
+def _to_arrays(records: pd.DataFrame, categorical: frozenset[str]) -> dict[str, np.ndarray]:
+    """The record columns as arrays; a value that is not a number is an error."""
+    arrays = {}
+    for name, series in records.items():
+        if name in categorical:
+            arrays[name] = series.to_numpy(dtype=object)
+            continue
+        numbers = pd.to_numeric(series, errors="coerce")
+        values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+        unreadable = np.isnan(values) & series.notna().to_numpy()
+        if unreadable.any():
+            bad = list(dict.fromkeys(series.to_numpy(dtype=object)[unreadable]))
+            raise _schema_error(
+                f"column {name!r} has {', '.join(repr(v) for v in bad[:5])}, not numbers or "
+                "true/false (validate the records with rehire_model.validate_records first)",
+                [(str(name), v, "not a number or true/false") for v in bad],
+            )
+        arrays[name] = values
+    return arrays
+
+
+def _zero_na(values: np.ndarray) -> np.ndarray:
+    """Structural NA (question not asked, flag not set) counts 0."""
+    return np.where(np.isnan(values), 0.0, values)
+
+
+def _construct_scores(arrays: _Arrays) -> dict[str, np.ndarray]:
+    """Mean of each behaviour construct's items (survey F2.4); unreported items count 0."""
+    return {
+        construct: np.mean([_zero_na(arrays[item]) for item in items], axis=0)
+        for construct, items in CONSTRUCTS.items()
+    }
 
 
 def _one_hot(name: str, codes: np.ndarray, categories: Sequence[str]) -> list[_Column]:
@@ -175,8 +222,11 @@ class _RecordFeatures(TransformerMixin, BaseEstimator):
     def _input_fields(self) -> tuple[str, ...]:
         raise NotImplementedError
 
-    def _compute(self, records: pd.DataFrame) -> list[_Column]:
+    def _compute(self, arrays: _Arrays) -> list[_Column]:
         raise NotImplementedError
+
+    def _categorical_fields(self) -> frozenset[str]:
+        return _CATEGORY_FIELDS
 
     def _check_params(self) -> None:
         for name, value in self.get_params(deep=False).items():
@@ -212,12 +262,38 @@ class _RecordFeatures(TransformerMixin, BaseEstimator):
         validate_data(self, records, skip_check_array=True, reset=True)
         self._fit_parts(records)
         # Nothing is learned from the values, but computing them checks them.
-        columns = self._compute(records)
+        columns = self._compute(_to_arrays(records, self._categorical_fields()))
         self.feature_sources_ = {name: sources for name, sources, _ in columns}
         return self
 
     def _fit_parts(self, records: pd.DataFrame) -> None:
         """Fit the sub-transformers of a composite (none by default)."""
+
+    def _matrix(self, arrays: _Arrays) -> np.ndarray:
+        """The model matrix (rows x output columns, float64) of record arrays.
+
+        The one encoding path: :meth:`transform` uses it on a table, a fitted model on
+        the arrays of a single record, so both give the same numbers.
+        """
+        columns = self._compute(arrays)
+        n_rows = len(next(iter(arrays.values()))) if arrays else 0
+        # Filled column by column (contiguous writes), returned as its n_rows x n_columns view.
+        by_column = np.empty((len(columns), n_rows), dtype=np.float64)
+        for j, (_, _, values) in enumerate(columns):
+            by_column[j] = values
+        bad = ~np.isfinite(by_column)
+        if bad.any():
+            rows = []
+            for j in np.flatnonzero(bad.any(axis=1)):
+                name, sources, _ = columns[j]
+                rows.append((sources[0], None, f"empty or not a number (feature {name!r})"))
+            fields = ", ".join(dict.fromkeys(r[0] for r in rows))
+            raise _schema_error(
+                f"leaver records have empty or invalid values in: {fields} "
+                "(validate the records with rehire_model.validate_records first)",
+                rows,
+            )
+        return by_column.T
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """Compute the features.
@@ -243,7 +319,8 @@ class _RecordFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "feature_sources_")
         records = _select(X, list(self.feature_names_in_), type(self).__name__)
         validate_data(self, records, skip_check_array=True, reset=False)
-        return _finite_frame(self._compute(records), records.index)
+        matrix = self._matrix(_to_arrays(records, self._categorical_fields()))
+        return pd.DataFrame(matrix, index=records.index, columns=list(self.feature_sources_))
 
     def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
         """Names of the output columns.
@@ -278,28 +355,6 @@ class _RecordFeatures(TransformerMixin, BaseEstimator):
         # The output is always float64, whatever the input dtypes.
         tags.transformer_tags.preserves_dtype = []
         return tags
-
-
-def _finite_frame(columns: list[_Column], index: pd.Index) -> pd.DataFrame:
-    """Assemble the output frame; a non-finite value means an invalid record value."""
-    frame = pd.DataFrame(
-        {name: np.asarray(values, dtype=np.float64) for name, _, values in columns},
-        index=index,
-    )
-    if frame.shape[1]:
-        bad = ~np.isfinite(frame.to_numpy())
-        if bad.any():
-            rows = []
-            for j in np.flatnonzero(bad.any(axis=0)):
-                name, sources, _ = columns[j]
-                rows.append((sources[0], None, f"empty or not a number (feature {name!r})"))
-            fields = ", ".join(dict.fromkeys(r[0] for r in rows))
-            raise _schema_error(
-                f"leaver records have empty or invalid values in: {fields} "
-                "(validate the records with rehire_model.validate_records first)",
-                rows,
-            )
-    return frame
 
 
 # --------------------------------------------------------------------------------------
@@ -338,8 +393,8 @@ class PolicyFeatures(_RecordFeatures):
     def _input_fields(self) -> tuple[str, ...]:
         return (*_FORMAL_MEASURES, _INFORMAL)
 
-    def _compute(self, records: pd.DataFrame) -> list[_Column]:
-        flags = {name: as_float(records, name) for name in self._input_fields()}
+    def _compute(self, arrays: _Arrays) -> list[_Column]:
+        flags = {name: _zero_na(arrays[name]) for name in self._input_fields()}
         columns: list[_Column] = [(name, (name,), flags[name]) for name in flags]
         columns.append(
             ("n_alumni_measures", _FORMAL_MEASURES, sum(flags[n] for n in _FORMAL_MEASURES))
@@ -401,13 +456,13 @@ class ExitInterviewFeatures(_RecordFeatures):
         fields = [name for interview in _INTERVIEWS for name in interview[:2]]
         return tuple(sorted([*fields, *_ITEMS, *_FOLLOW_UPS], key=_SCHEMA_ORDER.__getitem__))
 
-    def _compute(self, records: pd.DataFrame) -> list[_Column]:
+    def _compute(self, arrays: _Arrays) -> list[_Column]:
         columns: list[_Column] = []
         for held, amicability, name in _INTERVIEWS:
-            columns.append((held, (held,), as_float(records, held)))
+            columns.append((held, (held,), _zero_na(arrays[held])))
             # Amicability is NA exactly when the interview was not held: NA counts 0.
-            columns.append((name, (amicability,), as_float(records, amicability)))
-        scores = construct_scores(records)
+            columns.append((name, (amicability,), _zero_na(arrays[amicability])))
+        scores = _construct_scores(arrays)
         for construct, items in CONSTRUCTS.items():
             columns.append((construct, items, scores[construct]))
         if self.interaction:
@@ -419,8 +474,8 @@ class ExitInterviewFeatures(_RecordFeatures):
                 )
             )
         if self.items:
-            columns.extend((item, (item,), as_float(records, item)) for item in _ITEMS)
-        columns.extend((name, (name,), as_float(records, name)) for name in _FOLLOW_UPS)
+            columns.extend((item, (item,), _zero_na(arrays[item])) for item in _ITEMS)
+        columns.extend((name, (name,), _zero_na(arrays[name])) for name in _FOLLOW_UPS)
         return columns
 
 
@@ -453,14 +508,13 @@ class FixedFactFeatures(_RecordFeatures):
     def _input_fields(self) -> tuple[str, ...]:
         return ("company_size", "industry", "job_level", "tenure_years", "years_since_exit")
 
-    def _compute(self, records: pd.DataFrame) -> list[_Column]:
-        size = _codes(records["company_size"], COMPANY_SIZES, allow_na=False)
+    def _compute(self, arrays: _Arrays) -> list[_Column]:
+        size = _codes(arrays["company_size"], "company_size", COMPANY_SIZES, allow_na=False)
         columns: list[_Column] = [("company_size", ("company_size",), size.astype(np.float64))]
         for name, categories in (("industry", INDUSTRIES), ("job_level", JOB_LEVELS)):
-            columns += _one_hot(name, _codes(records[name], categories, False), categories)
-        for name in ("tenure_years", "years_since_exit"):
-            values = pd.to_numeric(records[name], errors="coerce").astype(float)
-            columns.append((name, (name,), values.to_numpy(dtype=np.float64, na_value=np.nan)))
+            columns += _one_hot(name, _codes(arrays[name], name, categories, False), categories)
+        # NA stays NaN here: a missing fact is an error, reported by _matrix.
+        columns += [(name, (name,), arrays[name]) for name in ("tenure_years", "years_since_exit")]
         return columns
 
 
@@ -493,11 +547,11 @@ class ProtectedFeatures(_RecordFeatures):
     def _input_fields(self) -> tuple[str, ...]:
         return ("age", "gender", "married", "has_children")
 
-    def _compute(self, records: pd.DataFrame) -> list[_Column]:
-        columns: list[_Column] = [("age", ("age",), as_float(records, "age"))]
-        columns += _one_hot("gender", _codes(records["gender"], GENDERS, True), GENDERS)
+    def _compute(self, arrays: _Arrays) -> list[_Column]:
+        columns: list[_Column] = [("age", ("age",), _zero_na(arrays["age"]))]
+        columns += _one_hot("gender", _codes(arrays["gender"], "gender", GENDERS, True), GENDERS)
         for name in ("married", "has_children"):
-            columns.append((name, (name,), as_float(records, name)))
+            columns.append((name, (name,), _zero_na(arrays[name])))
         return columns
 
 
@@ -622,38 +676,43 @@ class LeaverFeatures(_RecordFeatures):
         used = sorted(self._used_schema_fields(), key=_SCHEMA_ORDER.__getitem__)
         return (*used, *(spec[0] for spec in self.extra))
 
+    def _categorical_fields(self) -> frozenset[str]:
+        own = {name for name, kind, _ in self.extra if kind == "category"}
+        return _CATEGORY_FIELDS | own
+
     def _fit_parts(self, records: pd.DataFrame) -> None:
-        records = self._with_placeholders(records)
+        records = records.assign(**self._placeholders(len(records)))
         self.transformers_ = [(name, part.fit(records)) for name, part in self._parts()]
 
-    def _with_placeholders(self, records: pd.DataFrame) -> pd.DataFrame:
-        """Fill the fields not used with a constant, so the parts can run unchanged.
+    def _placeholders(self, n_rows: int) -> dict[str, np.ndarray]:
+        """A constant for each schema field not used, so the parts can run unchanged.
 
         Every column computed from a placeholder is dropped in ``_compute``.
         """
         if self.fields is None:
-            return records
-        unused = {
-            name: _PLACEHOLDERS[name]
+            return {}
+        used = self._used_schema_fields()
+        return {
+            name: np.full(n_rows, _PLACEHOLDERS[name],
+                          dtype=object if name in _CATEGORY_FIELDS else np.float64)
             for _, part in self._parts()
             for name in part._input_fields()
-            if name not in self._used_schema_fields()
+            if name not in used
         }
-        return records.assign(**unused) if unused else records
 
-    def _compute(self, records: pd.DataFrame) -> list[_Column]:
-        filled = self._with_placeholders(records)
+    def _compute(self, arrays: _Arrays) -> list[_Column]:
+        n_rows = len(next(iter(arrays.values()))) if arrays else 0
+        filled = {**arrays, **self._placeholders(n_rows)}
         columns = [column for _, part in self.transformers_ for column in part._compute(filled)]
         if self.fields is not None:
             used = self._used_schema_fields()
             columns = [column for column in columns if used.issuperset(column[1])]
         for name, kind, categories in self.extra:
             if kind == "category":
-                codes = _codes(records[name], categories, allow_na=False)
-                columns += _one_hot(name, codes, categories)
+                columns += _one_hot(name, _codes(arrays[name], name, categories, False),
+                                    categories)
             else:
-                values = pd.to_numeric(records[name], errors="coerce").astype(float)
-                columns.append((name, (name,), values.to_numpy(np.float64, na_value=np.nan)))
+                columns.append((name, (name,), arrays[name]))
         return columns
 
 

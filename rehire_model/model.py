@@ -11,20 +11,32 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
-from .schema import TARGETS, Field, validate_records
+from . import _scoring
+from ._scoring import Scorer
+from .explain import LANGS, display_value, reason_map, reason_text
+from .features import _to_arrays
+from .schema import TARGETS, Field, read_record, validate_records
 
 if TYPE_CHECKING:
     from sklearn.calibration import CalibratedClassifierCV
 
     from .config import TrainingConfig
     from .features import LeaverFeatures
+
+Records = pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+#: Up to this many records given as dicts are read one by one, without a table.
+QUICK_PATH_MAX_RECORDS = 64
+#: Rows encoded and scored at a time (bounds the memory of large tables).
+CHUNK_ROWS = 65_536
 
 __all__ = ["SEGMENTS", "RehireModel", "segment"]
 
@@ -58,11 +70,12 @@ def segment(
 
 
 class RehireModel:
-    """Predicts ``p_alumni_engagement`` and ``p_rehire_intent`` for leaver records.
+    """Predicts and explains ``p_alumni_engagement`` and ``p_rehire_intent`` of leavers.
 
     Build one with :func:`rehire_model.train` or load one with
-    :func:`rehire_model.load_model`; the scores are decision support for HR staff,
-    never the sole basis for a decision about a person.
+    :func:`rehire_model.load_model`. The scores are decision support for HR staff,
+    never the sole basis for a decision about a person. ``predict``, ``explain`` and
+    ``contributions`` only read the fitted model, so one model can serve many threads.
 
     Attributes
     ----------
@@ -100,6 +113,18 @@ class RehireModel:
         self.training_data = dict(training_data)
         self.thresholds = {spec.name: spec.threshold for spec in config.targets}
         self.manifest = None if manifest is None else dict(manifest)
+        self._scorers = {name: Scorer.from_calibrated(est) for name, est in estimators.items()}
+        self._inputs = tuple(features.feature_names_in_)
+        self._categorical = features._categorical_fields()
+        self._fields_by_name = {f.name: f for f in config.record_fields}
+        sources = features.feature_sources_
+        self._reasons = {
+            level: reason_map(sources, config.record_fields, constructs=level == "reason")
+            for level in ("reason", "field")
+        }
+        probe = np.random.default_rng(0).uniform(-1, 5, size=(8, len(sources)))
+        for name, scorer in self._scorers.items():
+            scorer.check(self.estimators[name], probe)
 
     @property
     def record_fields(self) -> tuple[Field, ...]:
@@ -115,14 +140,65 @@ class RehireModel:
         families = ", ".join(f"{k}={v}" for k, v in self.selected.items())
         return f"RehireModel({families}, fields={len(self.record_fields)})"
 
-    def predict(self, X: pd.DataFrame | Mapping[str, Any] | list[Mapping[str, Any]]
-                ) -> pd.DataFrame:
+    # ----------------------------------------------------------------------------------
+    # Reading records
+    # ----------------------------------------------------------------------------------
+
+    def _read(self, X: Records) -> tuple[dict[str, np.ndarray], list[str | None] | None]:
+        """Record arrays (float64, or object for categories) and leaver ids of ``X``."""
+        if isinstance(X, Mapping):
+            quick = [X]
+        elif (
+            isinstance(X, (list, tuple))
+            and len(X) <= QUICK_PATH_MAX_RECORDS
+            and all(isinstance(r, Mapping) for r in X)
+        ):
+            quick = list(X)
+        else:
+            quick = None
+        if quick:
+            values = [read_record(r, self.record_fields) for r in quick]
+            if all(v is not None for v in values):
+                arrays = {
+                    name: np.array([v[name] for v in values],
+                                   dtype=object if name in self._categorical else np.float64)
+                    for name in self._inputs
+                }
+                has_ids = any("leaver_id" in r for r in quick)
+                return arrays, [v.get("leaver_id") for v in values] if has_ids else None
+        # A table, or a record with a problem: validate_records reports every problem.
+        records = validate_records(X, fields=self.record_fields)
+        ids = records["leaver_id"].tolist() if "leaver_id" in records.columns else None
+        return _to_arrays(records.loc[:, list(self._inputs)], self._categorical), ids
+
+    def _chunks(self, arrays: Mapping[str, np.ndarray]):
+        n_rows = len(arrays[self._inputs[0]]) if self._inputs else 0
+        for start in range(0, max(n_rows, 1), CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, n_rows)
+            yield start, stop, {name: a[start:stop] for name, a in arrays.items()}
+
+    # ----------------------------------------------------------------------------------
+    # Predictions
+    # ----------------------------------------------------------------------------------
+
+    def _probabilities(self, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        n_rows = len(arrays[self._inputs[0]])
+        out = {name: np.empty(n_rows) for name in TARGETS}
+        for start, stop, chunk in self._chunks(arrays):
+            matrix = self.features._matrix(chunk)
+            for name in TARGETS:
+                out[name][start:stop] = self._scorers[name].probability(matrix)
+        return out
+
+    def predict(self, X: Records) -> pd.DataFrame:
         """Predict both probabilities and the segment of each leaver.
 
         Parameters
         ----------
         X : pandas.DataFrame, dict or list of dict
-            Leaver records; validated with :func:`rehire_model.validate_records`.
+            Leaver records; validated by the rules of
+            :func:`rehire_model.validate_records`. One record (or a short list) is read
+            without building a table, with the same numbers as a table gives.
 
         Returns
         -------
@@ -135,18 +211,203 @@ class RehireModel:
         SchemaError
             A record is invalid (the message names the row, column, value and what is
             expected).
+
+        Examples
+        --------
+        >>> import rehire_model as rm
+        >>> model = rm.load_model()
+        >>> record = rm.make_leaver_survey(1, random_state=4).iloc[0].to_dict()
+        >>> model.predict(record)[["leaver_id", "segment"]]
+          leaver_id   segment
+        0   L000001  detached
         """
-        records = validate_records(X, fields=self.record_fields)
-        matrix = self.features.transform(records).to_numpy()
-        out = pd.DataFrame(index=pd.RangeIndex(len(records)))
-        if "leaver_id" in records.columns:
-            out["leaver_id"] = records["leaver_id"].to_numpy()
+        arrays, ids = self._read(X)
+        probabilities = self._probabilities(arrays)
+        columns: dict[str, Any] = {} if ids is None else {"leaver_id": ids}
         for name in TARGETS:
-            out[f"p_{name}"] = self.estimators[name].predict_proba(matrix)[:, 1]
-        out["segment"] = segment(
-            out["p_alumni_engagement"], out["p_rehire_intent"], self.thresholds
+            columns[f"p_{name}"] = probabilities[name]
+        columns["segment"] = segment(
+            probabilities["alumni_engagement"], probabilities["rehire_intent"], self.thresholds
         )
+        return pd.DataFrame(columns)
+
+    # ----------------------------------------------------------------------------------
+    # Explanations
+    # ----------------------------------------------------------------------------------
+
+    def _raw_contributions(
+        self, arrays: Mapping[str, np.ndarray], n_jobs: int | None
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per target: (raw-score contributions per column, raw scores)."""
+        matrix = self.features._matrix(arrays)
+        scorers = [self._scorers[name] for name in TARGETS]
+        phis = _scoring.contributions(scorers, matrix, n_jobs)
+        return {
+            name: (phi, scorer.raw(matrix))
+            for name, scorer, phi in zip(TARGETS, scorers, phis, strict=True)
+        }
+
+    def contributions(
+        self,
+        X: Records,
+        *,
+        level: str = "reason",
+        raw: bool = False,
+        n_jobs: int | None = None,
+    ) -> dict[str, pd.DataFrame]:
+        """Every reason's contribution for every person (the full explanation).
+
+        Parameters
+        ----------
+        X : pandas.DataFrame, dict or list of dict
+            Leaver records.
+        level : {"reason", "field", "column"}, default "reason"
+            ``"reason"``: record fields, with the supervisor's behaviours grouped into
+            their constructs; ``"field"``: record fields only; ``"column"``: the model
+            columns.
+        raw : bool, default False
+            Contributions to the classifier's raw score (its ``decision_function``)
+            instead of the calibrated log-odds of the predicted probability.
+        n_jobs : int, optional
+            Processes for the SHAP values of tree models (default: every core).
+
+        Returns
+        -------
+        dict of str -> pandas.DataFrame
+            Per target: a ``base`` column then one column per reason, one row per person
+            (index ``leaver_id`` when given). Each row sums to the person's log-odds.
+
+        Examples
+        --------
+        >>> import rehire_model as rm
+        >>> from scipy.special import expit
+        >>> model = rm.load_model()
+        >>> df = rm.make_leaver_survey(5, random_state=0)
+        >>> table = model.contributions(df)["rehire_intent"]
+        >>> bool(np.allclose(expit(table.sum(axis=1)), model.predict(df)["p_rehire_intent"]))
+        True
+        """
+        if level not in ("reason", "field", "column"):
+            raise ValueError(f"level must be 'reason', 'field' or 'column', got {level!r}")
+        arrays, ids = self._read(X)
+        index = pd.RangeIndex(len(arrays[self._inputs[0]])) if ids is None else pd.Index(
+            ids, name="leaver_id")
+        out = {}
+        for name, (phi, _) in self._raw_contributions(arrays, n_jobs).items():
+            scorer = self._scorers[name]
+            base = scorer.base if raw else scorer.calibrated_base
+            values = phi if raw else -scorer.platt_a * phi
+            if level == "column":
+                names = list(self.features.feature_sources_)
+            else:
+                reasons, shares = self._reasons[level]
+                values, names = values @ shares, [r.key for r in reasons]
+            table = pd.DataFrame(values, columns=names, index=index)
+            table.insert(0, "base", base)
+            out[name] = table
         return out
+
+    def explain(
+        self, X: Records, top_k: int = 3, lang: str = "en", *, n_jobs: int | None = None
+    ) -> pd.DataFrame:
+        """The top reasons behind each person's two probabilities.
+
+        Contributions are SHAP values (tree models: shap's TreeExplainer, tree-path
+        dependent; logistic models: the exact linear terms), in the log-odds of the
+        calibrated probability, summed from model columns to reasons (see
+        :mod:`rehire_model.explain`). Each person's base value plus all contributions
+        equals the log-odds of the prediction exactly.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame, dict or list of dict
+            Leaver records.
+        top_k : int, default 3
+            Reasons per person and target, largest effect first.
+        lang : {"en", "ja"}, default "en"
+            Language of labels, values and text.
+        n_jobs : int, optional
+            Processes for the SHAP values of tree models (default: every core).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per person, target and rank: ``leaver_id`` (when given), ``row``
+            (input position), ``target``, ``rank``, ``reason`` (field or construct),
+            ``label``, ``lever`` (``policy``, ``exit_interview`` or ``fixed``), ``value``
+            (the person's), ``direction`` (``raises`` or ``lowers``), ``log_odds``,
+            ``pp`` (percentage points of probability; a person's ``pp`` over all reasons
+            add up to ``probability - base_probability``), ``probability``,
+            ``base_probability`` and ``text`` (lever first).
+
+        Examples
+        --------
+        >>> import rehire_model as rm
+        >>> model = rm.load_model()
+        >>> record = rm.make_leaver_survey(1, random_state=4).iloc[0].to_dict()
+        >>> reasons = model.explain(record, top_k=2, lang="ja")
+        >>> for text in reasons["text"][:2]:
+        ...     print(text)
+        ［退職面談］歓迎の意思表示：上司面談なし → アルムナイ意識を2.6pt下げる
+        ［退職面談］退職意思の尊重：上司面談なし → アルムナイ意識を1.8pt上げる
+        """
+        if lang not in LANGS:
+            raise ValueError(f"lang must be 'en' or 'ja', got {lang!r}")
+        if not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1:
+            raise ValueError(f"top_k must be a whole number of at least 1, got {top_k!r}")
+        arrays, ids = self._read(X)
+        reasons, shares = self._reasons["reason"]
+        k = min(top_k, len(reasons))
+        picked, values, pp, probability, base_probability = [], [], [], [], []
+        for name, (phi, raw) in self._raw_contributions(arrays, n_jobs).items():
+            scorer = self._scorers[name]
+            by_reason = (-scorer.platt_a * phi) @ shares
+            log_odds, base = scorer.calibrated_log_odds(raw), scorer.calibrated_base
+            p, p0 = expit(log_odds), expit(base)
+            # Percentage points: each reason's share of the change from the base
+            # probability, along the secant (the slope at the base when nothing changes).
+            gap = log_odds - base
+            changed = np.abs(gap) > 1e-12
+            slope = np.where(changed, (p - p0) / np.where(changed, gap, 1.0), p0 * (1 - p0))
+            order = np.argsort(-np.abs(by_reason), axis=1, kind="stable")[:, :k]
+            top = np.take_along_axis(by_reason, order, axis=1)
+            picked.append(order)
+            values.append(top)
+            pp.append(100 * top * slope[:, None])
+            probability.append(np.repeat(p[:, None], k, axis=1))
+            base_probability.append(np.full_like(top, p0))
+        # Rows ordered by person, then target, then rank.
+        def flat(parts: list[np.ndarray]) -> np.ndarray:
+            return np.stack(parts, axis=1).ravel()
+
+        n_rows = len(picked[0])
+        row = np.repeat(np.arange(n_rows), len(TARGETS) * k)
+        picked_flat, values_flat, pp_flat = flat(picked), flat(values), flat(pp)
+        chosen = [reasons[j] for j in picked_flat.tolist()]
+        targets = np.tile(np.repeat(np.array(TARGETS, dtype=object), k), n_rows)
+        shown = [display_value(reason, arrays, r, lang, self._fields_by_name)
+                 for reason, r in zip(chosen, row.tolist(), strict=True)]
+        columns: dict[str, Any] = {} if ids is None else {"leaver_id": [ids[r] for r in row]}
+        columns.update({
+            "row": row,
+            "target": targets,
+            "rank": np.tile(np.arange(1, k + 1), n_rows * len(TARGETS)),
+            "reason": [reason.key for reason in chosen],
+            "label": [reason.label(lang) for reason in chosen],
+            "lever": [reason.lever for reason in chosen],
+            "value": shown,
+            "direction": np.where(values_flat >= 0, "raises", "lowers").astype(object),
+            "log_odds": values_flat,
+            "pp": pp_flat,
+            "probability": flat(probability),
+            "base_probability": flat(base_probability),
+            "text": [
+                reason_text(reason, value, target, size, lang)
+                for reason, value, target, size in zip(
+                    chosen, shown, targets.tolist(), pp_flat.tolist(), strict=True)
+            ],
+        })
+        return pd.DataFrame(columns)
 
     def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the model folder (see :func:`rehire_model.model_io.save_model`)."""

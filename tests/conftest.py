@@ -20,3 +20,11 @@ def small_model(survey):
     """A model trained on 3,000 synthetic leavers (both families compared)."""
     data, truth = survey
     return rm.train(data, FAST, truth=truth)
+
+
+@pytest.fixture(scope="session")
+def tree_model():
+    """A HistGradientBoosting model (tree SHAP path) trained on 20,000 synthetic leavers."""
+    data, truth = rm.make_leaver_survey(20_000, random_state=21, return_truth=True)
+    config = {"model_selection": {"candidates": ["hist_gradient_boosting"], "cv_folds": 2}}
+    return rm.train(data, config, truth=truth)

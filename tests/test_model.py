@@ -112,3 +112,122 @@ def test_default_model_constructs_move_in_the_survey_direction():
         on = model.predict(people.assign(**{column: True}))["p_alumni_engagement"]
         off = model.predict(people.assign(**{column: False}))["p_alumni_engagement"]
         assert (on > off).all(), column
+
+
+# --------------------------------------------------------------------------------------
+# One record without a table: the same numbers and the same errors as a table
+# --------------------------------------------------------------------------------------
+
+_TRUE = [True, 1, 1.0, "yes", "Yes ", "TRUE", "y", "はい", "1", "１", np.True_]
+_FALSE = [False, 0, 0.0, "no", "いいえ", "false", "0", " N", np.False_]
+_MISSING = [None, np.nan, "", "NA", "n/a", "null", pd.NA]
+_BAD = ["maybe", 7, -1, "banking", 2.5, "4 stars", True]
+
+
+def _respell(value, field, rng):
+    if field.kind == "bool" and value is not None and not pd.isna(value):
+        return _TRUE[rng.integers(len(_TRUE))] if value else _FALSE[rng.integers(len(_FALSE))]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return _MISSING[rng.integers(len(_MISSING))]
+    if field.kind == "category":
+        return rng.choice([value, value.upper(), f"  {value} ", value.title()])
+    if field.kind in ("ordinal", "int"):
+        return rng.choice([int(value), str(int(value)), chr(0xFF10 + int(value) % 10)
+                           if int(value) < 10 else str(value), float(value)])
+    return rng.choice([float(value), str(value), f" {value} "])
+
+
+def _random_records(n: int, seed: int) -> list[dict]:
+    rng = np.random.default_rng(seed)
+    base = rm.make_leaver_survey(n, random_state=seed)
+    fields = rm.load_model().record_fields
+    records = []
+    for raw in base.to_dict("records"):
+        record = {"leaver_id": raw["leaver_id"]}
+        for field in fields:
+            record[field.name] = _respell(raw[field.name], field, rng)
+        roll = rng.random()
+        if roll < 0.08:
+            record[fields[rng.integers(len(fields))].name] = _BAD[rng.integers(len(_BAD))]
+        elif roll < 0.11:
+            del record[fields[rng.integers(len(fields))].name]
+        elif roll < 0.14:
+            record["sup_interview_amicability"] = 3  # given with or without an interview
+        records.append(record)
+    return records
+
+
+def _predict_or_error(model, records):
+    try:
+        return model.predict(records)
+    except SchemaError as e:
+        return str(e)
+
+
+def test_one_record_gives_exactly_the_table_numbers_and_errors():
+    model = rm.load_model()
+    valid, quick_rows, n_errors = [], [], 0
+    for record in _random_records(3000, seed=1):
+        quick = _predict_or_error(model, record)
+        if isinstance(quick, str):
+            n_errors += 1
+            assert _predict_or_error(model, pd.DataFrame([record])) == quick
+        else:
+            valid.append(record)
+            quick_rows.append(quick)
+    # Rows are scored independently (tested below), so one table checks every valid row.
+    table = model.predict(pd.DataFrame(valid))
+    pd.testing.assert_frame_equal(pd.concat(quick_rows, ignore_index=True), table,
+                                  check_exact=True)
+    assert 150 < n_errors < 600  # both valid and invalid records were exercised
+
+
+def test_short_lists_give_exactly_the_table_numbers(tree_model):
+    records = _random_records(600, seed=2)
+    for model in (rm.load_model(), tree_model):
+        for start in range(0, 600, 40):
+            chunk = records[start:start + 40]
+            quick = _predict_or_error(model, chunk)
+            table = _predict_or_error(model, pd.DataFrame(chunk))
+            if isinstance(table, str):
+                assert quick == table
+            else:
+                pd.testing.assert_frame_equal(quick, table, check_exact=True)
+
+
+def test_one_row_and_many_rows_give_the_same_numbers(tree_model, survey):
+    data, _ = survey
+    for model in (rm.load_model(), tree_model):
+        together = model.predict(data.head(100))
+        alone = pd.concat([model.predict(data.iloc[[i]]) for i in range(100)],
+                          ignore_index=True)
+        pd.testing.assert_frame_equal(together, alone, check_exact=True)
+
+
+def test_predictions_match_scikit_learn(tree_model, survey):
+    data, _ = survey
+    for model in (rm.load_model(), tree_model):
+        matrix = model.features.transform(data)
+        ours = model.predict(data)
+        for target in ("alumni_engagement", "rehire_intent"):
+            sklearn = model.estimators[target].predict_proba(matrix.to_numpy())[:, 1]
+            np.testing.assert_allclose(ours[f"p_{target}"], sklearn, rtol=0, atol=1e-12)
+
+
+def test_large_tables_are_scored_in_chunks_with_the_same_numbers(monkeypatch, survey):
+    from rehire_model import model as model_module
+
+    data, _ = survey
+    model = rm.load_model()
+    whole = model.predict(data)
+    monkeypatch.setattr(model_module, "CHUNK_ROWS", 7)
+    pd.testing.assert_frame_equal(model.predict(data), whole, check_exact=True)
+
+
+def test_no_records_give_empty_results(tree_model, survey):
+    data, _ = survey
+    for model in (rm.load_model(), tree_model):
+        assert model.predict(data.head(0)).empty
+        assert model.explain(data.head(0)).empty
+        assert list(model.predict([]).columns) == ["p_alumni_engagement", "p_rehire_intent",
+                                                   "segment"]

@@ -25,6 +25,7 @@ from rehire_model.schema import (
     PROBLEM_COLUMNS,
     TARGETS,
     field_names,
+    read_record,
     validate_records,
 )
 
@@ -560,3 +561,28 @@ def test_large_table_validates():
     valid, problems = validate_records(frame, errors="report")
     assert len(problems) == n // 1000
     assert len(valid) == n - n // 1000
+
+
+# --------------------------------------------------------------------------------------
+# read_record: one record by the same rules
+# --------------------------------------------------------------------------------------
+
+
+def test_read_record_gives_canonical_values():
+    record = valid_record()
+    values = read_record(record, FIELDS)
+    table = validate_records(record).iloc[0]
+    for name, value in values.items():
+        expected = table[name]
+        if pd.isna(expected):
+            assert value is None or np.isnan(value), name
+        else:
+            assert value == expected, name
+
+
+def test_read_record_returns_none_for_any_problem():
+    record = valid_record()
+    assert read_record(dict(record, industry="banking"), FIELDS) is None
+    assert read_record({k: v for k, v in record.items() if k != "job_level"}, FIELDS) is None
+    held = dict(record, sup_interview_held=False)
+    assert read_record(held, FIELDS) is None  # answers given without the interview
