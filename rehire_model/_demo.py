@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
+from .batch import score_file
 from .calibration import calibration_table
 from .evaluation import held_out_table
 from .model_io import load_model
 
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "leavers_sample.csv"
 
-def main() -> None:
-    """Print the survey calibration and the default model's held-out metrics."""
-    with pd.option_context("display.max_colwidth", 80, "display.width", 160):
+
+def main(output_dir: str | Path = "demo") -> None:
+    """Print the survey calibration, the default model's metrics and a scored cohort."""
+    output_dir = Path(output_dir)
+    with pd.option_context("display.max_colwidth", 90, "display.width", 200):
         print("Synthetic leaver survey vs PERSOL Research and Consulting (2019)\n")
         print(calibration_table().to_string(index=False))
         model = load_model()
@@ -21,3 +27,21 @@ def main() -> None:
         )
         print(f"Kept per target: {model.selected}\n")
         print(held_out_table(model).round(4).to_string())
+        if SAMPLE.is_file():
+            _score_sample(model, output_dir)
+
+
+def _score_sample(model, output_dir: Path) -> None:
+    scores_path = output_dir / "scores.csv"
+    summary = score_file(SAMPLE, scores_path, model=model, explain=3, lang="ja",
+                         progress=False)
+    print(f"\nScored the sample cohort {SAMPLE.name}: {summary.line()} -> {scores_path}")
+    scores = pd.read_csv(scores_path)
+    top = scores.sort_values("p_rehire_intent", ascending=False).head(5)
+    for row in top.itertuples():
+        print(f"\n{row.leaver_id}  再入社意向 {row.p_rehire_intent:.0%}  アルムナイ意識 "
+              f"{row.p_alumni_engagement:.0%}  segment: {row.segment}")
+        for rank in (1, 2, 3):
+            print(f"  {getattr(row, f'rehire_intent_reason_{rank}')}")
+    print("\nScores are decision support for HR staff, never the sole basis for a decision "
+          "about a person.")

@@ -22,7 +22,6 @@ import copy
 import math
 import operator
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._toml import read_toml
 from .exceptions import ConfigError, SchemaError
 from .schema import FEATURE_ROLES, FIELDS, FIELDS_BY_NAME, TARGETS, Field, field_names
 
@@ -402,12 +402,7 @@ def load_config(config: str | Path | Mapping[str, Any] | TrainingConfig | None =
     elif isinstance(config, Mapping):
         given = config
     elif isinstance(config, (str, Path)):
-        try:
-            given = tomllib.loads(Path(config).read_text(encoding="utf-8"))
-        except OSError as e:
-            raise ConfigError(f"cannot read the training config {str(config)!r}: {e}") from e
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise ConfigError(f"training config {str(config)!r} is not valid TOML: {e}") from e
+        given = read_toml(config, "training config", ConfigError)
     else:
         raise TypeError(
             f"config must be a path to a TOML file, a dict or None, not {type(config).__name__}"

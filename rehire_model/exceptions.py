@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "ConfigError",
     "DataWarning",
+    "InputError",
     "ModelFileError",
     "ModelVersionError",
     "RehireModelError",
@@ -40,6 +41,10 @@ class SchemaError(RehireModelError, ValueError):
 
 class ConfigError(RehireModelError, ValueError):
     """A training configuration is invalid (the message names the key and the value)."""
+
+
+class InputError(RehireModelError, ValueError):
+    """An input file cannot be read as a leaver table (encoding, format, mapping)."""
 
 
 class ModelFileError(RehireModelError, OSError):

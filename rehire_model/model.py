@@ -167,7 +167,10 @@ class RehireModel:
                 has_ids = any("leaver_id" in r for r in quick)
                 return arrays, [v.get("leaver_id") for v in values] if has_ids else None
         # A table, or a record with a problem: validate_records reports every problem.
-        records = validate_records(X, fields=self.record_fields)
+        return self._arrays(validate_records(X, fields=self.record_fields))
+
+    def _arrays(self, records: pd.DataFrame) -> tuple[dict[str, np.ndarray], list | None]:
+        """Arrays and leaver ids of records already checked by validate_records."""
         ids = records["leaver_id"].tolist() if "leaver_id" in records.columns else None
         return _to_arrays(records.loc[:, list(self._inputs)], self._categorical), ids
 
@@ -221,9 +224,14 @@ class RehireModel:
           leaver_id   segment
         0   L000001  detached
         """
-        arrays, ids = self._read(X)
+        return self._predict_arrays(*self._read(X))
+
+    def _predict_arrays(self, arrays: Mapping[str, np.ndarray], ids: list | None
+                        ) -> pd.DataFrame:
         probabilities = self._probabilities(arrays)
-        columns: dict[str, Any] = {} if ids is None else {"leaver_id": ids}
+        columns: dict[str, Any] = {}
+        if ids is not None:  # object dtype: no conversion of every id to another string type
+            columns["leaver_id"] = np.array(ids, dtype=object)
         for name in TARGETS:
             columns[f"p_{name}"] = probabilities[name]
         columns["segment"] = segment(
@@ -236,14 +244,14 @@ class RehireModel:
     # ----------------------------------------------------------------------------------
 
     def _raw_contributions(
-        self, arrays: Mapping[str, np.ndarray], n_jobs: int | None
-    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Per target: (raw-score contributions per column, raw scores)."""
+        self, arrays: Mapping[str, np.ndarray], n_jobs: int | None, *, scores: bool = False
+    ) -> dict[str, tuple[np.ndarray, np.ndarray | None]]:
+        """Per target: raw-score contributions per column, and the raw scores if asked."""
         matrix = self.features._matrix(arrays)
         scorers = [self._scorers[name] for name in TARGETS]
         phis = _scoring.contributions(scorers, matrix, n_jobs)
         return {
-            name: (phi, scorer.raw(matrix))
+            name: (phi, scorer.raw(matrix) if scores else None)
             for name, scorer, phi in zip(TARGETS, scorers, phis, strict=True)
         }
 
@@ -355,11 +363,14 @@ class RehireModel:
             raise ValueError(f"lang must be 'en' or 'ja', got {lang!r}")
         if not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1:
             raise ValueError(f"top_k must be a whole number of at least 1, got {top_k!r}")
-        arrays, ids = self._read(X)
+        return self._explain_arrays(*self._read(X), top_k, lang, n_jobs)
+
+    def _explain_arrays(self, arrays: Mapping[str, np.ndarray], ids: list | None, top_k: int,
+                        lang: str, n_jobs: int | None) -> pd.DataFrame:
         reasons, shares = self._reasons["reason"]
         k = min(top_k, len(reasons))
         picked, values, pp, probability, base_probability = [], [], [], [], []
-        for name, (phi, raw) in self._raw_contributions(arrays, n_jobs).items():
+        for name, (phi, raw) in self._raw_contributions(arrays, n_jobs, scores=True).items():
             scorer = self._scorers[name]
             by_reason = (-scorer.platt_a * phi) @ shares
             log_odds, base = scorer.calibrated_log_odds(raw), scorer.calibrated_base

@@ -163,12 +163,15 @@ def test_docs_list_every_assumption():
         assert row.assumption in doc and row.value in doc, row.assumption
 
 
-def test_demo_prints_the_calibration_table_and_the_default_model_metrics():
+def test_demo_prints_calibration_metrics_and_a_scored_cohort(tmp_path):
     result = subprocess.run([sys.executable, "-m", "rehire_model"], capture_output=True,
-                            text=True, check=True, timeout=300)
+                            text=True, check=True, timeout=300, cwd=tmp_path)
     assert "published" in result.stdout and "reproduced" in result.stdout
     for fact in ("F0.4", "F1.3", "F2.2", "F2.6"):
         assert fact in result.stdout
     assert "model / oracle" in result.stdout
     for target in ("alumni_engagement", "rehire_intent"):
         assert target in result.stdout
+    assert "read 300 rows: scored 300, rejected 0" in result.stdout
+    assert "再入社意向を" in result.stdout
+    assert (tmp_path / "demo" / "scores.csv").is_file()

@@ -1,0 +1,41 @@
+"""Write the example files: a sample cohort, the same as a Japanese Excel export, a mapping.
+
+    python examples/make_examples.py
+
+- ``leavers_sample.csv``: 300 synthetic leavers (UTF-8, schema headers).
+- ``leavers_sample_ja.csv``: the same leavers as Japanese Excel writes them: Shift_JIS
+  (cp932), Japanese headers, はい/いいえ, plus an extra column 氏名 (name) that is not a
+  model input.
+- ``columns_ja.toml``: maps those Japanese headers to the schema fields.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import rehire_model as rm
+from rehire_model.schema import FIELDS
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    data = rm.make_leaver_survey(300, random_state=2026)
+    data.to_csv(HERE / "leavers_sample.csv", index=False)
+
+    headers = {f.name: f.label_ja for f in FIELDS if f.name in data.columns}
+    export = data.copy()
+    for f in FIELDS:
+        if f.kind == "bool" and f.name in export.columns:
+            export[f.name] = export[f.name].map({True: "はい", False: "いいえ"})
+    export.insert(1, "氏名", [f"退職者{i + 1:03d}" for i in range(len(export))])
+    export.rename(columns=headers).to_csv(
+        HERE / "leavers_sample_ja.csv", index=False, encoding="cp932")
+
+    lines = ["# Japanese headers of leavers_sample_ja.csv -> schema fields", "[columns]"]
+    lines += [f'"{label}" = "{name}"' for name, label in headers.items()]
+    (HERE / "columns_ja.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

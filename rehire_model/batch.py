@@ -1,0 +1,461 @@
+"""Score a whole file of leavers in chunks: every row scored or rejected with its reason.
+
+A bad row never stops the run: it goes to the rejects file with its line number,
+``leaver_id``, column, value and problem (one line per problem). The counts always
+add up: rows read = rows scored + rows rejected. Outputs are written to temporary
+files next to their destination and renamed when the run succeeds, so an
+interrupted run never leaves a file that looks complete.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> import rehire_model as rm
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> rm.make_leaver_survey(20, random_state=0).to_csv(folder / "leavers.csv", index=False)
+>>> summary = score_file(folder / "leavers.csv", folder / "scores.csv")
+>>> summary.line()
+'read 20 rows: scored 20, rejected 0'
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InputError
+from .model import RehireModel
+from .model_io import load_model
+from .schema import TARGETS, validate_records
+from .tables import PARQUET_SUFFIXES, Chunk, iter_table
+
+__all__ = ["REJECT_COLUMNS", "ScoreSummary", "check_file", "rejects_path", "score_file"]
+
+logger = logging.getLogger(__name__)
+
+#: Columns of a rejects file.
+REJECT_COLUMNS = ("line", "leaver_id", "column", "value", "problem")
+
+
+@dataclass
+class ScoreSummary:
+    """What a scoring run did: rows read = rows scored + rows rejected."""
+
+    read: int = 0
+    scored: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    output: Path | None = None
+    rejects: Path | None = None
+
+    def line(self) -> str:
+        """The one summary line printed at the end of a run."""
+        return f"read {self.read:,} rows: scored {self.scored:,}, rejected {self.rejected:,}"
+
+
+def rejects_path(output: str | Path | None, input_path: str | Path) -> Path:
+    """``<output>.rejects.csv``, or ``<input>.rejects.csv`` when writing to stdout."""
+    base = Path(input_path) if output in (None, "-") else Path(output)
+    return base.with_name(base.name + ".rejects.csv")
+
+
+# --------------------------------------------------------------------------------------
+# Output files, renamed into place on success
+# --------------------------------------------------------------------------------------
+
+
+class _CsvSink:
+    """CSV in any encoding, written by pandas."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream, self.header = stream, True
+
+    def write(self, frame: pd.DataFrame) -> None:
+        frame.to_csv(self.stream, index=False, header=self.header, lineterminator="\n")
+        self.header = False
+
+
+class _Utf8CsvSink:
+    """UTF-8 CSV written by Arrow's CSV writer (an order of magnitude faster)."""
+
+    def __init__(self, stream: IO[bytes], bom: bool) -> None:
+        self.stream, self.header = stream, True
+        if bom:
+            stream.write(codecs.BOM_UTF8)
+
+    def write(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.csv as pa_csv
+
+        try:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            # Mixed values in a column (as in the rejects' "value"): write them as text.
+            table = pa.Table.from_pandas(_as_text(frame), preserve_index=False)
+        options = pa_csv.WriteOptions(include_header=self.header, quoting_style="needed")
+        pa_csv.write_csv(table, self.stream, options)
+        self.header = False
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns as text (None stays empty)."""
+    frame = frame.copy()
+    for name, column in frame.items():
+        if column.dtype == np.dtype(object):
+            frame[name] = [None if pd.isna(v) else str(v) for v in column]
+    return frame
+
+
+class _ParquetSink:
+    def __init__(self, path: Path) -> None:
+        self.path, self.writer = path, None
+        self.header = True
+
+    def write(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(_as_text(frame), preserve_index=False)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.path, table.schema)
+        self.writer.write_table(table.cast(self.writer.schema))
+        self.header = False
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+def _is_utf8(encoding: str) -> tuple[bool, bool]:
+    """(is UTF-8, with a byte-order mark)."""
+    name = codecs.lookup(encoding).name
+    return name in ("utf-8", "utf-8-sig"), name == "utf-8-sig"
+
+
+@contextlib.contextmanager
+def _csv_sink(target: Path | None, encoding: str) -> Iterator[Any]:
+    utf8, bom = _is_utf8(encoding)
+    if target is None:
+        if utf8:
+            sys.stdout.flush()
+            yield _Utf8CsvSink(sys.stdout.buffer, bom)
+            sys.stdout.buffer.flush()
+        else:
+            yield _CsvSink(sys.stdout)
+        return
+    if utf8:
+        with open(target, "wb") as stream:
+            yield _Utf8CsvSink(stream, bom)
+    else:
+        with open(target, "w", encoding=encoding, newline="") as stream:
+            yield _CsvSink(stream)
+
+
+@contextlib.contextmanager
+def _atomic_output(path: Path | None, encoding: str, empty: pd.DataFrame) -> Iterator[Any]:
+    """A sink writing to a temporary file that replaces ``path`` only on success.
+
+    An output that receives no rows still gets its header (from ``empty``).
+    """
+    if path is None:
+        with _csv_sink(None, encoding) as sink:
+            yield sink
+            if sink.header:
+                sink.write(empty)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    temporary = Path(name)
+    try:
+        if path.suffix.lower() in PARQUET_SUFFIXES:
+            sink = _ParquetSink(temporary)
+            yield sink
+            if sink.header:
+                sink.write(empty)
+            sink.close()
+        else:
+            with _csv_sink(temporary, encoding) as sink:
+                yield sink
+                if sink.header:
+                    sink.write(empty)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+# --------------------------------------------------------------------------------------
+# One chunk
+# --------------------------------------------------------------------------------------
+
+
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows with no value at all (blank lines, lines of only commas)."""
+    blank = np.ones(len(frame), dtype=bool)
+    for _, column in frame.items():
+        missing = column.isna().to_numpy()
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            missing = missing | column.eq("").to_numpy(dtype=bool, na_value=True)
+        blank &= missing
+        if not blank.any():  # the usual case: stop at the first column
+            break
+    return blank
+
+
+def _rejects(chunk: Chunk, blank: np.ndarray, problems: pd.DataFrame,
+             kept: np.ndarray) -> pd.DataFrame:
+    """One rejects row per problem, blank row and malformed line."""
+    ids = chunk.frame["leaver_id"] if "leaver_id" in chunk.frame.columns else None
+    rows = problems["row"].to_numpy(dtype=np.int64)
+    # Problem rows are positions within the rows left after removing blank rows.
+    positions = kept[rows]
+    parts = [
+        pd.DataFrame({
+            "line": chunk.lines[positions],
+            "leaver_id": problems["leaver_id"].to_numpy(dtype=object),
+            "column": problems["column"].to_numpy(dtype=object),
+            "value": problems["value"].to_numpy(dtype=object),
+            "problem": problems["problem"].to_numpy(dtype=object),
+        }),
+        pd.DataFrame({
+            "line": chunk.lines[blank],
+            "leaver_id": None if ids is None else ids.to_numpy(dtype=object)[blank],
+            "column": None,
+            "value": None,
+            "problem": "empty row",
+        }),
+        pd.DataFrame({
+            "line": [line for line, _ in chunk.malformed],
+            "leaver_id": None,
+            "column": None,
+            "value": None,
+            "problem": [f"malformed line: {reason}" for _, reason in chunk.malformed],
+        }),
+    ]
+    parts = [part for part in parts if len(part)]
+    if not parts:
+        return pd.DataFrame(columns=list(REJECT_COLUMNS))
+    return pd.concat(parts, ignore_index=True).sort_values("line", kind="stable")
+
+
+def _reason_columns(reasons: pd.DataFrame, n_rows: int, top_k: int, n_reasons: int
+                    ) -> dict[str, Any]:
+    """Wide, readable reason columns ``<target>_reason_<rank>`` (empty past the last)."""
+    k = min(top_k, n_reasons)
+    texts = reasons["text"].to_numpy(dtype=object).reshape(n_rows, len(TARGETS), k)
+    return {
+        f"{target}_reason_{rank + 1}": texts[:, t, rank] if rank < k else [None] * n_rows
+        for t, target in enumerate(TARGETS)
+        for rank in range(top_k)
+    }
+
+
+def _score_chunk(model: RehireModel, chunk: Chunk, keep: Sequence[str], explain: int,
+                 lang: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    frame = chunk.frame
+    blank = _blank_rows(frame)
+    kept = np.flatnonzero(~blank)
+    valid, problems = validate_records(frame.iloc[kept], fields=model.record_fields,
+                                       errors="report")
+    arrays, ids = model._arrays(valid)
+    out = model._predict_arrays(arrays, ids)
+    first = 0 if ids is None else 1  # kept columns follow leaver_id
+    for offset, name in enumerate(keep):
+        out.insert(first + offset, name, frame.loc[valid.index, name].to_numpy())
+    if explain:
+        reasons = model._explain_arrays(arrays, ids, explain, lang, None)
+        n_reasons = len(model._reasons["reason"][0])
+        for name, values in _reason_columns(reasons, len(valid), explain, n_reasons).items():
+            out[name] = values
+    rejects = _rejects(chunk, blank, problems, kept)
+    n_rejected = int(blank.sum()) + problems["row"].nunique() + len(chunk.malformed)
+    return out, rejects, n_rejected
+
+
+# --------------------------------------------------------------------------------------
+# The run
+# --------------------------------------------------------------------------------------
+
+
+def _progress(enabled: bool | None):
+    from tqdm import tqdm
+
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    return tqdm(unit=" rows", unit_scale=True, disable=not enabled, file=sys.stderr,
+                mininterval=0.5)
+
+
+def _check_columns(frame: pd.DataFrame, model: RehireModel, keep: Sequence[str],
+                   explain: int) -> None:
+    outputs = {"leaver_id", "segment", *(f"p_{t}" for t in TARGETS)}
+    outputs |= {f"{t}_reason_{r}" for t in TARGETS for r in range(1, explain + 1)}
+    taken = [name for name in keep if name in outputs]
+    if taken:
+        raise InputError(
+            f"--keep cannot carry {', '.join(taken)}: the output has a column of that name"
+        )
+    missing_keep = [name for name in keep if name not in frame.columns]
+    if missing_keep:
+        raise InputError(
+            f"--keep names column(s) the input does not have: {', '.join(missing_keep)}; "
+            f"the input has: {', '.join(map(str, frame.columns))}"
+        )
+    # Raises a SchemaError naming every required column that is missing.
+    validate_records(frame.head(0), fields=model.record_fields)
+
+
+def score_file(
+    input_path: str | Path,
+    output: str | Path | None,
+    *,
+    model: RehireModel | str | Path | None = None,
+    encoding: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    keep: Sequence[str] = (),
+    explain: int = 0,
+    lang: str = "en",
+    rejects: str | Path | None = None,
+    chunk_rows: int = 50_000,
+    output_encoding: str = "utf-8",
+    progress: bool | None = None,
+) -> ScoreSummary:
+    """Score every leaver of a CSV or Parquet file, in chunks of rows.
+
+    Parameters
+    ----------
+    input_path : str or pathlib.Path
+        A CSV (UTF-8, UTF-8 with BOM or Shift_JIS/cp932) or Parquet file.
+    output : str, pathlib.Path or None
+        The scores file (CSV, or Parquet by suffix); None or ``"-"`` for stdout (CSV).
+    model : RehireModel, path or None
+        The model, a model folder, or None for the default model.
+    encoding : str, optional
+        Encoding of a CSV input; detected when not given.
+    columns : dict of str -> str, optional
+        Your header -> schema field (see :func:`rehire_model.tables.read_column_map`).
+    keep : sequence of str
+        Input columns to carry through to the output, after ``leaver_id``.
+    explain : int, default 0
+        Add this many reasons per target as text columns ``<target>_reason_<rank>``.
+    lang : {"en", "ja"}
+        Language of the reasons.
+    rejects : str or pathlib.Path, optional
+        The rejects file; default :func:`rejects_path`. Always written (header only when
+        no row is rejected), so a stale file from an earlier run cannot mislead.
+    chunk_rows : int, default 50,000
+        Rows read, scored and written at a time (memory does not grow with the file).
+    output_encoding : str, default "utf-8"
+        Encoding of CSV outputs (``utf-8-sig`` opens directly in Excel).
+    progress : bool, optional
+        Show a progress bar (rows, rows/s) on stderr; default when stderr is a terminal.
+
+    Returns
+    -------
+    ScoreSummary
+
+    Raises
+    ------
+    InputError
+        The input cannot be read, or ``keep`` names a column it lacks.
+    SchemaError
+        A column the model needs is missing from the input.
+    """
+    started = time.perf_counter()
+    if not isinstance(model, RehireModel):
+        model = load_model(model)
+    out_path = None if output in (None, "-") else Path(output)
+    rejects_file = Path(rejects) if rejects is not None else rejects_path(output, input_path)
+    summary = ScoreSummary(output=out_path, rejects=rejects_file)
+    empty_rejects = pd.DataFrame(columns=list(REJECT_COLUMNS))
+    chunks = iter_table(input_path, encoding=encoding, columns=columns, chunk_rows=chunk_rows,
+                        text_columns=("leaver_id", *keep))
+    first = next(chunks, None)
+    if first is None:
+        raise InputError(f"{str(input_path)!r} has no header row")
+    _check_columns(first.frame, model, keep, explain)
+    empty_scores, _, _ = _score_chunk(model, Chunk(first.frame.head(0), first.lines[:0]),
+                                      keep, explain, lang)
+    bar = _progress(progress)
+    with (
+        _atomic_output(out_path, output_encoding, empty_scores) as scores_sink,
+        _atomic_output(rejects_file, output_encoding, empty_rejects) as rejects_sink,
+        bar,
+    ):
+        for chunk in _chain(first, chunks):
+            scored, rejected, n_rejected = _score_chunk(model, chunk, keep, explain, lang)
+            if len(scored):
+                scores_sink.write(scored)
+            if len(rejected):
+                rejects_sink.write(rejected)
+            n_read = len(chunk.frame) + len(chunk.malformed)
+            summary.read += n_read
+            summary.scored += len(scored)
+            summary.rejected += n_rejected
+            bar.update(n_read)
+            logger.debug("chunk of %d rows: %d scored, %d rejected", n_read, len(scored),
+                         n_rejected)
+    if summary.read != summary.scored + summary.rejected:  # pragma: no cover - invariant
+        raise AssertionError(f"rows do not add up: {summary.line()}")
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def check_file(
+    input_path: str | Path,
+    *,
+    fields: Sequence[Any] | None = None,
+    encoding: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    chunk_rows: int = 50_000,
+) -> tuple[ScoreSummary, pd.DataFrame]:
+    """Check every row of a file against the schema without scoring it.
+
+    Parameters
+    ----------
+    input_path, encoding, columns, chunk_rows
+        As for :func:`score_file`.
+    fields : sequence of Field, optional
+        The fields to check (a model's ``record_fields``); default the schema's.
+
+    Returns
+    -------
+    summary : ScoreSummary
+        ``scored`` counts the valid rows.
+    problems : pandas.DataFrame
+        One row per problem, in the layout of a rejects file (:data:`REJECT_COLUMNS`).
+    """
+    summary, found = ScoreSummary(), []
+    for chunk in iter_table(input_path, encoding=encoding, columns=columns,
+                            chunk_rows=chunk_rows):
+        blank = _blank_rows(chunk.frame)
+        kept = np.flatnonzero(~blank)
+        _, problems = validate_records(chunk.frame.iloc[kept], fields=fields,
+                                       errors="report")
+        found.append(_rejects(chunk, blank, problems, kept))
+        n_bad = int(blank.sum()) + problems["row"].nunique() + len(chunk.malformed)
+        summary.read += len(chunk.frame) + len(chunk.malformed)
+        summary.rejected += n_bad
+        summary.scored += len(chunk.frame) - int(blank.sum()) - problems["row"].nunique()
+    problems = pd.concat(found, ignore_index=True) if found else pd.DataFrame(
+        columns=list(REJECT_COLUMNS))
+    return summary, problems
+
+
+def _chain(first: Chunk, rest: Iterator[Chunk]) -> Iterator[Chunk]:
+    yield first
+    yield from rest
+

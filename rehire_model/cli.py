@@ -1,0 +1,215 @@
+"""The ``rehire-model`` command: make data, validate, train and score leaver files.
+
+A thin layer over the library: every subcommand calls the public functions. Logs go
+to stderr (``-v`` for more), results to files or stdout. Exit status: 0 success;
+1 some rows rejected or invalid (score, validate) or the training data have bad
+values (train); 2 a usage error or an input that cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .batch import check_file, score_file
+from .datasets import make_leaver_survey
+from .evaluation import held_out_table
+from .exceptions import RehireModelError, SchemaError
+from .model_io import load_model
+from .tables import read_column_map, read_table, write_table
+from .training import train
+
+logger = logging.getLogger("rehire_model.cli")
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def _columns(args: argparse.Namespace) -> dict[str, str] | None:
+    return read_column_map(args.columns) if args.columns else None
+
+
+# --------------------------------------------------------------------------------------
+# Subcommands
+# --------------------------------------------------------------------------------------
+
+
+def _make_data(args: argparse.Namespace) -> int:
+    data, truth = make_leaver_survey(args.n, random_state=args.seed, return_truth=True)
+    write_table(data, args.output, encoding=args.encoding)
+    if args.truth:
+        write_table(pd.concat([data[["leaver_id"]], truth], axis=1), args.truth)
+    print(f"wrote {len(data):,} synthetic leavers to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    fields = load_model(args.model).record_fields if args.model else None
+    summary, problems = check_file(args.input, fields=fields, encoding=args.encoding,
+                                   columns=_columns(args))
+    for row in problems.head(args.show).itertuples():
+        print(f"line {row.line}: {row.problem}", file=sys.stderr)
+    if len(problems) > args.show:
+        print(f"... and {len(problems) - args.show:,} more problems", file=sys.stderr)
+    if args.report:
+        write_table(problems, args.report)
+    print(f"checked {summary.read:,} rows: {summary.scored:,} valid, {summary.rejected:,} "
+          f"with problems ({len(problems):,} problems)", file=sys.stderr)
+    return EXIT_REJECTED if summary.rejected else EXIT_OK
+
+
+def _train(args: argparse.Namespace) -> int:
+    data = read_table(args.data, encoding=args.encoding, columns=_columns(args))
+    try:
+        model = train(data, args.config)
+    except SchemaError as e:
+        print(f"rehire-model: the training data have problems:\n{e}", file=sys.stderr)
+        return EXIT_REJECTED
+    model.save(args.out, overwrite=args.overwrite)
+    print(f"saved {args.out}; kept {model.selected}")
+    print(held_out_table(model).round(4).to_string())
+    return EXIT_OK
+
+
+def _score(args: argparse.Namespace) -> int:
+    summary = score_file(
+        args.input, args.output, model=args.model, encoding=args.encoding,
+        columns=_columns(args), keep=args.keep, explain=args.explain, lang=args.lang,
+        rejects=args.rejects, chunk_rows=args.chunk_rows,
+        output_encoding=args.output_encoding, progress=args.progress,
+    )
+    rate = summary.read / summary.seconds if summary.seconds else 0.0
+    note = f" (reasons in {summary.rejects})" if summary.rejected else ""
+    print(f"{summary.line()}{note}; {rate:,.0f} rows/s", file=sys.stderr)
+    return EXIT_REJECTED if summary.rejected else EXIT_OK
+
+
+# --------------------------------------------------------------------------------------
+# The parser
+# --------------------------------------------------------------------------------------
+
+_EPILOG = """\
+examples:
+  rehire-model make-data -n 2000 -o leavers.csv
+  rehire-model validate leavers.csv
+  rehire-model score leavers.csv -o scores.csv --explain 3 --lang ja
+  rehire-model score export_sjis.csv -o scores.csv --columns columns.toml --keep 氏名
+  rehire-model train --data survey.csv --out models/my-model --config my.toml
+
+Scores are decision support for HR staff, never the sole basis for a decision about
+a person.
+"""
+
+
+def _input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--encoding", help="encoding of a CSV input (default: detected; "
+                        "UTF-8, UTF-8 with BOM or Shift_JIS/cp932)")
+    parser.add_argument("--columns", type=Path, metavar="MAP.toml",
+                        help="mapping of your headers to schema fields ([columns] table)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``rehire-model``."""
+    parser = argparse.ArgumentParser(
+        prog="rehire-model",
+        description="Predict and explain alumni engagement and rehire intent of leavers.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"rehire-model {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="count", default=0,
+                        help="more log messages on stderr (-vv for debugging)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    make = commands.add_parser("make-data", parents=[common],
+                               help="write a calibrated synthetic leaver survey")
+    make.add_argument("-n", type=int, default=2000, help="number of leavers (default 2000)")
+    make.add_argument("-o", "--output", type=Path, required=True,
+                      help="CSV file, or .parquet")
+    make.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    make.add_argument("--encoding", default="utf-8",
+                      help="CSV encoding, e.g. utf-8-sig or cp932 (default utf-8)")
+    make.add_argument("--truth", type=Path, metavar="FILE",
+                      help="also write each leaver's true probabilities")
+    make.set_defaults(func=_make_data)
+
+    check = commands.add_parser("validate", parents=[common],
+                                help="check a leaver file against the schema")
+    check.add_argument("input", type=Path, help="CSV or Parquet file")
+    _input_options(check)
+    check.add_argument("--model", type=Path, help="check the fields this model folder reads")
+    check.add_argument("--report", type=Path, metavar="FILE",
+                       help="write every problem to this CSV (or .parquet) file")
+    check.add_argument("--show", type=int, default=20, help="problems shown (default 20)")
+    check.set_defaults(func=_validate)
+
+    fit = commands.add_parser("train", parents=[common],
+                              help="train and calibrate a model on labelled leavers")
+    fit.add_argument("--data", type=Path, required=True, help="CSV or Parquet file")
+    fit.add_argument("--out", type=Path, required=True, help="model folder to write")
+    fit.add_argument("--config", type=Path, help="training config (TOML); default: "
+                     "training/configs/default.toml settings")
+    fit.add_argument("--overwrite", action="store_true", help="replace an existing folder")
+    _input_options(fit)
+    fit.set_defaults(func=_train)
+
+    score = commands.add_parser(
+        "score", parents=[common], help="score every leaver of a file",
+        description="Score every leaver of a CSV or Parquet file in chunks. Rows with "
+        "problems go to OUTPUT.rejects.csv with their line and reason; the last line "
+        "printed counts rows read, scored and rejected.")
+    score.add_argument("input", type=Path, help="CSV or Parquet file")
+    score.add_argument("-o", "--output", required=True,
+                       help="scores file (CSV, or .parquet); - for stdout")
+    score.add_argument("--model", type=Path, help="model folder (default: the default model)")
+    score.add_argument("--explain", type=int, default=0, metavar="K",
+                       help="add the top K reasons per target as text columns")
+    score.add_argument("--lang", choices=("en", "ja"), default="en",
+                       help="language of the reasons (default en)")
+    score.add_argument("--keep", nargs="+", default=[], metavar="COL",
+                       help="input columns to carry through to the output")
+    score.add_argument("--rejects", type=Path, help="rejects file "
+                       "(default OUTPUT.rejects.csv)")
+    score.add_argument("--chunk-rows", type=int, default=50_000,
+                       help="rows per chunk (default 50000)")
+    score.add_argument("--output-encoding", default="utf-8",
+                       help="CSV output encoding (utf-8-sig opens in Excel; default utf-8)")
+    score.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="progress bar on stderr (default: when stderr is a terminal)")
+    _input_options(score)
+    score.set_defaults(func=_score)
+    return parser
+
+
+def _check_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    for name, least in (("n", 1), ("explain", 0), ("chunk_rows", 1), ("show", 0)):
+        value = getattr(args, name, None)
+        if value is not None and value < least:
+            parser.error(f"--{name.replace('_', '-')} must be at least {least}, got {value}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``rehire-model``; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _check_numbers(parser, args)
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    try:
+        return args.func(args)
+    except (RehireModelError, OSError) as e:
+        print(f"rehire-model: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("rehire-model: interrupted; no output was completed", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

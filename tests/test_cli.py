@@ -1,0 +1,169 @@
+"""The installed ``rehire-model`` console script, run in a subprocess."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import rehire_model as rm
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = Path(sys.executable).with_name("rehire-model")
+EXAMPLES = ROOT / "examples"
+
+
+def run(*args, cwd=None, check_code=None):
+    assert SCRIPT.is_file(), f"the console script is not installed at {SCRIPT}"
+    result = subprocess.run([str(SCRIPT), *map(str, args)], capture_output=True, text=True,
+                            cwd=cwd, timeout=300)
+    if check_code is not None:
+        assert result.returncode == check_code, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def leavers(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    run("make-data", "-n", 400, "-o", folder / "leavers.csv", "--seed", 3, check_code=0)
+    return folder / "leavers.csv"
+
+
+def test_version_and_help():
+    assert run("--version", check_code=0).stdout.strip() == f"rehire-model {rm.__version__}"
+    help_text = run("--help", check_code=0).stdout
+    for command in ("make-data", "validate", "train", "score", "decision support"):
+        assert command in help_text
+    assert "--explain K" in run("score", "--help", check_code=0).stdout
+
+
+def test_usage_error_exits_2():
+    result = run("score", check_code=2)
+    assert "required" in result.stderr
+    assert "--explain must be at least 0" in run("score", "x.csv", "-o", "y.csv", "--explain",
+                                                 "-1", check_code=2).stderr
+
+
+def test_make_data_writes_a_valid_survey(leavers):
+    data = pd.read_csv(leavers)
+    assert len(data) == 400 and "rehire_intent" in data.columns
+    result = run("validate", leavers, check_code=0)
+    assert "checked 400 rows: 400 valid, 0 with problems" in result.stderr
+
+
+def test_validate_reports_problems_with_lines(leavers, tmp_path):
+    data = pd.read_csv(leavers, dtype=str, keep_default_na=False)
+    data.loc[4, "industry"] = "banking"
+    data.to_csv(tmp_path / "bad.csv", index=False)
+    result = run("validate", tmp_path / "bad.csv", "--report", tmp_path / "problems.csv",
+                 check_code=1)
+    assert "line 6: column 'industry' has 'banking'" in result.stderr
+    problems = pd.read_csv(tmp_path / "problems.csv")
+    assert problems[["line", "column"]].values.tolist() == [[6, "industry"]]
+
+
+def test_train_writes_a_model_folder(leavers, tmp_path):
+    config = tmp_path / "fast.toml"
+    config.write_text('[model_selection]\ncandidates = ["logistic"]\ncv_folds = 2\n',
+                      encoding="utf-8")
+    result = run("train", "--data", leavers, "--out", tmp_path / "model", "--config", config,
+                 check_code=0)
+    assert "roc_auc" in result.stdout
+    model = rm.load_model(tmp_path / "model")
+    assert model.selected == {"alumni_engagement": "logistic", "rehire_intent": "logistic"}
+    again = run("train", "--data", leavers, "--out", tmp_path / "model", check_code=2)
+    assert "already exists" in again.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
+def test_score_each_encoding_gives_the_library_scores(leavers, tmp_path, encoding):
+    data = pd.read_csv(leavers)
+    source = tmp_path / f"in-{encoding}.csv"
+    data.to_csv(source, index=False, encoding=encoding)
+    result = run("score", source, "-o", tmp_path / "out.csv", check_code=0)
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "read 400 rows: scored 400, rejected 0")
+    out = pd.read_csv(tmp_path / "out.csv")
+    np.testing.assert_allclose(out["p_rehire_intent"],
+                               rm.load_model().predict(data)["p_rehire_intent"], rtol=1e-12)
+
+
+def test_score_a_japanese_excel_export_with_a_mapping(tmp_path):
+    result = run("score", EXAMPLES / "leavers_sample_ja.csv", "-o", tmp_path / "out.csv",
+                 "--columns", EXAMPLES / "columns_ja.toml", "--keep", "氏名", "--explain", 2,
+                 "--lang", "ja", check_code=0)
+    assert "scored 300, rejected 0" in result.stderr
+    out = pd.read_csv(tmp_path / "out.csv")
+    assert list(out.columns[:2]) == ["leaver_id", "氏名"]
+    assert out["rehire_intent_reason_1"].str.contains("再入社意向を").all()
+    expected = rm.load_model().predict(pd.read_csv(EXAMPLES / "leavers_sample.csv"))
+    np.testing.assert_allclose(out["p_alumni_engagement"], expected["p_alumni_engagement"],
+                               rtol=1e-12)
+
+
+def test_score_parquet_to_stdout(leavers, tmp_path):
+    pd.read_csv(leavers).to_parquet(tmp_path / "in.parquet", index=False)
+    result = run("score", tmp_path / "in.parquet", "-o", "-", "--explain", 1, check_code=0)
+    out = pd.read_csv(io.StringIO(result.stdout))
+    assert list(out.columns[:4]) == ["leaver_id", "p_alumni_engagement", "p_rehire_intent",
+                                     "segment"]
+    assert len(out) == 400
+    assert (tmp_path / "in.parquet.rejects.csv").is_file()
+
+
+def test_rejected_rows_are_counted_and_explained(leavers, tmp_path):
+    lines = leavers.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[3].split(",")
+    cells[header.index("industry")] = "banking"
+    lines[3] = ",".join(cells)  # line 4: a bad value
+    lines[5] = lines[5] + ",surplus"  # line 6: one field too many
+    lines[8] = ""  # line 9: blank
+    lines[9] = ",".join([""] * len(header))  # line 10: only commas
+    (tmp_path / "bad.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("score", tmp_path / "bad.csv", "-o", tmp_path / "out.csv", check_code=1)
+    assert "read 400 rows: scored 396, rejected 4" in result.stderr
+    rejects = pd.read_csv(tmp_path / "out.csv.rejects.csv")
+    assert rejects["line"].tolist() == [4, 6, 9, 10]
+    assert rejects["column"].tolist()[0] == "industry"
+    assert rejects["problem"].tolist()[1:] == [
+        "malformed line: expected 30 fields, saw 31", "empty row", "empty row"]
+    assert len(pd.read_csv(tmp_path / "out.csv")) == 396
+
+
+@pytest.mark.parametrize(
+    ("make", "args", "message"),
+    [
+        (lambda p: None, [], "cannot read"),
+        (lambda p: p.write_bytes("業種\nservices\n".encode("cp932")), ["--encoding", "utf-8"],
+         "not valid utf-8 text"),
+        (lambda p: p.write_text("industry\nservices\n", encoding="utf-8"), [],
+         "missing required columns"),
+    ],
+)
+def test_unreadable_input_exits_2_without_output(tmp_path, make, args, message):
+    source = tmp_path / "in.csv"
+    make(source)
+    result = run("score", source, "-o", tmp_path / "out.csv", *args, check_code=2)
+    assert message in result.stderr
+    assert not (tmp_path / "out.csv").exists()
+    assert not list(tmp_path.glob(".out.csv.*"))
+
+
+def test_no_progress_bar_in_a_pipe(leavers, tmp_path):
+    result = run("score", leavers, "-o", tmp_path / "out.csv", check_code=0)
+    assert "rows/s]" not in result.stderr and "\r" not in result.stderr
+    forced = run("score", leavers, "-o", tmp_path / "out.csv", "--progress", check_code=0)
+    assert "rows/s]" in forced.stderr or " rows/s" in forced.stderr
+
+
+def test_verbose_logs_go_to_stderr(leavers, tmp_path):
+    result = run("score", leavers, "-o", "-", "-v", check_code=0)
+    assert "INFO rehire_model" in result.stderr
+    assert "INFO" not in result.stdout
