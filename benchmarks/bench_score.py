@@ -84,10 +84,13 @@ def main() -> None:
         source = folder / "leavers.csv"
         write_survey(source, args.rows)
         size_mb = source.stat().st_size / 1e6
-        floor = floor_seconds(source, model)
-        start = time.perf_counter()
-        summary = score_file(source, folder / "scores.csv", model=model, progress=False)
-        ours = time.perf_counter() - start
+        # Best of two timings of each side (the least disturbed by other work).
+        floor = min(floor_seconds(source, model) for _ in range(2))
+        ours = float("inf")
+        for _ in range(2):
+            start = time.perf_counter()
+            summary = score_file(source, folder / "scores.csv", model=model, progress=False)
+            ours = min(ours, time.perf_counter() - start)
         print(f"\n{args.rows:,} rows ({size_mb:.0f} MB CSV): {summary.line()}")
         print(f"  score end to end:             {ours:6.2f} s  {args.rows / ours:10,.0f} rows/s")
         print(f"  read_csv + encode + raw predict_proba: {floor:6.2f} s  "

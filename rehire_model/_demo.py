@@ -10,12 +10,14 @@ from .batch import score_file
 from .calibration import calibration_table
 from .evaluation import held_out_table
 from .model_io import load_model
+from .report import write_report
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "leavers_sample.csv"
 
 
 def main(output_dir: str | Path = "demo") -> None:
-    """Print the survey calibration, the default model's metrics and a scored cohort."""
+    """Print the survey calibration and the default model's metrics; score the sample
+    cohort and write its trust report into ``output_dir``."""
     output_dir = Path(output_dir)
     with pd.option_context("display.max_colwidth", 90, "display.width", 200):
         print("Synthetic leaver survey vs PERSOL Research and Consulting (2019)\n")
@@ -43,5 +45,8 @@ def _score_sample(model, output_dir: Path) -> None:
               f"{row.p_alumni_engagement:.0%}  segment: {row.segment}")
         for rank in (1, 2, 3):
             print(f"  {getattr(row, f'rehire_intent_reason_{rank}')}")
+    report = write_report(model, pd.read_csv(SAMPLE), output_dir / "report.html",
+                          leaver_ids=top["leaver_id"].head(2).tolist(), name="default")
+    print(f"\nTrust report (model card, metrics, fairness by group): {report}")
     print("\nScores are decision support for HR staff, never the sole basis for a decision "
           "about a person.")

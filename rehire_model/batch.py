@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import datetime
+import hashlib
+import json
 import logging
 import os
 import sys
@@ -263,8 +266,41 @@ def _reason_columns(reasons: pd.DataFrame, n_rows: int, top_k: int, n_reasons: i
     }
 
 
+def _audit_lines(model: RehireModel, arrays: Mapping[str, np.ndarray], ids: list | None,
+                 scores: pd.DataFrame, reasons: pd.DataFrame) -> list[str]:
+    """One JSON line per scored person: the record a deployer keeps (not the record)."""
+    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    model_sha = (model.manifest or {}).get("manifest_sha256")
+    names = sorted(arrays)
+    texts = reasons["text"].to_numpy(dtype=object).reshape(len(scores), len(TARGETS), -1)
+    lines = []
+    for i in range(len(scores)):
+        record = {name: _plain(arrays[name][i]) for name in names}
+        record["leaver_id"] = None if ids is None else ids[i]
+        digest = hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False)
+                                .encode("utf-8")).hexdigest()
+        lines.append(json.dumps({
+            "timestamp": now,
+            "model": model.name,
+            "model_sha256": model_sha,
+            "leaver_id": record["leaver_id"],
+            "input_sha256": digest,
+            **{f"p_{t}": float(scores[f"p_{t}"].iat[i]) for t in TARGETS},
+            "segment": scores["segment"].iat[i],
+            "reasons": {t: list(texts[i, k]) for k, t in enumerate(TARGETS)},
+        }, ensure_ascii=False))
+    return lines
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _score_chunk(model: RehireModel, chunk: Chunk, keep: Sequence[str], explain: int,
-                 lang: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+                 lang: str, audit: list[str] | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     frame = chunk.frame
     blank = _blank_rows(frame)
     kept = np.flatnonzero(~blank)
@@ -275,11 +311,15 @@ def _score_chunk(model: RehireModel, chunk: Chunk, keep: Sequence[str], explain:
     first = 0 if ids is None else 1  # kept columns follow leaver_id
     for offset, name in enumerate(keep):
         out.insert(first + offset, name, frame.loc[valid.index, name].to_numpy())
+    reasons = None
+    if explain or audit is not None:
+        reasons = model._explain_arrays(arrays, ids, explain or 3, lang, None)
     if explain:
-        reasons = model._explain_arrays(arrays, ids, explain, lang, None)
         n_reasons = len(model._reasons["reason"][0])
         for name, values in _reason_columns(reasons, len(valid), explain, n_reasons).items():
             out[name] = values
+    if audit is not None:
+        audit.extend(_audit_lines(model, arrays, ids, out, reasons))
     rejects = _rejects(chunk, blank, problems, kept)
     n_rejected = int(blank.sum()) + problems["row"].nunique() + len(chunk.malformed)
     return out, rejects, n_rejected
@@ -332,6 +372,7 @@ def score_file(
     chunk_rows: int = 50_000,
     output_encoding: str = "utf-8",
     progress: bool | None = None,
+    audit_log: str | Path | None = None,
 ) -> ScoreSummary:
     """Score every leaver of a CSV or Parquet file, in chunks of rows.
 
@@ -362,6 +403,12 @@ def score_file(
         Encoding of CSV outputs (``utf-8-sig`` opens directly in Excel).
     progress : bool, optional
         Show a progress bar (rows, rows/s) on stderr; default when stderr is a terminal.
+    audit_log : str or pathlib.Path, optional
+        Append one JSON line per scored person to this file when the run succeeds:
+        timestamp (UTC), model name and ``manifest_sha256``, ``leaver_id``, the SHA-256
+        of the validated input record (not the record), both probabilities, the segment
+        and the top reasons. This is the record a deployer keeps of each use of the
+        system (EU AI Act Articles 12 and 26).
 
     Returns
     -------
@@ -390,13 +437,15 @@ def score_file(
     empty_scores, _, _ = _score_chunk(model, Chunk(first.frame.head(0), first.lines[:0]),
                                       keep, explain, lang)
     bar = _progress(progress)
+    audit: list[str] | None = None if audit_log is None else []
     with (
         _atomic_output(out_path, output_encoding, empty_scores) as scores_sink,
         _atomic_output(rejects_file, output_encoding, empty_rejects) as rejects_sink,
         bar,
     ):
         for chunk in _chain(first, chunks):
-            scored, rejected, n_rejected = _score_chunk(model, chunk, keep, explain, lang)
+            scored, rejected, n_rejected = _score_chunk(model, chunk, keep, explain, lang,
+                                                        audit)
             if len(scored):
                 scores_sink.write(scored)
             if len(rejected):
@@ -410,6 +459,9 @@ def score_file(
                          n_rejected)
     if summary.read != summary.scored + summary.rejected:  # pragma: no cover - invariant
         raise AssertionError(f"rows do not add up: {summary.line()}")
+    if audit is not None:  # appended only when the whole run succeeded
+        with open(audit_log, "a", encoding="utf-8") as log:
+            log.writelines(line + "\n" for line in audit)
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -22,6 +22,7 @@ from .datasets import make_leaver_survey
 from .evaluation import held_out_table
 from .exceptions import RehireModelError, SchemaError
 from .model_io import load_model
+from .report import write_report
 from .tables import read_column_map, read_table, write_table
 from .training import train
 
@@ -82,11 +83,22 @@ def _score(args: argparse.Namespace) -> int:
         columns=_columns(args), keep=args.keep, explain=args.explain, lang=args.lang,
         rejects=args.rejects, chunk_rows=args.chunk_rows,
         output_encoding=args.output_encoding, progress=args.progress,
+        audit_log=args.audit_log,
     )
     rate = summary.read / summary.seconds if summary.seconds else 0.0
     note = f" (reasons in {summary.rejects})" if summary.rejected else ""
     print(f"{summary.line()}{note}; {rate:,.0f} rows/s", file=sys.stderr)
     return EXIT_REJECTED if summary.rejected else EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    model = load_model(args.model)
+    data = read_table(args.data, encoding=args.encoding, columns=_columns(args))
+    name = args.model.name if args.model else "default"
+    path = write_report(model, data, args.output, lang=args.lang,
+                        leaver_ids=args.leaver_ids, name=name)
+    print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------------------
@@ -100,6 +112,7 @@ examples:
   rehire-model score leavers.csv -o scores.csv --explain 3 --lang ja
   rehire-model score export_sjis.csv -o scores.csv --columns columns.toml --keep 氏名
   rehire-model train --data survey.csv --out models/my-model --config my.toml
+  rehire-model report --data leavers.csv -o report.html --lang ja
 
 Scores are decision support for HR staff, never the sole basis for a decision about
 a person.
@@ -181,8 +194,25 @@ def build_parser() -> argparse.ArgumentParser:
                        help="CSV output encoding (utf-8-sig opens in Excel; default utf-8)")
     score.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="progress bar on stderr (default: when stderr is a terminal)")
+    score.add_argument("--audit-log", type=Path, metavar="FILE.jsonl",
+                       help="append one line per scored person (time, model, input hash, "
+                       "scores, segment, top reasons): the record a deployer keeps")
     _input_options(score)
     score.set_defaults(func=_score)
+
+    report = commands.add_parser(
+        "report", parents=[common], help="write the trust report (model card, metrics, "
+        "fairness by group) as one HTML file")
+    report.add_argument("--model", type=Path, help="model folder (default: the default model)")
+    report.add_argument("--data", type=Path, required=True,
+                        help="leaver records (CSV or Parquet); with outcome columns the "
+                        "report evaluates, without them it describes the cohort")
+    report.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
+    report.add_argument("--lang", choices=("en", "ja"), default="en")
+    report.add_argument("--leaver-ids", nargs="+", default=[], metavar="ID",
+                        help="add per-person reason charts for these leavers")
+    _input_options(report)
+    report.set_defaults(func=_report)
     return parser
 
 

@@ -94,6 +94,8 @@ class RehireModel:
         Probability at or above which a leaver counts as high on each target.
     manifest : dict or None
         The ``model.json`` of the folder it was loaded from (None when just trained).
+    name : str
+        The model folder's name (``"model"`` when just trained).
     """
 
     def __init__(
@@ -105,6 +107,7 @@ class RehireModel:
         metrics: Mapping[str, Any],
         training_data: Mapping[str, Any],
         manifest: Mapping[str, Any] | None = None,
+        name: str = "model",
     ) -> None:
         self.config = config
         self.features = features
@@ -113,6 +116,7 @@ class RehireModel:
         self.training_data = dict(training_data)
         self.thresholds = {spec.name: spec.threshold for spec in config.targets}
         self.manifest = None if manifest is None else dict(manifest)
+        self.name = name
         self._scorers = {name: Scorer.from_calibrated(est) for name, est in estimators.items()}
         self._inputs = tuple(features.feature_names_in_)
         self._categorical = features._categorical_fields()

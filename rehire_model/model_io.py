@@ -2,7 +2,7 @@
 
 A model folder holds one skops file for the feature encoder and one per target,
 ``model.json`` (versions, training config, thresholds, metrics, training-data
-fingerprint and the SHA-256 of every file). Loading checks
+fingerprint and the SHA-256 of every file) and ``MODEL_CARD.md``. Loading checks
 the versions and every checksum first, then reads the skops files allowing only
 the exact types in :data:`ALLOWED_TYPES`; skops builds objects from their saved
 state and never unpickles, so a file cannot make loading execute code. No
@@ -151,6 +151,9 @@ def save_model(model: RehireModel, path: str | Path, *, overwrite: bool = False)
         objects.update({f"{name}.skops": model.estimators[name] for name in TARGETS})
         for name, obj in objects.items():
             sio.dump(obj, staging / name, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+        from .report import write_model_card  # matplotlib and fairlearn: load on use
+
+        write_model_card(model, staging / "MODEL_CARD.md", name=path.name)
         files = sorted(p.name for p in staging.iterdir())
         manifest: dict[str, Any] = {
             "format_version": FORMAT_VERSION,
@@ -322,6 +325,7 @@ def load_model(path: str | Path | None = None) -> RehireModel:
         metrics=manifest["metrics"],
         training_data=manifest["training_data"],
         manifest=manifest,
+        name=path.name if path != default_model_path() else "default",
     )
     logger.info("loaded model from %s", path)
     return model

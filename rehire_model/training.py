@@ -36,9 +36,10 @@ from sklearn.preprocessing import StandardScaler
 from .config import TrainingConfig, load_config
 from .evaluation import probability_metrics
 from .exceptions import ConfigError, SchemaError
+from .fairness import audit_groups, fairness_summary, fairness_tables
 from .features import LeaverFeatures
 from .model import RehireModel
-from .schema import _as_frame, validate_records
+from .schema import FIELDS_BY_NAME, _as_frame, field_names, validate_records
 
 __all__ = ["make_candidate", "train"]
 
@@ -118,6 +119,16 @@ def _fingerprint(records: pd.DataFrame, targets: Mapping[str, np.ndarray]) -> st
         digest.update(name.encode())
         digest.update(np.ascontiguousarray(y, dtype=np.int64).tobytes())
     return digest.hexdigest()
+
+
+def _test_groups(frame: pd.DataFrame, test: np.ndarray) -> dict[str, pd.Series]:
+    """Gender and age band of the test rows, when the data have them (audit only)."""
+    fields = [FIELDS_BY_NAME[n] for n in field_names("protected") if n in frame.columns]
+    if not fields:
+        return {}
+    rows = frame.iloc[test].loc[:, [f.name for f in fields]].reset_index(drop=True)
+    valid, _ = validate_records(rows, fields=fields, errors="report")
+    return audit_groups(valid.reindex(rows.index))  # a bad value counts as unknown
 
 
 def _compare(
@@ -201,7 +212,7 @@ def train(
     features = LeaverFeatures(**config.feature_params).fit(records.iloc[splits["fit"]])
     X = features.transform(records).to_numpy()
 
-    estimators, metrics = {}, {}
+    estimators, metrics, test_scores = {}, {}, {}
     for spec in config.targets:
         y = targets[spec.name]
         fit, calibration, test = (X[splits[s]] for s in ("fit", "calibration", "test"))
@@ -211,15 +222,24 @@ def train(
         calibrated.fit(calibration, y[splits["calibration"]])
         estimators[spec.name] = calibrated
         y_test = y[splits["test"]]
+        test_scores[f"p_{spec.name}"] = calibrated.predict_proba(test)[:, 1]
         metrics[spec.name] = {
             "selected": best,
             "cross_validation": cv_scores,
-            "test": probability_metrics(y_test, calibrated.predict_proba(test)[:, 1]),
+            "test": probability_metrics(y_test, test_scores[f"p_{spec.name}"]),
         }
         if truth is not None:
             oracle = truth[f"p_{spec.name}"].to_numpy()[splits["test"]]
             metrics[spec.name]["oracle_test"] = probability_metrics(y_test, oracle)
         logger.info("%s: kept %s; test %s", spec.name, best, metrics[spec.name]["test"])
+
+    groups = _test_groups(frame, splits["test"])
+    if groups:
+        thresholds = {spec.name: spec.threshold for spec in config.targets}
+        outcomes = {name: y[splits["test"]] for name, y in targets.items()}
+        summary = fairness_summary(fairness_tables(test_scores, thresholds, groups, outcomes))
+        for name in metrics:
+            metrics[name]["fairness"] = summary[name]
 
     training_data = {
         "n_rows": len(records),

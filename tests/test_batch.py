@@ -140,3 +140,27 @@ def test_output_encodings(tmp_path, model, cohort, encoding):
     out = pd.read_csv(tmp_path / "out.csv", encoding=encoding)
     assert out["rehire_intent_reason_1"].str.contains("再入社意向").all()
     assert out["leaver_id"].tolist() == cohort["leaver_id"].head(5).tolist()
+
+
+def test_audit_log_has_one_line_per_scored_person(tmp_path, model, cohort):
+    import json
+
+    data = cohort.head(30).copy()
+    data.loc[3, "industry"] = "banking"
+    data.to_csv(tmp_path / "in.csv", index=False)
+    log = tmp_path / "audit.jsonl"
+    batch.score_file(tmp_path / "in.csv", tmp_path / "out.csv", model=model, audit_log=log)
+    batch.score_file(tmp_path / "in.csv", tmp_path / "out2.csv", model=model, audit_log=log)
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 2 * 29  # appended, rejected rows not logged
+    first = lines[0]
+    assert set(first) == {"timestamp", "model", "model_sha256", "leaver_id", "input_sha256",
+                          "p_alumni_engagement", "p_rehire_intent", "segment", "reasons"}
+    assert first["model"] == "default" and len(first["model_sha256"]) == 64
+    assert len(first["reasons"]["rehire_intent"]) == 3
+    assert first["input_sha256"] == lines[29]["input_sha256"]  # same record, same hash
+    assert len({line["input_sha256"] for line in lines}) == 29
+    scores = pd.read_csv(tmp_path / "out.csv")
+    assert [line["p_rehire_intent"] for line in lines[:29]] == pytest.approx(
+        scores["p_rehire_intent"].tolist(), rel=1e-12)
+    assert "tenure_years" not in log.read_text(encoding="utf-8")  # no record values

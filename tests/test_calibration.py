@@ -175,3 +175,4 @@ def test_demo_prints_calibration_metrics_and_a_scored_cohort(tmp_path):
     assert "read 300 rows: scored 300, rejected 0" in result.stdout
     assert "再入社意向を" in result.stdout
     assert (tmp_path / "demo" / "scores.csv").is_file()
+    assert (tmp_path / "demo" / "report.html").is_file()

@@ -167,3 +167,17 @@ def test_verbose_logs_go_to_stderr(leavers, tmp_path):
     result = run("score", leavers, "-o", "-", "-v", check_code=0)
     assert "INFO rehire_model" in result.stderr
     assert "INFO" not in result.stdout
+
+
+def test_report_command_writes_html(leavers, tmp_path):
+    result = run("report", "--data", leavers, "-o", tmp_path / "report.html", "--lang", "ja",
+                 "--leaver-ids", "L000001", check_code=0)
+    assert "wrote" in result.stderr
+    text = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "グループ別の公平性" in text and 'data-chart="person-L000001-rehire_intent"' in text
+
+
+def test_score_audit_log(leavers, tmp_path):
+    run("score", leavers, "-o", tmp_path / "out.csv", "--audit-log", tmp_path / "a.jsonl",
+        check_code=0)
+    assert len((tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()) == 400
