@@ -17,6 +17,7 @@ from .model import RehireModel
 from .model_io import load_model
 from .schema import FIELDS, FIELDS_BY_NAME, Field, validate_records
 from .training import train
+from .whatif import LeverError, simulate_policies
 
 __version__ = "0.1.0"
 
@@ -28,6 +29,7 @@ __all__ = [
     "DataWarning",
     "DriverAnalysis",
     "Field",
+    "LeverError",
     "ModelFileError",
     "ModelVersionError",
     "RehireModel",
@@ -41,6 +43,7 @@ __all__ = [
     "evaluate",
     "load_model",
     "make_leaver_survey",
+    "simulate_policies",
     "train",
     "true_probabilities",
     "validate_records",

@@ -299,7 +299,7 @@ def _plain(value: Any) -> Any:
 
 
 def _score_chunk(model: RehireModel, chunk: Chunk, keep: Sequence[str], explain: int,
-                 lang: str, audit: list[str] | None = None
+                 lang: str, audit: list[str] | None = None, coaching: int = 0,
                  ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     frame = chunk.frame
     blank = _blank_rows(frame)
@@ -320,6 +320,13 @@ def _score_chunk(model: RehireModel, chunk: Chunk, keep: Sequence[str], explain:
             out[name] = values
     if audit is not None:
         audit.extend(_audit_lines(model, arrays, ids, out, reasons))
+    if coaching:
+        from .whatif import coach
+
+        out["coaching"] = [
+            " / ".join(coach(model, valid.iloc[[i]], lang=lang, top_k=coaching)["item"])
+            for i in range(len(valid))
+        ]
     rejects = _rejects(chunk, blank, problems, kept)
     n_rejected = int(blank.sum()) + problems["row"].nunique() + len(chunk.malformed)
     return out, rejects, n_rejected
@@ -373,6 +380,7 @@ def score_file(
     output_encoding: str = "utf-8",
     progress: bool | None = None,
     audit_log: str | Path | None = None,
+    coach: int = 0,
 ) -> ScoreSummary:
     """Score every leaver of a CSV or Parquet file, in chunks of rows.
 
@@ -409,6 +417,9 @@ def score_file(
         of the validated input record (not the record), both probabilities, the segment
         and the top reasons. This is the record a deployer keeps of each use of the
         system (EU AI Act Articles 12 and 26).
+    coach : int, default 0
+        Add a ``coaching`` column: the top K exit-interview actions not yet taken, with
+        their predicted gains (see :func:`rehire_model.whatif.coach`).
 
     Returns
     -------
@@ -435,7 +446,7 @@ def score_file(
         raise InputError(f"{str(input_path)!r} has no header row")
     _check_columns(first.frame, model, keep, explain)
     empty_scores, _, _ = _score_chunk(model, Chunk(first.frame.head(0), first.lines[:0]),
-                                      keep, explain, lang)
+                                      keep, explain, lang, None, coach)
     bar = _progress(progress)
     audit: list[str] | None = None if audit_log is None else []
     with (
@@ -445,7 +456,7 @@ def score_file(
     ):
         for chunk in _chain(first, chunks):
             scored, rejected, n_rejected = _score_chunk(model, chunk, keep, explain, lang,
-                                                        audit)
+                                                        audit, coach)
             if len(scored):
                 scores_sink.write(scored)
             if len(rejected):

@@ -25,6 +25,7 @@ from .model_io import load_model
 from .report import write_report
 from .tables import read_column_map, read_table, write_table
 from .training import train
+from .whatif import simulate_policies
 
 logger = logging.getLogger("rehire_model.cli")
 
@@ -83,7 +84,7 @@ def _score(args: argparse.Namespace) -> int:
         columns=_columns(args), keep=args.keep, explain=args.explain, lang=args.lang,
         rejects=args.rejects, chunk_rows=args.chunk_rows,
         output_encoding=args.output_encoding, progress=args.progress,
-        audit_log=args.audit_log,
+        audit_log=args.audit_log, coach=args.coach,
     )
     rate = summary.read / summary.seconds if summary.seconds else 0.0
     note = f" (reasons in {summary.rejects})" if summary.rejected else ""
@@ -101,6 +102,20 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _simulate(args: argparse.Namespace) -> int:
+    model = load_model(args.model)
+    cohort = read_table(args.input, encoding=args.encoding, columns=_columns(args))
+    table = simulate_policies(model, cohort, pairs=not args.no_pairs,
+                              n_bootstrap=args.bootstrap)
+    if args.output:
+        write_table(table, args.output)
+    else:
+        with pd.option_context("display.width", 200, "display.max_columns", 20):
+            print(table.round(2).to_string(index=False))
+    print(table.attrs["note"], file=sys.stderr)
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------------------
 # The parser
 # --------------------------------------------------------------------------------------
@@ -113,6 +128,7 @@ examples:
   rehire-model score export_sjis.csv -o scores.csv --columns columns.toml --keep 氏名
   rehire-model train --data survey.csv --out models/my-model --config my.toml
   rehire-model report --data leavers.csv -o report.html --lang ja
+  rehire-model simulate leavers.csv
 
 Scores are decision support for HR staff, never the sole basis for a decision about
 a person.
@@ -194,11 +210,26 @@ def build_parser() -> argparse.ArgumentParser:
                        help="CSV output encoding (utf-8-sig opens in Excel; default utf-8)")
     score.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="progress bar on stderr (default: when stderr is a terminal)")
+    score.add_argument("--coach", type=int, default=0, metavar="K",
+                       help="add the top K exit-interview actions not yet taken (a "
+                       "checklist column per leaver; slow: about 0.1 s per leaver)")
     score.add_argument("--audit-log", type=Path, metavar="FILE.jsonl",
                        help="append one line per scored person (time, model, input hash, "
                        "scores, segment, top reasons): the record a deployer keeps")
     _input_options(score)
     score.set_defaults(func=_score)
+
+    simulate = commands.add_parser(
+        "simulate", parents=[common],
+        help="what each alumni policy (and pair) the cohort lacks would change")
+    simulate.add_argument("input", type=Path, help="the cohort (CSV or Parquet)")
+    simulate.add_argument("--model", type=Path, help="model folder (default: the default model)")
+    simulate.add_argument("-o", "--output", type=Path, help="write the table (CSV/Parquet)")
+    simulate.add_argument("--no-pairs", action="store_true", help="single policies only")
+    simulate.add_argument("--bootstrap", type=int, default=500,
+                          help="bootstrap resamples for the intervals (default 500)")
+    _input_options(simulate)
+    simulate.set_defaults(func=_simulate)
 
     report = commands.add_parser(
         "report", parents=[common], help="write the trust report (model card, metrics, "
@@ -217,7 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _check_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    for name, least in (("n", 1), ("explain", 0), ("chunk_rows", 1), ("show", 0)):
+    for name, least in (("n", 1), ("explain", 0), ("chunk_rows", 1), ("show", 0),
+                        ("coach", 0), ("bootstrap", 10)):
         value = getattr(args, name, None)
         if value is not None and value < least:
             parser.error(f"--{name.replace('_', '-')} must be at least {least}, got {value}")

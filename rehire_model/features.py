@@ -139,7 +139,8 @@ def _select(X: object, fields: Sequence[str], owner: str) -> pd.DataFrame:
 
 @functools.cache
 def _category_index(categories: tuple[str, ...]) -> tuple[pd.Index, dict[str, int]]:
-    return pd.Index(categories), {value: i for i, value in enumerate(categories)}
+    # object dtype: matching text against an Arrow-backed index would convert every value
+    return pd.Index(categories, dtype=object), {v: i for i, v in enumerate(categories)}
 
 
 def _codes(
@@ -151,7 +152,7 @@ def _codes(
         codes = np.array([positions.get(v, -1) if isinstance(v, str) else -1 for v in values],
                          dtype=np.int64)
     else:
-        codes = index.get_indexer(values).astype(np.int64)
+        codes = index.get_indexer(pd.Index(values, dtype=object)).astype(np.int64)
     unknown = codes == -1
     if allow_na:
         unknown &= ~pd.isna(values)

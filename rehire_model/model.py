@@ -241,7 +241,9 @@ class RehireModel:
         columns["segment"] = segment(
             probabilities["alumni_engagement"], probabilities["rehire_intent"], self.thresholds
         )
-        return pd.DataFrame(columns)
+        # Text columns stay object dtype: inferring another string type costs time per row.
+        return pd.DataFrame({name: pd.Series(values, dtype=values.dtype)
+                             for name, values in columns.items()})
 
     # ----------------------------------------------------------------------------------
     # Explanations
@@ -423,6 +425,39 @@ class RehireModel:
             ],
         })
         return pd.DataFrame(columns)
+
+    def what_if(self, X: Records, set: Mapping[str, Any], *,  # noqa: A002 (the API's name)
+                amicability: int | None = None) -> pd.DataFrame:
+        """Probabilities before and after setting actionable fields, everything else held.
+
+        See :func:`rehire_model.whatif.what_if`.
+
+        Examples
+        --------
+        >>> import rehire_model as rm
+        >>> model = rm.load_model()
+        >>> df = rm.make_leaver_survey(3, random_state=0)
+        >>> model.what_if(df, set={"policy_alumni_perks": True}).shape
+        (3, 9)
+        """
+        from .whatif import what_if
+
+        return what_if(self, X, set, amicability=amicability)
+
+    def coach(self, record: Mapping[str, Any] | pd.Series, *, lang: str = "en",
+              amicability: int = 3, top_k: int | None = None) -> pd.DataFrame:
+        """The supervisor's checklist for one leaver. See :func:`rehire_model.whatif.coach`.
+
+        Examples
+        --------
+        >>> import rehire_model as rm
+        >>> record = rm.make_leaver_survey(1, random_state=4).iloc[0].to_dict()
+        >>> rm.load_model().coach(record, lang="ja", top_k=1)["item"].iat[0]
+        '戻ってきても歓迎する意思を伝える: アルムナイ意識 +12pt、再入社意向 +7pt'
+        """
+        from .whatif import coach
+
+        return coach(self, record, lang=lang, amicability=amicability, top_k=top_k)
 
     def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the model folder (see :func:`rehire_model.model_io.save_model`)."""

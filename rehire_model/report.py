@@ -246,6 +246,9 @@ _TEXT = {
         "segments": "Segment mix", "people": "Reasons for selected leavers",
         "ethics": "Ethical considerations", "caveats": "Caveats",
         "deciles": "Predicted and actual rates by risk decile",
+        "help": "What would help most",
+        "coaching": "Most common first coaching item for the supervisor, of the first "
+                    "leavers",
         "no_outcomes": "The data have no outcome columns: this report describes the scored "
                        "cohort; metrics, calibration and error rates need outcomes.",
     },
@@ -258,6 +261,8 @@ _TEXT = {
         "segments": "セグメント構成", "people": "指定した退職者の理由",
         "ethics": "倫理的な配慮", "caveats": "注意事項",
         "deciles": "リスク十分位ごとの予測率と実際の率",
+        "help": "最も効果が見込める施策・行動",
+        "coaching": "上司への助言で最も多い第一項目（先頭の退職者）",
         "no_outcomes": "データに結果の列がないため、このレポートはスコアリングした"
                        "集団を記述します。評価指標・較正・誤り率には結果の列が必要です。",
     },
@@ -375,6 +380,36 @@ def _drivers_section(model, records, contributions, lang, text) -> list[str]:
     return parts
 
 
+def _help_section(model, records, lang, text) -> list[str]:
+    """Cohort policy simulation and the most common first coaching items."""
+    from .whatif import CAUSAL_NOTE, coach, simulate_policies
+
+    table = simulate_policies(model, records, n_bootstrap=200).head(8)
+    labels = [" + ".join(FIELDS_BY_NAME[n].label(lang) if n in FIELDS_BY_NAME else n
+                         for n in option.split(" + ")) for option in table["levers"]]
+    chart = _bar_chart(labels, table["mean_change_pp_rehire_intent"].tolist(),
+                       TARGET_LABELS[lang]["rehire_intent"], "policy-simulation",
+                       "mean change (percentage points)")
+    sample = records.head(COACHED_IN_REPORT)
+    firsts = pd.Series([coach(model, sample.iloc[[i]], lang=lang, top_k=1)["item"]
+                        .str.split(":").str[0].tolist() for i in range(len(sample))])
+    common = firsts.explode().dropna().value_counts().head(5)
+    shown = table[["levers", "n_affected", "mean_change_pp_rehire_intent",
+                   "mean_change_pp_alumni_engagement", "new_boomerang_candidates"]]
+    return [
+        f"<h2>{text['help']}</h2>",
+        f'<p class="note">{html.escape(CAUSAL_NOTE)}</p>',
+        _table_html(shown, attrs='id="policy-simulation"'),
+        f'<div class="charts">{chart}</div>',
+        f"<h3>{text['coaching']} ({len(sample)})</h3>",
+        _table_html(pd.DataFrame({"item": common.index, "leavers": common.to_numpy()}),
+                    attrs='id="coaching"'),
+    ]
+
+
+COACHED_IN_REPORT = 50
+
+
 def _people_section(model, records, leaver_ids, lang, text) -> list[str]:
     if not leaver_ids or "leaver_id" not in records.columns:
         return []
@@ -447,6 +482,7 @@ def report_html(
             *_metrics_section(model, scores, outcomes, text),
             *_fairness_section(tables, text),
             *_drivers_section(model, records, contributions, lang, text),
+            *_help_section(model, records, lang, text),
             f"<h2>{text['segments']}</h2>",
             _table_html(pd.DataFrame({"segment": segments.index, "n": segments.to_numpy(),
                                       "share": segments.to_numpy() / max(len(scores), 1)}),

@@ -63,7 +63,8 @@ def test_report_is_self_contained_with_all_sections(report):
     text = report.read_text(encoding="utf-8")
     assert "http://" not in text and "https://" not in text
     for heading in ("Held-out metrics", "Fairness by group", "Global drivers", "Segment mix",
-                    "Reasons for selected leavers", "Model card"):
+                    "Reasons for selected leavers", "Model card", "What would help most",
+                    'id="policy-simulation"', 'id="coaching"'):
         assert heading in text
     assert text.count('src="data:image/svg+xml;base64,') >= 6
 

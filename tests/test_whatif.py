@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import rehire_model as rm
+from rehire_model.whatif import LeverError, apply_settings, oracle_agreement
+
+
+@pytest.fixture(scope="module")
+def model():
+    return rm.load_model()
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    return rm.make_leaver_survey(400, random_state=12)
+
+
+def test_what_if_reports_before_after_and_change(model, cohort):
+    table = model.what_if(cohort, set={"policy_comeback_program": True})
+    scores = model.predict(cohort)
+    np.testing.assert_allclose(table["p_rehire_intent_before"], scores["p_rehire_intent"])
+    np.testing.assert_allclose(
+        table["change_pp_rehire_intent"],
+        100 * (table["p_rehire_intent_after"] - table["p_rehire_intent_before"]))
+    had = cohort["policy_comeback_program"].astype(bool).to_numpy()
+    assert (table.loc[had, "change_pp_rehire_intent"] == 0).all()
+    assert (table.loc[~had, "change_pp_rehire_intent"] > 0).all()
+    assert {"segment_before", "segment_after", "leaver_id"} <= set(table.columns)
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"company_size": "5000+"}, "'company_size' is a fact \\(fixed"),
+    ({"gender": "female"}, "'gender' is a fact \\(protected"),
+    ({"age": 30}, "'age' is a fact"),
+    ({"policy_alumni_perks": "maybe"}, "cannot be set to 'maybe'; expected true or false"),
+    ({"nickname": 1}, "'nickname' is not a field"),
+    ({"sup_welcomed_return": True}, "give sup_interview_amicability"),
+])
+def test_bad_settings_are_refused_with_the_reason(model, cohort, settings, message):
+    with pytest.raises(LeverError, match=message):
+        model.what_if(cohort, set=settings)
+
+
+def test_setting_a_behaviour_holds_the_interview(model, cohort):
+    records = rm.validate_records(cohort)
+    without = records[~records["sup_interview_held"].astype(bool)]
+    changed = apply_settings(without, {"sup_welcomed_return": True}, amicability=4)
+    assert changed["sup_interview_held"].all()
+    assert (changed["sup_interview_amicability"] == 4).all()
+    assert not changed["sup_listened_to_end"].any()
+    emptied = apply_settings(records, {"sup_interview_held": False})
+    assert emptied["sup_welcomed_return"].isna().all()
+    assert emptied["sup_interview_amicability"].isna().all()
+
+
+def test_simulate_policies_is_sorted_with_intervals(model, cohort):
+    table = rm.simulate_policies(model, cohort, n_bootstrap=100)
+    assert len(table) == 5 + 10  # five policies and their pairs
+    change = table["mean_change_pp_rehire_intent"]
+    assert (np.diff(change) <= 0).all()
+    assert ((table["ci_low_rehire_intent"] <= change)
+            & (change <= table["ci_high_rehire_intent"])).all()
+    assert "not proven causal" in table.attrs["note"]
+
+
+def test_coach_lists_actions_not_yet_taken_in_order(model, cohort):
+    record = cohort[cohort["sup_interview_held"].astype(bool)].iloc[0].to_dict()
+    checklist = model.coach(record, lang="ja")
+    taken = {k for k, v in record.items() if v is True}
+    assert not set(checklist["action"]) & taken
+    total = checklist["gain_pp_alumni_engagement"] + checklist["gain_pp_rehire_intent"]
+    assert (np.diff(total) <= 0).all() and (checklist["gain_pp_alumni_engagement"] >= 0).all()
+    assert checklist["item"].str.contains("アルムナイ意識").all()
+
+
+def test_coach_never_recommends_respect_alone_where_it_lowers_engagement(model):
+    survey = rm.make_leaver_survey(600, random_state=3)
+    interviewed = survey[survey["sup_interview_held"].astype(bool)]
+    no_drawing_out = interviewed[[c for c in interviewed.columns if c in (
+        "sup_listened_to_end", "sup_listened_carefully", "sup_heard_dissatisfaction",
+        "sup_answered_questions")]].astype(bool).sum(axis=1) == 0
+    checked = 0
+    for _, row in interviewed[no_drawing_out].head(15).iterrows():
+        record = row.to_dict()
+        alone = model.what_if(record, set={"sup_understood_reason": True})
+        actions = set(model.coach(record)["action"])
+        if alone["change_pp_alumni_engagement"].iat[0] < 0:
+            checked += 1
+            assert "sup_understood_reason" not in actions
+    assert checked > 0
+
+
+def test_a_planned_exit_is_coached_with_an_assumed_interview(model, cohort):
+    record = cohort[~cohort["sup_interview_held"].astype(bool)].iloc[0].to_dict()
+    checklist = model.coach(record, amicability=4)
+    assert "sup_welcomed_return" in set(checklist["action"])
+
+
+@pytest.mark.slow
+def test_what_if_agrees_with_the_synthetic_truth(model):
+    survey = rm.make_leaver_survey(2000, random_state=7)
+    result = oracle_agreement(model, survey, n_coached=100)
+    for target in ("alumni_engagement", "rehire_intent"):
+        assert result["sign_agreement"][target] == 1.0
+        assert result["spearman"][target] >= 0.8
+    assert result["coach_top_in_true_top2"] >= 0.8 and result["n_coached"] >= 50
+
+
+def test_simulate_command(tmp_path, cohort):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cohort.to_csv(tmp_path / "c.csv", index=False)
+    script = Path(sys.executable).with_name("rehire-model")
+    result = subprocess.run([str(script), "simulate", str(tmp_path / "c.csv"), "-o",
+                             str(tmp_path / "s.csv"), "--bootstrap", "50"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "not proven causal" in result.stderr
+    assert len(pd.read_csv(tmp_path / "s.csv")) == 15
