@@ -142,7 +142,7 @@ def apply_settings(
     out = records.copy()
     for held, amicable in _AMICABILITY.items():
         answers = [n for n, f in by_name.items() if f.requires == held and n in out.columns]
-        touched = [n for n in values if n in answers] or (held in values and values[held])
+        touched = any(name in answers for name in values) or bool(values.get(held))
         if held in values and not values[held]:
             out[held] = False
             for name in answers:
