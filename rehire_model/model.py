@@ -117,6 +117,7 @@ class RehireModel:
         self.thresholds = {spec.name: spec.threshold for spec in config.targets}
         self.manifest = None if manifest is None else dict(manifest)
         self.name = name
+        self._record_fields = config.record_fields  # read on every call: computed once
         self._scorers = {name: Scorer.from_calibrated(est) for name, est in estimators.items()}
         self._inputs = tuple(features.feature_names_in_)
         self._categorical = features._categorical_fields()
@@ -133,7 +134,7 @@ class RehireModel:
     @property
     def record_fields(self) -> tuple[Field, ...]:
         """The record fields the model reads (schema fields used and a company's own)."""
-        return self.config.record_fields
+        return self._record_fields
 
     @property
     def selected(self) -> dict[str, str]:

@@ -185,8 +185,7 @@ def _figure(width: float = 6.0, height: float = 3.2) -> Any:
 def _chart_context():
     import matplotlib
 
-    context = matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9})
-    return context
+    return matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9})
 
 
 def _reliability_chart(y: np.ndarray, p: np.ndarray, target: str) -> str:
@@ -340,13 +339,12 @@ def _fairness_section(tables, text) -> list[str]:
     return parts
 
 
-def _driver_colors(model: RehireModel, records: pd.DataFrame, table: pd.DataFrame,
+def _driver_colors(model: RehireModel, matrix: np.ndarray, table: pd.DataFrame,
                    keys: Sequence[str]) -> list[str]:
     """Blue: the reason raises the score when its value is higher (or present); red: it
     lowers it; grey: it depends on the category."""
     reasons, shares = model._reasons["reason"]
     order = [r.key for r in reasons]
-    matrix = model.features.transform(records).to_numpy()
     colors = []
     for key in keys:
         reason = reasons[order.index(key)]
@@ -369,13 +367,14 @@ def _drivers_section(model, records, contributions, lang, text) -> list[str]:
              "probability, across the cohort. Blue: raises the score when present or higher; "
              "red: lowers it; grey: depends on the category.</p>", '<div class="charts">']
     reasons = {r.key: r for r in model._reasons["reason"][0]}
+    matrix = model.features.transform(records).to_numpy()
     for target, table in contributions.items():
         strength = table.drop(columns="base").abs().mean().sort_values(ascending=False)
         strength = strength.head(12)
         parts.append(_bar_chart(
             [reasons[k].label(lang) for k in strength.index], strength.tolist(),
             TARGET_LABELS[lang][target], f"drivers-{target}", "mean |contribution| (log-odds)",
-            colors=_driver_colors(model, records, table, list(strength.index))))
+            colors=_driver_colors(model, matrix, table, list(strength.index))))
     parts.append("</div>")
     return parts
 

@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
@@ -217,7 +216,7 @@ def train(
         y = targets[spec.name]
         fit, calibration, test = (X[splits[s]] for s in ("fit", "calibration", "test"))
         best, cv_scores = _compare(fit, y[splits["fit"]], config, spec.name)
-        fitted = clone(make_candidate(best, config)).fit(fit, y[splits["fit"]])
+        fitted = make_candidate(best, config).fit(fit, y[splits["fit"]])
         calibrated = CalibratedClassifierCV(FrozenEstimator(fitted), method="sigmoid")
         calibrated.fit(calibration, y[splits["calibration"]])
         estimators[spec.name] = calibrated
