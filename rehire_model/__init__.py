@@ -2,6 +2,7 @@
 
 from .analysis import AnalysisError, DriverAnalysis, code_leaver_survey, driver_analysis
 from .calibration import calibration_table
+from .config import load_config
 from .datasets import make_leaver_survey, true_probabilities
 from .evaluation import evaluate
 from .exceptions import (
@@ -41,6 +42,7 @@ __all__ = [
     "code_leaver_survey",
     "driver_analysis",
     "evaluate",
+    "load_config",
     "load_model",
     "make_leaver_survey",
     "simulate_policies",

@@ -1,15 +1,18 @@
 """Raw scores, calibrated probabilities and exact contributions of one target's model.
 
-A fitted target model is a ``CalibratedClassifierCV`` (Platt scaling) around a frozen
-classifier: a logistic pipeline or a HistGradientBoostingClassifier. A scorer reads it
-once and then computes, for a model matrix,
+A fitted target model is a ``CalibratedClassifierCV`` (Platt scaling) around one
+classifier: a logistic pipeline (imputer with missing-value indicators, scaler, logistic
+regression) or a HistGradientBoostingClassifier. A scorer reads it once and then
+computes, for a model matrix (NaN where an answer was skipped),
 
 - the raw score ``f`` (the classifier's ``decision_function``, in log-odds),
 - the calibrated probability ``p = expit(-(a * f + b))``, as scikit-learn does,
 - exact per-column contributions ``phi`` with ``f = base + sum(phi)``: the linear terms
-  ``w_j (x_j - mean_j)`` of the logistic model, or shap's tree-path-dependent SHAP values
-  of the trees. Calibrated log-odds are the affine image ``-(a * f + b)``, so the
-  contributions to them are ``-a * phi`` around the base ``-(a * base + b)``.
+  ``w_j (x_j - mean_j)`` of the logistic model, where a skipped value is imputed and its
+  indicator's term is added to the column it indicates, or shap's tree-path-dependent
+  SHAP values of the trees (which follow the trees' own routes for missing values).
+  Calibrated log-odds are the affine image ``-(a * f + b)``, so the contributions to
+  them are ``-a * phi`` around the base ``-(a * base + b)``.
 
 Row values never depend on the other rows or on how many rows there are, so one
 record and a table give the same numbers.
@@ -25,6 +28,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from scipy.special import expit
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 
 from .exceptions import ModelFileError
@@ -82,8 +86,13 @@ class Scorer:
     platt_a: float
     platt_b: float
     base: float  # raw score at the reference point (mean row, or the trees' expectation)
-    center: np.ndarray | None = None  # linear: column means
-    weights: np.ndarray | None = None  # linear: log-odds per unit of each column
+    # Linear models: column j of the matrix contributes (x_j - center_j) * weights_j +
+    # offset_j where answered, and skipped_j (a constant) where skipped: the imputed
+    # value's term plus, for a column with a missing-value indicator, the indicator's.
+    center: np.ndarray | None = None
+    weights: np.ndarray | None = None
+    offset: np.ndarray | None = None
+    skipped: np.ndarray | None = None
     _explainer: Any = field(default=None, repr=False)
 
     @classmethod
@@ -92,21 +101,44 @@ class Scorer:
         pairs = calibrated.calibrated_classifiers_
         if len(pairs) != 1 or calibrated.method != "sigmoid":
             raise ModelFileError("a target model must hold one sigmoid-calibrated classifier")
-        estimator = pairs[0].estimator.estimator  # inside FrozenEstimator
+        estimator = pairs[0].estimator
+        if isinstance(estimator, FrozenEstimator):
+            estimator = estimator.estimator
         calibrator = pairs[0].calibrators[0]
         a, b = float(calibrator.a_), float(calibrator.b_)
         if isinstance(estimator, Pipeline):
-            scale, logistic = estimator.named_steps["scale"], estimator.named_steps["logistic"]
-            return cls(
-                "linear", estimator, a, b, float(logistic.intercept_[0]),
-                center=np.asarray(scale.mean_, dtype=np.float64),
-                weights=np.asarray(logistic.coef_[0] / scale.scale_, dtype=np.float64),
-            )
+            return cls._linear(estimator, a, b)
         if isinstance(estimator, HistGradientBoostingClassifier):
             explainer = _tree_explainer(estimator)
             base = float(np.ravel(explainer.expected_value)[0])
             return cls("tree", estimator, a, b, base, _explainer=explainer)
         raise ModelFileError(f"unsupported classifier {type(estimator).__name__}")
+
+    @classmethod
+    def _linear(cls, pipeline: Pipeline, a: float, b: float) -> Scorer:
+        steps = pipeline.named_steps
+        scale, logistic = steps["scale"], steps["logistic"]
+        weights = np.asarray(logistic.coef_[0] / scale.scale_, dtype=np.float64)
+        center = np.asarray(scale.mean_, dtype=np.float64)
+        base = float(logistic.intercept_[0])
+        imputer = steps.get("impute")
+        if imputer is None:
+            return cls("linear", pipeline, a, b, base, center=center, weights=weights,
+                       offset=np.zeros_like(center))
+        n_columns = len(imputer.statistics_)
+        # The indicators' weights and means, spread over the columns they indicate.
+        indicator_weight, indicator_center = np.zeros(n_columns), np.zeros(n_columns)
+        if imputer.indicator_ is not None:
+            indicated = imputer.indicator_.features_
+            indicator_weight[indicated] = weights[n_columns:]
+            indicator_center[indicated] = center[n_columns:]
+        weights, center = weights[:n_columns], center[:n_columns]
+        fill = np.asarray(imputer.statistics_, dtype=np.float64)
+        return cls(
+            "linear", pipeline, a, b, base, center=center, weights=weights,
+            offset=-indicator_center * indicator_weight,
+            skipped=(fill - center) * weights + (1 - indicator_center) * indicator_weight,
+        )
 
     # ----------------------------------------------------------------------------------
 
@@ -133,10 +165,19 @@ class Scorer:
     def contributions(self, X: np.ndarray) -> np.ndarray:
         """Raw-score contributions of each column (rows x columns); rows sum to raw - base."""
         if self.kind == "linear":
-            return (X - self.center) * self.weights
+            return self._linear_terms(X)
         if X.shape[0] == 0:
             return np.empty(X.shape)
         return np.asarray(self._explainer.shap_values(X), dtype=np.float64)
+
+    def _linear_terms(self, X: np.ndarray) -> np.ndarray:
+        """Each column's term, a skipped answer's indicator included (see the fields)."""
+        terms = (X - self.center) * self.weights + self.offset
+        if self.skipped is not None:
+            blank = np.isnan(X)
+            if blank.any():
+                terms = np.where(blank, self.skipped, terms)
+        return terms
 
     def check(self, calibrated: Any, X: np.ndarray) -> None:
         """Refuse a model whose probabilities this scorer would not reproduce."""

@@ -40,7 +40,7 @@ import pandas as pd
 from .exceptions import InputError
 from .model import RehireModel
 from .model_io import load_model
-from .schema import TARGETS, validate_records
+from .schema import MAX_MISSING, validate_records
 from .tables import PARQUET_SUFFIXES, Chunk, iter_table
 
 __all__ = ["REJECT_COLUMNS", "ScoreSummary", "check_file", "rejects_path", "score_file"]
@@ -254,14 +254,14 @@ def _rejects(chunk: Chunk, blank: np.ndarray, problems: pd.DataFrame,
     return pd.concat(parts, ignore_index=True).sort_values("line", kind="stable")
 
 
-def _reason_columns(reasons: pd.DataFrame, n_rows: int, top_k: int, n_reasons: int
-                    ) -> dict[str, Any]:
+def _reason_columns(reasons: pd.DataFrame, n_rows: int, top_k: int, n_reasons: int,
+                    targets: Sequence[str]) -> dict[str, Any]:
     """Wide, readable reason columns ``<target>_reason_<rank>`` (empty past the last)."""
     k = min(top_k, n_reasons)
-    texts = reasons["text"].to_numpy(dtype=object).reshape(n_rows, len(TARGETS), k)
+    texts = reasons["text"].to_numpy(dtype=object).reshape(n_rows, len(targets), k)
     return {
         f"{target}_reason_{rank + 1}": texts[:, t, rank] if rank < k else [None] * n_rows
-        for t, target in enumerate(TARGETS)
+        for t, target in enumerate(targets)
         for rank in range(top_k)
     }
 
@@ -272,7 +272,8 @@ def _audit_lines(model: RehireModel, arrays: Mapping[str, np.ndarray], ids: list
     now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     model_sha = (model.manifest or {}).get("manifest_sha256")
     names = sorted(arrays)
-    texts = reasons["text"].to_numpy(dtype=object).reshape(len(scores), len(TARGETS), -1)
+    targets = model.targets
+    texts = reasons["text"].to_numpy(dtype=object).reshape(len(scores), len(targets), -1)
     lines = []
     for i in range(len(scores)):
         record = {name: _plain(arrays[name][i]) for name in names}
@@ -285,9 +286,10 @@ def _audit_lines(model: RehireModel, arrays: Mapping[str, np.ndarray], ids: list
             "model_sha256": model_sha,
             "leaver_id": record["leaver_id"],
             "input_sha256": digest,
-            **{f"p_{t}": float(scores[f"p_{t}"].iat[i]) for t in TARGETS},
-            "segment": scores["segment"].iat[i],
-            "reasons": {t: list(texts[i, k]) for k, t in enumerate(TARGETS)},
+            **{f"p_{t}": float(scores[f"p_{t}"].iat[i]) for t in targets},
+            **({"segment": scores["segment"].iat[i]} if model.has_segments else {}),
+            "missing_fields": scores["missing_fields"].iat[i],
+            "reasons": {t: list(texts[i, k]) for k, t in enumerate(targets)},
         }, ensure_ascii=False))
     return lines
 
@@ -304,8 +306,8 @@ def _score_chunk(model: RehireModel, chunk: Chunk, keep: Sequence[str], explain:
     frame = chunk.frame
     blank = _blank_rows(frame)
     kept = np.flatnonzero(~blank)
-    valid, problems = validate_records(frame.iloc[kept], fields=model.record_fields,
-                                       errors="report")
+    valid, problems = validate_records(frame.iloc[kept], errors="report",
+                                       **model.config.validation_options)
     arrays, ids = model._arrays(valid)
     out = model._predict_arrays(arrays, ids)
     first = 0 if ids is None else 1  # kept columns follow leaver_id
@@ -316,7 +318,8 @@ def _score_chunk(model: RehireModel, chunk: Chunk, keep: Sequence[str], explain:
         reasons = model._explain_arrays(arrays, ids, explain or 3, lang, None)
     if explain:
         n_reasons = len(model._reasons["reason"][0])
-        for name, values in _reason_columns(reasons, len(valid), explain, n_reasons).items():
+        for name, values in _reason_columns(reasons, len(valid), explain, n_reasons,
+                                            model.targets).items():
             out[name] = values
     if audit is not None:
         audit.extend(_audit_lines(model, arrays, ids, out, reasons))
@@ -348,8 +351,9 @@ def _progress(enabled: bool | None):
 
 def _check_columns(frame: pd.DataFrame, model: RehireModel, keep: Sequence[str],
                    explain: int) -> None:
-    outputs = {"leaver_id", "segment", *(f"p_{t}" for t in TARGETS)}
-    outputs |= {f"{t}_reason_{r}" for t in TARGETS for r in range(1, explain + 1)}
+    outputs = {"leaver_id", "segment", "missing_fields", "coaching",
+               *(f"p_{t}" for t in model.targets)}
+    outputs |= {f"{t}_reason_{r}" for t in model.targets for r in range(1, explain + 1)}
     taken = [name for name in keep if name in outputs]
     if taken:
         raise InputError(
@@ -481,6 +485,8 @@ def check_file(
     input_path: str | Path,
     *,
     fields: Sequence[Any] | None = None,
+    missing: str = "impute",
+    max_missing: float = MAX_MISSING,
     encoding: str | None = None,
     columns: Mapping[str, str] | None = None,
     chunk_rows: int = 50_000,
@@ -491,8 +497,10 @@ def check_file(
     ----------
     input_path, encoding, columns, chunk_rows
         As for :func:`score_file`.
-    fields : sequence of Field, optional
-        The fields to check (a model's ``record_fields``); default the schema's.
+    fields, missing, max_missing
+        As for :func:`rehire_model.validate_records` (a model's are in
+        ``model.config.validation_options``); default the schema's fields, with
+        unanswered fields allowed up to half of a record's.
 
     Returns
     -------
@@ -507,6 +515,7 @@ def check_file(
         blank = _blank_rows(chunk.frame)
         kept = np.flatnonzero(~blank)
         _, problems = validate_records(chunk.frame.iloc[kept], fields=fields,
+                                       missing=missing, max_missing=max_missing,
                                        errors="report")
         found.append(_rejects(chunk, blank, problems, kept))
         n_bad = int(blank.sum()) + problems["row"].nunique() + len(chunk.malformed)

@@ -1,4 +1,4 @@
-"""The ``rehire-model`` command: make data, validate, train and score leaver files.
+"""The ``rehire-model`` command: make data, validate, draft a config, train and score.
 
 A thin layer over the library: every subcommand calls the public functions. Logs go
 to stderr (``-v`` for more), results to files or stdout. Exit status: 0 success;
@@ -19,8 +19,9 @@ import pandas as pd
 from . import __version__
 from .batch import check_file, score_file
 from .datasets import make_leaver_survey
+from .draft import draft_config
 from .evaluation import held_out_table
-from .exceptions import RehireModelError, SchemaError
+from .exceptions import InputError, RehireModelError, SchemaError
 from .model_io import load_model
 from .report import write_report
 from .tables import read_column_map, read_table, write_table
@@ -51,9 +52,9 @@ def _make_data(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    fields = load_model(args.model).record_fields if args.model else None
-    summary, problems = check_file(args.input, fields=fields, encoding=args.encoding,
-                                   columns=_columns(args))
+    rules = load_model(args.model).config.validation_options if args.model else {}
+    summary, problems = check_file(args.input, encoding=args.encoding, columns=_columns(args),
+                                   **rules)
     for row in problems.head(args.show).itertuples():
         print(f"line {row.line}: {row.problem}", file=sys.stderr)
     if len(problems) > args.show:
@@ -68,7 +69,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     data = read_table(args.data, encoding=args.encoding, columns=_columns(args))
     try:
-        model = train(data, args.config)
+        model = train(data, args.config, n_jobs=args.jobs)
     except SchemaError as e:
         print(f"rehire-model: the training data have problems:\n{e}", file=sys.stderr)
         return EXIT_REJECTED
@@ -102,6 +103,28 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _init_config(args: argparse.Namespace) -> int:
+    if args.output.exists() and not args.overwrite:
+        raise InputError(f"{str(args.output)!r} already exists; choose another file or pass "
+                         "--overwrite")
+    targets = dict(_target_option(text) for text in args.target)
+    data = read_table(args.data, encoding=args.encoding, columns=_columns(args))
+    text = draft_config(data, targets=targets or None, source=args.data.name)
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}: review it, set the targets, then `rehire-model train "
+          f"--data {args.data} --config {args.output} --out models/my-model`",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def _target_option(text: str) -> tuple[str, str]:
+    name, sep, column = text.partition("=")
+    if not sep or not name.strip() or not column.strip():
+        raise InputError(f"--target {text!r}: expected TARGET=COLUMN, for example "
+                         "rehire_intent=would_return")
+    return name.strip(), column.strip()
+
+
 def _simulate(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     cohort = read_table(args.input, encoding=args.encoding, columns=_columns(args))
@@ -126,6 +149,7 @@ examples:
   rehire-model validate leavers.csv
   rehire-model score leavers.csv -o scores.csv --explain 3 --lang ja
   rehire-model score export_sjis.csv -o scores.csv --columns columns.toml --keep 氏名
+  rehire-model init-config survey.csv -o my.toml --target rehire_intent=would_return
   rehire-model train --data survey.csv --out models/my-model --config my.toml
   rehire-model report --data leavers.csv -o report.html --lang ja
   rehire-model simulate leavers.csv
@@ -184,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--config", type=Path, help="training config (TOML); default: "
                      "training/configs/default.toml settings")
     fit.add_argument("--overwrite", action="store_true", help="replace an existing folder")
+    fit.add_argument("--jobs", type=int, default=-1, metavar="N",
+                     help="processes for the cross-validation (default -1: every core)")
     _input_options(fit)
     fit.set_defaults(func=_train)
 
@@ -230,6 +256,23 @@ def build_parser() -> argparse.ArgumentParser:
                           help="bootstrap resamples for the intervals (default 500)")
     _input_options(simulate)
     simulate.set_defaults(func=_simulate)
+
+    draft = commands.add_parser(
+        "init-config", parents=[common],
+        help="draft a training config from your survey file",
+        description="Draft a complete, commented training config from a survey file: "
+        "schema fields found by name, every other column as a company column with its "
+        "kind, levels or range, likely protected columns left out (with the reason), and "
+        "the targets to fill in. Review it before training.")
+    draft.add_argument("data", type=Path, help="the survey (CSV, Parquet)")
+    draft.add_argument("-o", "--output", type=Path, required=True,
+                       help="the config file to write (TOML)")
+    draft.add_argument("--target", action="append", default=[], metavar="TARGET=COLUMN",
+                       help="the column of a target, e.g. rehire_intent=would_return; "
+                       "targets not named are left out (one-target model)")
+    draft.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    _input_options(draft)
+    draft.set_defaults(func=_init_config)
 
     report = commands.add_parser(
         "report", parents=[common], help="write the trust report (model card, metrics, "

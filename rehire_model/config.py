@@ -19,6 +19,7 @@ rehire_model.exceptions.ConfigError: unknown key 'sed' in the training config; e
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 import operator
 import re
@@ -33,7 +34,16 @@ import pandas as pd
 
 from ._toml import read_toml
 from .exceptions import ConfigError, SchemaError
-from .schema import FEATURE_ROLES, FIELDS, FIELDS_BY_NAME, TARGETS, Field, field_names
+from .schema import (
+    FEATURE_ROLES,
+    FIELDS,
+    FIELDS_BY_NAME,
+    MAX_MISSING,
+    MISSING_MODES,
+    TARGETS,
+    Field,
+    field_names,
+)
 
 __all__ = ["CANDIDATE_FAMILIES", "TargetSpec", "TrainingConfig", "load_config"]
 
@@ -46,10 +56,17 @@ _LEVER_ROLES = {"policy": "policy", "exit_interview": "exit_interview", "fixed":
 
 DEFAULTS: dict[str, Any] = {
     "seed": 0,
-    "data": {"test_size": 0.2, "calibration_size": 0.2},
+    "data": {
+        "missing": "impute",
+        "max_missing": MAX_MISSING,
+        "small_sample_rows": 5000,
+        "cv_repeats": 2,
+        "test_size": 0.2,
+    },
     "features": {
         **{role: list(field_names(role)) for role in FEATURE_ROLES},
         "include_protected": False,
+        "constructs": True,
         "behaviour_items": False,
         "interaction": True,
         "extra": [],
@@ -63,18 +80,25 @@ DEFAULTS: dict[str, Any] = {
         "candidates": ["logistic", "hist_gradient_boosting"],
         "cv_folds": 5,
         "scoring": "neg_log_loss",
-        "logistic": {"C": 1.0, "max_iter": 1000},
+        "logistic": {"C": [0.01, 0.1, 1.0], "max_iter": 1000},
         "hist_gradient_boosting": {
-            "learning_rate": 0.1,
-            "max_iter": 200,
-            "max_leaf_nodes": 15,
-            "min_samples_leaf": 50,
+            "learning_rate": [0.05, 0.1],
+            "max_iter": 100,
+            "max_leaf_nodes": [4, 8],
+            "min_samples_leaf": 20,
             "l2_regularization": 1.0,
-            "early_stopping": True,
+            "early_stopping": False,
             "validation_fraction": 0.1,
             "n_iter_no_change": 10,
         },
     },
+}
+
+# Keys of earlier configs that no longer apply, with what to do instead.
+_RETIRED = {
+    ("data", "calibration_size"): "no rows are held out to calibrate any more (the "
+    "probabilities are calibrated from cross-validated predictions on the training rows); "
+    "remove the key",
 }
 
 _COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
@@ -113,8 +137,36 @@ class TargetSpec:
     positive: str | tuple[str, ...]
     threshold: float
 
+    def labels(self, values: pd.Series) -> np.ndarray:
+        """1.0 where a value counts as positive, 0.0 where not, NaN where unanswered.
+
+        Raises
+        ------
+        SchemaError
+            A value is given but is not a number under a numeric rule (naming the rows).
+
+        Examples
+        --------
+        >>> spec = TargetSpec("rehire_intent", "would_return", ("yes",), 0.5)
+        >>> spec.labels(pd.Series(["Yes", "no", None, " YES "])).tolist()
+        [1.0, 0.0, nan, 1.0]
+        """
+        blank = values.isna().to_numpy() | values.map(
+            lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
+        comparison = isinstance(self.positive, str) and _COMPARISON.match(self.positive)
+        if not comparison:
+            positive = values.map(_label_key).isin({_label_key(v) for v in self.positive})
+            return np.where(blank, np.nan, positive.to_numpy(dtype=np.float64))
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(np.float64, na_value=np.nan)
+        bad = ~np.isfinite(numbers) & ~blank
+        if bad.any():
+            self._raise_unusable(values, bad, f"a number (positive when {self.positive.strip()})")
+        op, bound = comparison.groups()
+        positive = _COMPARISONS[op](numbers, float(bound)).astype(np.float64)
+        return np.where(blank, np.nan, positive)
+
     def binarize(self, values: pd.Series) -> np.ndarray:
-        """1 where a value counts as positive, else 0.
+        """1 where a value counts as positive, else 0; every value must be answered.
 
         Raises
         ------
@@ -127,38 +179,29 @@ class TargetSpec:
         >>> spec.binarize(pd.Series(["Yes", "no", " YES "])).tolist()
         [1, 0, 1]
         """
-        comparison = isinstance(self.positive, str) and _COMPARISON.match(self.positive)
-        if comparison:
-            numbers = pd.to_numeric(values, errors="coerce").to_numpy(np.float64, na_value=np.nan)
-            bad = ~np.isfinite(numbers)
-            expected = f"a number (positive when {self.positive.strip()})"
-        else:
-            labels = {_label_key(v) for v in self.positive}
-            bad = values.isna().to_numpy()
-            expected = "a label (positive: " + ", ".join(sorted(labels)) + ")"
-        if bad.any():
-            rows = np.flatnonzero(bad)
-            shown = ", ".join(f"row {r} has {values.iloc[r]!r}" for r in rows[:5])
-            problems = pd.DataFrame(
-                {
-                    "row": pd.array(rows, dtype="Int64"),
-                    "leaver_id": None,
-                    "column": self.column,
-                    "value": values.iloc[rows].to_numpy(dtype=object),
-                    "problem": f"target {self.name!r} needs {expected}",
-                }
-            )
-            raise SchemaError(
-                f"target column {self.column!r} ({self.name}) has {bad.sum()} unusable "
-                f"value(s): {shown}; expected {expected}. Drop or fill these rows before "
-                "training.",
-                problems=problems,
-            )
-        if comparison:
-            op, bound = comparison.groups()
-            return _COMPARISONS[op](numbers, float(bound)).astype(np.int64)
-        keys = values.map(_label_key)
-        return keys.isin(labels).to_numpy(dtype=np.int64)
+        labels = self.labels(values)
+        blank = np.isnan(labels)
+        if blank.any():
+            self._raise_unusable(values, blank, "an answer in every row")
+        return labels.astype(np.int64)
+
+    def _raise_unusable(self, values: pd.Series, bad: np.ndarray, expected: str) -> None:
+        rows = np.flatnonzero(bad)
+        shown = ", ".join(f"row {r} has {values.iloc[r]!r}" for r in rows[:5])
+        problems = pd.DataFrame(
+            {
+                "row": pd.array(rows, dtype="Int64"),
+                "leaver_id": None,
+                "column": self.column,
+                "value": values.iloc[rows].to_numpy(dtype=object),
+                "problem": f"target {self.name!r} needs {expected}",
+            }
+        )
+        raise SchemaError(
+            f"target column {self.column!r} ({self.name}) has {bad.sum()} unusable "
+            f"value(s): {shown}; expected {expected}. Drop or fill these rows.",
+            problems=problems,
+        )
 
 
 @dataclass(frozen=True)
@@ -169,16 +212,27 @@ class TrainingConfig:
     ----------
     seed : int
         Seed of the splits, the cross-validation folds and the models.
-    test_size, calibration_size : float
-        Shares of all rows held out to test the models and to calibrate them.
+    missing : {"impute", "reject"}
+        How unanswered fields are treated (see :func:`rehire_model.validate_records`).
+    max_missing : float
+        Share of a record's fields in use that may be unanswered.
+    small_sample_rows : int
+        Below this many labelled rows, metrics come from repeated cross-validation on
+        all rows; from it up, from a held-out test split.
+    cv_repeats : int
+        Repeats of the outer cross-validation that measures a model below
+        ``small_sample_rows``.
+    test_size : float
+        Share of the rows held out to test the models, from ``small_sample_rows`` up.
     fields : tuple of str
         The schema fields used as features.
     extra : tuple of Field
         A company's own feature columns.
-    include_protected, behaviour_items, interaction : bool
+    include_protected, constructs, behaviour_items, interaction : bool
         Feature options (see :class:`rehire_model.features.LeaverFeatures`).
     targets : tuple of TargetSpec
-        Both targets, in the order of :data:`rehire_model.schema.TARGETS`.
+        The targets trained (one or both), in the order of
+        :data:`rehire_model.schema.TARGETS`.
     candidates : tuple of str
         Model families compared by cross-validation (see :data:`CANDIDATE_FAMILIES`).
     cv_folds : int
@@ -186,15 +240,19 @@ class TrainingConfig:
     scoring : str
         scikit-learn scorer name the comparison maximises.
     hyperparameters : dict of str -> dict
-        Settings of each family.
+        Settings of each family; a list of values is searched by cross-validation.
     """
 
     seed: int
+    missing: str
+    max_missing: float
+    small_sample_rows: int
+    cv_repeats: int
     test_size: float
-    calibration_size: float
     fields: tuple[str, ...]
     extra: tuple[Field, ...]
     include_protected: bool
+    constructs: bool
     behaviour_items: bool
     interaction: bool
     targets: tuple[TargetSpec, ...]
@@ -206,7 +264,30 @@ class TrainingConfig:
 
     def target(self, name: str) -> TargetSpec:
         """The spec of target ``name``."""
-        return next(t for t in self.targets if t.name == name)
+        for spec in self.targets:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"this config trains no {name!r} target; it trains: "
+                       + ", ".join(self.target_names))
+
+    @property
+    def target_names(self) -> tuple[str, ...]:
+        """The names of the targets trained."""
+        return tuple(spec.name for spec in self.targets)
+
+    def settings_grid(self, family: str) -> list[dict[str, Any]]:
+        """Every combination of the settings of ``family`` (a list is a set of choices).
+
+        Examples
+        --------
+        >>> config = load_config({"model_selection": {"logistic": {"C": [0.1, 1.0]}}})
+        >>> config.settings_grid("logistic")
+        [{'C': 0.1, 'max_iter': 1000}, {'C': 1.0, 'max_iter': 1000}]
+        """
+        settings = self.hyperparameters[family]
+        choices = [value if isinstance(value, list) else [value] for value in settings.values()]
+        return [dict(zip(settings, combination, strict=True))
+                for combination in itertools.product(*choices)]
 
     @property
     def record_fields(self) -> tuple[Field, ...]:
@@ -217,10 +298,17 @@ class TrainingConfig:
         return (*(f for f in FIELDS if f.name in used), *self.extra)
 
     @property
+    def validation_options(self) -> dict[str, Any]:
+        """How records are checked for these models: ``validate_records`` keywords."""
+        return {"fields": self.record_fields, "missing": self.missing,
+                "max_missing": self.max_missing}
+
+    @property
     def feature_params(self) -> dict[str, Any]:
         """Parameters of :class:`rehire_model.features.LeaverFeatures`."""
         return {
             "include_protected": self.include_protected,
+            "constructs": self.constructs,
             "items": self.behaviour_items,
             "interaction": self.interaction,
             "fields": None if set(self.fields) == set(field_names(*FEATURE_ROLES))
@@ -241,6 +329,11 @@ class TrainingConfig:
 def _merge(defaults: Mapping[str, Any], given: Mapping[str, Any], path: tuple = ()) -> dict:
     """Defaults overridden by ``given``; an unknown key is an error."""
     where = f" [{'.'.join(path)}]" if path else ""
+    retired = [key for key in given if (*path, key) in _RETIRED]
+    if retired:
+        key = ".".join((*path, retired[0]))
+        raise ConfigError(f"training config: {key} is no longer used: "
+                          + _RETIRED[(*path, retired[0])])
     unknown = [key for key in given if key not in defaults]
     if unknown:
         raise ConfigError(
@@ -249,7 +342,9 @@ def _merge(defaults: Mapping[str, Any], given: Mapping[str, Any], path: tuple = 
         )
     merged = copy.deepcopy(dict(defaults))
     for key, value in given.items():
-        if isinstance(defaults[key], Mapping):
+        if path == ("targets",) and value is False:
+            merged[key] = False  # this target is not trained
+        elif isinstance(defaults[key], Mapping):
             if not isinstance(value, Mapping):
                 raise ConfigError(
                     f"[{'.'.join((*path, key))}] in the training config must be a table, "
@@ -294,43 +389,60 @@ def _read_fields(features: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fields))
 
 
+_EXTRA_KEYS = ("name", "kind", "lever", "label_en", "label_ja", "categories", "levels",
+               "low", "high")
+
+
+def _text_list(entry: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    values = entry.get(key, [])
+    _check(isinstance(values, list) and all(isinstance(v, (str, int)) for v in values)
+           and len({str(v) for v in values}) == len(values),
+           f"{where}.{key}", values, "a list of distinct labels")
+    return tuple(str(v) for v in values)
+
+
+def _read_extra_entry(entry: object, key: str) -> Field:
+    _check(isinstance(entry, Mapping), key, entry, "a table")
+    unknown = sorted(set(entry) - set(_EXTRA_KEYS))
+    _check(not unknown, f"{key} key", unknown[0] if unknown else None,
+           "one of " + ", ".join(_EXTRA_KEYS))
+    name, kind, lever = entry.get("name"), entry.get("kind"), entry.get("lever", "fixed")
+    _check(isinstance(name, str) and name.strip() == name != "", f"{key}.name", name,
+           "the column's name (non-empty, no spaces around it)")
+    _check(name not in FIELDS_BY_NAME, f"{key}.name", name,
+           "a name that is not a schema field (list schema fields by role instead)")
+    _check(kind in _EXTRA_KINDS, f"{key}.kind", kind, "one of " + ", ".join(_EXTRA_KINDS))
+    _check(lever in _LEVER_ROLES, f"{key}.lever", lever, "one of " + ", ".join(_LEVER_ROLES))
+    categories = _text_list(entry, "categories", key)
+    _check((kind == "category") == bool(categories), f"{key}.categories", categories,
+           "a non-empty list for kind 'category', and none otherwise")
+    levels = _text_list(entry, "levels", key)
+    _check(not levels or (kind == "ordinal" and len(levels) >= 2), f"{key}.levels", levels,
+           "at least two labels in order, for kind 'ordinal' only")
+    low, high = entry.get("low"), entry.get("high")
+    if levels:
+        _check(low is None and high is None, f"{key}.low/high", (low, high),
+               "nothing: an ordinal with levels runs from 1 to the number of levels")
+        low, high = 1, len(levels)
+    numeric = kind in ("ordinal", "int", "float")
+    _check(not numeric or (_is_number(low) and _is_number(high) and low <= high),
+           f"{key}.low/high", (low, high),
+           "numbers with low <= high for a numeric kind (or levels for an ordinal)")
+    label_en = entry.get("label_en", name)
+    return Field(
+        name, kind, _LEVER_ROLES[lever], lever, label_en, entry.get("label_ja", label_en),
+        categories=categories, levels=levels,
+        low=float(low) if numeric else None, high=float(high) if numeric else None,
+    )
+
+
 def _read_extra(entries: object) -> tuple[Field, ...]:
     _check(isinstance(entries, list), "features.extra", entries, "a list of tables")
-    extra = []
-    for i, entry in enumerate(entries):
-        key = f"features.extra[{i}]"
-        _check(isinstance(entry, Mapping), key, entry, "a table")
-        allowed = {"name", "kind", "lever", "label_en", "label_ja", "categories", "low", "high"}
-        unknown = sorted(set(entry) - allowed)
-        _check(not unknown, f"{key} key", unknown[0] if unknown else None,
-               "one of " + ", ".join(sorted(allowed)))
-        name, kind, lever = entry.get("name"), entry.get("kind"), entry.get("lever", "fixed")
-        _check(isinstance(name, str) and name.isidentifier(), f"{key}.name", name,
-               "a column name (letters, digits, underscores)")
-        _check(name not in FIELDS_BY_NAME, f"{key}.name", name,
-               "a name that is not a schema field (list schema fields by role instead)")
-        _check(kind in _EXTRA_KINDS, f"{key}.kind", kind, "one of " + ", ".join(_EXTRA_KINDS))
-        _check(lever in _LEVER_ROLES, f"{key}.lever", lever,
-               "one of " + ", ".join(_LEVER_ROLES))
-        categories = tuple(entry.get("categories", ()))
-        _check((kind == "category") == bool(categories), f"{key}.categories", categories,
-               "a non-empty list for kind 'category', and none otherwise")
-        low, high = entry.get("low"), entry.get("high")
-        numeric = kind in ("ordinal", "int", "float")
-        _check(not numeric or (_is_number(low) and _is_number(high) and low <= high),
-               f"{key}.low/high", (low, high), "numbers with low <= high for a numeric kind")
-        extra.append(
-            Field(
-                name, kind, _LEVER_ROLES[lever], lever,
-                entry.get("label_en", name), entry.get("label_ja", entry.get("label_en", name)),
-                categories=categories,
-                low=float(low) if numeric else None,
-                high=float(high) if numeric else None,
-            )
-        )
+    extra = tuple(_read_extra_entry(entry, f"features.extra[{i}]")
+                  for i, entry in enumerate(entries))
     names = [f.name for f in extra]
     _check(len(set(names)) == len(names), "features.extra names", names, "distinct names")
-    return tuple(extra)
+    return extra
 
 
 def _read_target(name: str, spec: Mapping[str, Any]) -> TargetSpec:
@@ -364,8 +476,13 @@ def _read_selection(selection: Mapping[str, Any]) -> tuple[tuple[str, ...], int,
     _check(scoring in _SCORINGS, "model_selection.scoring", scoring,
            "one of " + ", ".join(_SCORINGS))
     # Unknown setting names are caught when merging with the defaults, which list every
-    # setting a config may give.
+    # setting a config may give; their values are checked when the models are fitted.
     hyperparameters = {family: dict(selection[family]) for family in CANDIDATE_FAMILIES}
+    for family, settings in hyperparameters.items():
+        for name, value in settings.items():
+            _check(not isinstance(value, list) or bool(value),
+                   f"model_selection.{family}.{name}", value,
+                   "a value, or a non-empty list of values to choose from by cross-validation")
     return tuple(dict.fromkeys(candidates)), folds, scoring, hyperparameters
 
 
@@ -409,32 +526,61 @@ def load_config(config: str | Path | Mapping[str, Any] | TrainingConfig | None =
         )
     merged = _merge(DEFAULTS, given)
     seed = merged["seed"]
-    _check(isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**32,
-           "seed", seed, "a whole number from 0 to 2**32 - 1")
-    data = merged["data"]
-    for key in ("test_size", "calibration_size"):
-        _check(_is_number(data[key]) and 0.05 <= data[key] <= 0.5, f"data.{key}", data[key],
-               "a share from 0.05 to 0.5")
+    _check(_is_whole(seed) and 0 <= seed < 2**32, "seed", seed,
+           "a whole number from 0 to 2**32 - 1")
+    data = _read_data(merged["data"])
     features = merged["features"]
-    for key in ("include_protected", "behaviour_items", "interaction"):
+    for key in ("include_protected", "constructs", "behaviour_items", "interaction"):
         _check(isinstance(features[key], bool), f"features.{key}", features[key],
                "true or false")
     fields, extra = _read_fields(features), _read_extra(features["extra"])
     _check(bool(fields) or bool(extra), "features", "no fields", "at least one feature field")
+    targets = tuple(_read_target(name, merged["targets"][name]) for name in TARGETS
+                    if merged["targets"][name] is not False)
+    _check(bool(targets), "targets", "every target false", "at least one target trained")
+    _check_target_columns(targets, (*fields, *(f.name for f in extra)))
     candidates, folds, scoring, hyperparameters = _read_selection(merged["model_selection"])
     return TrainingConfig(
         seed=seed,
-        test_size=float(data["test_size"]),
-        calibration_size=float(data["calibration_size"]),
+        **data,
         fields=fields,
         extra=extra,
         include_protected=features["include_protected"],
+        constructs=features["constructs"],
         behaviour_items=features["behaviour_items"],
         interaction=features["interaction"],
-        targets=tuple(_read_target(name, merged["targets"][name]) for name in TARGETS),
+        targets=targets,
         candidates=candidates,
         cv_folds=folds,
         scoring=scoring,
         hyperparameters=hyperparameters,
         source=merged,
     )
+
+
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _read_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    _check(data["missing"] in MISSING_MODES, "data.missing", data["missing"],
+           "'impute' (unanswered fields are handled by the model) or 'reject'")
+    _check(_is_number(data["max_missing"]) and 0 <= data["max_missing"] < 1,
+           "data.max_missing", data["max_missing"], "a share from 0 up to (not including) 1")
+    _check(_is_whole(data["small_sample_rows"]) and data["small_sample_rows"] >= 0,
+           "data.small_sample_rows", data["small_sample_rows"], "a whole number, 0 or more")
+    _check(_is_whole(data["cv_repeats"]) and 1 <= data["cv_repeats"] <= 20,
+           "data.cv_repeats", data["cv_repeats"], "a whole number from 1 to 20")
+    _check(_is_number(data["test_size"]) and 0.05 <= data["test_size"] <= 0.5,
+           "data.test_size", data["test_size"], "a share from 0.05 to 0.5")
+    return {"missing": data["missing"], "max_missing": float(data["max_missing"]),
+            "small_sample_rows": data["small_sample_rows"],
+            "cv_repeats": data["cv_repeats"], "test_size": float(data["test_size"])}
+
+
+def _check_target_columns(targets: tuple[TargetSpec, ...], features: tuple[str, ...]) -> None:
+    """A target's column is never a feature: that would predict the answer from itself."""
+    for spec in targets:
+        _check(spec.column not in features, f"targets.{spec.name}.column", spec.column,
+               "a column that is not also a feature (remove it from the features, or name "
+               "the outcome's own column)")

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import _survey_model as model
 from .exceptions import SchemaError
-from .schema import validate_records
+from .schema import FEATURE_ROLES, field_names, validate_records
 
 __all__ = ["make_leaver_survey", "true_probabilities"]
 
@@ -28,6 +28,7 @@ def make_leaver_survey(
     random_state: int | np.random.Generator | None = None,
     *,
     return_truth: bool = False,
+    missing_rate: float = 0.0,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Draw a synthetic leaver survey calibrated to the published Japanese survey.
 
@@ -45,6 +46,11 @@ def make_leaver_survey(
         Also return each leaver's true probability of each binary target (engaged:
         ``alumni_engagement >= 4``; intends to return: ``rehire_intent >= 4``), the
         best any predictor could do.
+    missing_rate : float, default 0.0
+        Share of answers left blank, each at random (item non-response, as in real
+        surveys): every feature field of every record is blank with this probability
+        (an interview's answers only where it was held). The people and their outcomes
+        are those drawn without blanks, so ``truth`` is unchanged.
 
     Returns
     -------
@@ -61,6 +67,9 @@ def make_leaver_survey(
     (500, ['p_alumni_engagement', 'p_rehire_intent'])
     >>> df.groupby("gender").size().tolist()
     [250, 250]
+    >>> blanks = rm.make_leaver_survey(2000, random_state=0, missing_rate=0.1)
+    >>> round(float(blanks["tenure_years"].isna().mean()), 2)
+    0.1
     """
     if (
         not isinstance(n_samples, numbers.Integral)
@@ -68,6 +77,8 @@ def make_leaver_survey(
         or n_samples < 1
     ):
         raise ValueError(f"n_samples must be a positive whole number, got {n_samples!r}")
+    if not (isinstance(missing_rate, numbers.Real) and 0 <= missing_rate < 1):
+        raise ValueError(f"missing_rate must be a share from 0 up to 1, got {missing_rate!r}")
     rng = np.random.default_rng(random_state)
     params = model.DEFAULT_PARAMETERS
     features = model.draw_leavers(rng, int(n_samples), params)
@@ -78,9 +89,20 @@ def make_leaver_survey(
     records["alumni_engagement"] = engagement
     records["rehire_intent"] = rehire
     records = validate_records(records, require_targets=True)
-    if return_truth:
-        return records, model.true_probabilities(records, params)
-    return records
+    truth = model.true_probabilities(records, params) if return_truth else None
+    if missing_rate:
+        records = _leave_blanks(records, rng, missing_rate)
+    return (records, truth) if return_truth else records
+
+
+def _leave_blanks(records: pd.DataFrame, rng: np.random.Generator, rate: float
+                  ) -> pd.DataFrame:
+    """The records with each feature answer blank with probability ``rate``."""
+    out = records.copy()
+    for name in field_names(*FEATURE_ROLES):
+        blank = rng.random(len(out)) < rate
+        out[name] = out[name].mask(blank)
+    return out
 
 
 def true_probabilities(records) -> pd.DataFrame:

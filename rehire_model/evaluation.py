@@ -27,6 +27,7 @@ __all__ = [
     "evaluate",
     "expected_calibration_error",
     "held_out_table",
+    "oracle_check",
     "probability_metrics",
 ]
 
@@ -104,7 +105,8 @@ def evaluate(
     ----------
     model : RehireModel
     data : pandas.DataFrame
-        Leaver records with the target columns the model's config names.
+        Leaver records with the target columns the model's config names; rows whose
+        outcome is unanswered are left out of that target's metrics.
     truth : pandas.DataFrame, optional
         True probabilities ``p_alumni_engagement`` and ``p_rehire_intent`` aligned with
         ``data`` (synthetic data: ``make_leaver_survey(..., return_truth=True)``); their
@@ -132,17 +134,24 @@ def evaluate(
                 f"evaluation needs the target column {spec.column!r} ({spec.name}); "
                 f"the data have: {', '.join(map(str, data.columns))}"
             )
-        y = spec.binarize(data[spec.column].reset_index(drop=True))
-        rows[(spec.name, "model")] = probability_metrics(y, scores[f"p_{spec.name}"])
+        y = spec.labels(data[spec.column].reset_index(drop=True))
+        answered = ~np.isnan(y)  # a leaver who left the outcome unanswered is not counted
+        y = y[answered].astype(np.int64)
+        p = scores[f"p_{spec.name}"].to_numpy()[answered]
+        rows[(spec.name, "model")] = probability_metrics(y, p)
         if truth is not None:
-            rows[(spec.name, "oracle")] = probability_metrics(y, truth[f"p_{spec.name}"])
+            rows[(spec.name, "oracle")] = probability_metrics(
+                y, truth[f"p_{spec.name}"].to_numpy()[answered])
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.names = ["target", "scorer"]
     return table
 
 
 def held_out_table(model: RehireModel) -> pd.DataFrame:
-    """The model's metrics on its held-out test split, beside the oracle's when known.
+    """The model's measured metrics, beside the oracle's when known.
+
+    A held-out test split's, or, for a model trained on fewer rows than
+    ``[data] small_sample_rows``, repeated cross-validation's with 95 % intervals.
 
     Parameters
     ----------
@@ -151,7 +160,8 @@ def held_out_table(model: RehireModel) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Index (target, metric) over :data:`METRICS`; column ``model`` and, for a model
+        Index (target, metric) over :data:`METRICS`; column ``model``, for a model
+        measured by cross-validation ``95% low`` and ``95% high``, and, for a model
         trained on synthetic data, ``oracle`` and ``model / oracle``.
 
     Examples
@@ -165,6 +175,8 @@ def held_out_table(model: RehireModel) -> pd.DataFrame:
     for name, result in model.metrics.items():
         for metric in METRICS:
             row = {"model": result["test"][metric]}
+            if "interval" in result:
+                row["95% low"], row["95% high"] = result["interval"][metric]
             if "oracle_test" in result:
                 row["oracle"] = result["oracle_test"][metric]
                 row["model / oracle"] = row["model"] / row["oracle"]
@@ -172,3 +184,48 @@ def held_out_table(model: RehireModel) -> pd.DataFrame:
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.names = ["target", "metric"]
     return table
+
+
+def oracle_check(
+    model: RehireModel,
+    *,
+    n_samples: int = 20_000,
+    random_state: int = 2026,
+    missing_rates: tuple[float, ...] = (0.0, 0.1),
+) -> pd.DataFrame:
+    """ROC AUC against the oracle's on fresh synthetic leavers, complete and with blanks.
+
+    The same leavers are drawn for every missing rate (see
+    :func:`rehire_model.make_leaver_survey`), so the rows differ only in the answers left
+    blank; the oracle knows every answer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (target, share of answers blank); columns ``roc_auc``, ``oracle_roc_auc``,
+        ``auc_share`` (model / oracle), ``brier`` and ``ece``.
+
+    Examples
+    --------
+    >>> import rehire_model as rm
+    >>> table = oracle_check(rm.load_model(), n_samples=5000)
+    >>> bool((table["auc_share"] > 0.95).all())
+    True
+    """
+    from .datasets import make_leaver_survey  # the synthetic survey: only for this check
+
+    rows = {}
+    for rate in missing_rates:
+        data, truth = make_leaver_survey(n_samples, random_state=random_state,
+                                         return_truth=True, missing_rate=rate)
+        table = evaluate(model, data, truth=truth)
+        for target in model.targets:
+            ours, oracle = table.loc[(target, "model")], table.loc[(target, "oracle")]
+            rows[(target, rate)] = {
+                "roc_auc": ours["roc_auc"], "oracle_roc_auc": oracle["roc_auc"],
+                "auc_share": ours["roc_auc"] / oracle["roc_auc"],
+                "brier": ours["brier"], "ece": ours["ece"],
+            }
+    result = pd.DataFrame.from_dict(rows, orient="index")
+    result.index.names = ["target", "blank_share"]
+    return result

@@ -35,7 +35,7 @@ TARGET_LABELS = {
     "ja": {"alumni_engagement": "アルムナイ意識", "rehire_intent": "再入社意向"},
 }
 _YES_NO = {"en": ("no", "yes"), "ja": ("いいえ", "はい")}
-_NOT_ASKED = {"en": "not asked", "ja": "該当なし"}
+_NOT_ANSWERED = {"en": "not answered", "ja": "未回答"}
 _NO_INTERVIEW = {"en": "no supervisor interview", "ja": "上司面談なし"}
 _INTERVIEWS = {
     # held flag: (reason key, English label, Japanese label)
@@ -115,34 +115,61 @@ def reason_map(
     return [reasons[key] for key in order], shares
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _interview_value(reason: Reason, arrays: dict[str, np.ndarray], row: int, lang: str
+                     ) -> str:
+    held, *answers = (arrays[name][row] for name in reason.fields if name in arrays)
+    if _blank(held):
+        return _NOT_ANSWERED[lang]
+    if held != 1.0:
+        return "not held" if lang == "en" else "実施なし"
+    if not answers:
+        return "held" if lang == "en" else "実施"
+    if _blank(answers[0]):
+        return "held, amicability not answered" if lang == "en" else "実施（円満度は未回答）"
+    amicability = int(answers[0])
+    return (f"held, amicability {amicability} of 5" if lang == "en"
+            else f"実施（円満度 {amicability}/5）")
+
+
+def _construct_value(reason: Reason, arrays: dict[str, np.ndarray], row: int, lang: str
+                     ) -> str:
+    held = arrays["sup_interview_held"][row] if "sup_interview_held" in arrays else 1.0
+    if held == 0.0:
+        return _NO_INTERVIEW[lang]
+    items = [arrays[name][row] for name in reason.fields if name in arrays]
+    answered = [v for v in items if not _blank(v)]
+    if _blank(held) or not answered:
+        return _NOT_ANSWERED[lang]
+    shown = int(sum(v == 1.0 for v in answered))
+    if len(items) == 1:
+        return _YES_NO[lang][shown]
+    skipped = len(items) - len(answered)
+    if lang == "ja":
+        return f"{len(items)}項目中{shown}" + (f"（{skipped}項目は未回答）" if skipped else "")
+    return f"{shown} of {len(items)}" + (f" ({skipped} not answered)" if skipped else "")
+
+
 def display_value(reason: Reason, arrays: dict[str, np.ndarray], row: int, lang: str,
                   fields: dict[str, Field]) -> str:
-    """The person's value of a reason, as HR staff read it."""
+    """The person's value of a reason, as HR staff read it ("not answered" if skipped)."""
     if reason.kind == "interview":
-        held, *answers = (arrays[name][row] for name in reason.fields if name in arrays)
-        if held != 1.0:
-            return "not held" if lang == "en" else "実施なし"
-        if not answers:
-            return "held" if lang == "en" else "実施"
-        amicability = int(answers[0])
-        return (f"held, amicability {amicability} of 5" if lang == "en"
-                else f"実施（円満度 {amicability}/5）")
+        return _interview_value(reason, arrays, row, lang)
     if reason.kind == "construct":
-        items = [arrays[name][row] for name in reason.fields if name in arrays]
-        if all(isinstance(v, float) and math.isnan(v) for v in items):
-            return _NO_INTERVIEW[lang]
-        shown = int(sum(v == 1.0 for v in items))
-        if len(items) == 1:
-            return _YES_NO[lang][shown]
-        return f"{len(items)}項目中{shown}" if lang == "ja" else f"{shown} of {len(items)}"
+        return _construct_value(reason, arrays, row, lang)
     field = fields[reason.key]
     value: Any = arrays[reason.key][row]
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return _NOT_ASKED[lang]
+    if _blank(value):
+        return _NOT_ANSWERED[lang]
     if field.kind == "category":
         return str(value)
     if field.kind == "bool":
         return _YES_NO[lang][int(value)]
+    if field.levels:
+        return field.levels[int(value) - 1]
     if field.kind == "float":
         return f"{value:g}"
     return str(int(value))

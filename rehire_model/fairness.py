@@ -27,8 +27,6 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from .schema import TARGETS
-
 __all__ = [
     "FOUR_FIFTHS",
     "MIN_GROUP_SIZE",
@@ -147,10 +145,11 @@ def fairness_tables(
 ) -> dict[str, dict[str, pd.DataFrame]]:
     """Per target and grouping, the :func:`group_table` of scored leavers.
 
-    ``scores`` has ``p_<target>`` columns row-aligned with ``groups`` and ``outcomes``.
+    ``scores`` has a ``p_<target>`` column for each target of ``thresholds``, row-aligned
+    with ``groups`` and ``outcomes``.
     """
     tables: dict[str, dict[str, pd.DataFrame]] = {}
-    for target in TARGETS:
+    for target in thresholds:
         p = np.asarray(scores[f"p_{target}"], dtype=float)
         selected = (p >= thresholds[target]).astype(int)
         y = None if outcomes is None else outcomes.get(target)

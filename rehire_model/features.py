@@ -12,9 +12,14 @@ needed columns are present and records them in ``feature_names_in_``; columns
 the transformer does not use (``leaver_id``, targets, protected fields unless
 opted in) are ignored.
 
-The structural missingness of the exit-interview answers (no answer because no
-interview took place) is encoded explicitly: a ``*_held`` flag plus the answer
-with 0 when not held, never an imputed answer.
+Two kinds of empty answer are kept apart. An exit-interview answer is empty *by
+structure* when no interview took place: that is encoded explicitly, a ``*_held``
+flag plus the answer with 0 when not held. An answer the leaver *skipped* (a
+blank where an answer was expected) stays NaN in the output, for the model to
+handle: HistGradientBoosting natively, the logistic model through an imputer with
+missing-value indicators fitted in its pipeline. A column computed from several
+answers is NaN when one of them is, except the behaviour constructs, which are
+the mean of the items answered (the usual scoring of a survey scale).
 
 Examples
 --------
@@ -143,19 +148,15 @@ def _category_index(categories: tuple[str, ...]) -> tuple[pd.Index, dict[str, in
     return pd.Index(categories, dtype=object), {v: i for i, v in enumerate(categories)}
 
 
-def _codes(
-    values: np.ndarray, name: str, categories: Sequence[str], allow_na: bool
-) -> np.ndarray:
-    """Position of each value in ``categories``; -1 for NA (when allowed)."""
+def _codes(values: np.ndarray, name: str, categories: Sequence[str]) -> np.ndarray:
+    """Position of each value in ``categories``; -1 for NA."""
     index, positions = _category_index(tuple(categories))
     if len(values) <= 64:  # a few records: a dict lookup beats building a hash table
         codes = np.array([positions.get(v, -1) if isinstance(v, str) else -1 for v in values],
                          dtype=np.int64)
     else:
         codes = index.get_indexer(pd.Index(values, dtype=object)).astype(np.int64)
-    unknown = codes == -1
-    if allow_na:
-        unknown &= ~pd.isna(values)
+    unknown = (codes == -1) & ~pd.isna(values)
     if unknown.any():
         bad = list(dict.fromkeys(values[unknown]))
         shown = ", ".join(repr(v) for v in bad[:5])
@@ -188,22 +189,33 @@ def _to_arrays(records: pd.DataFrame, categorical: frozenset[str]) -> dict[str, 
     return arrays
 
 
-def _zero_na(values: np.ndarray) -> np.ndarray:
-    """Structural NA (question not asked, flag not set) counts 0."""
-    return np.where(np.isnan(values), 0.0, values)
+def _zero_where(values: np.ndarray, not_held: np.ndarray) -> np.ndarray:
+    """An interview's answer, 0 where the interview was not held (empty by structure)."""
+    return np.where(not_held, 0.0, values)
 
 
-def _construct_scores(arrays: _Arrays) -> dict[str, np.ndarray]:
-    """Mean of each behaviour construct's items (survey F2.4); unreported items count 0."""
+def _answered_mean(items: list[np.ndarray]) -> np.ndarray:
+    """Row means of the answered items; NaN where none was answered."""
+    stacked = np.vstack(items)
+    answered = ~np.isnan(stacked)
+    counts = answered.sum(axis=0)
+    sums = np.where(answered, stacked, 0.0).sum(axis=0)
+    return np.divide(sums, counts, out=np.full(counts.shape, np.nan), where=counts > 0)
+
+
+def _construct_scores(items: _Arrays) -> dict[str, np.ndarray]:
+    """Mean of each behaviour construct's answered items (survey F2.4)."""
     return {
-        construct: np.mean([_zero_na(arrays[item]) for item in items], axis=0)
-        for construct, items in CONSTRUCTS.items()
+        construct: _answered_mean([items[name] for name in names])
+        for construct, names in CONSTRUCTS.items()
     }
 
 
 def _one_hot(name: str, codes: np.ndarray, categories: Sequence[str]) -> list[_Column]:
+    """One 0/1 column per category; NaN in every column where the value is missing."""
+    blank = codes == -1
     return [
-        (f"{name}={value}", (name,), (codes == i).astype(np.float64))
+        (f"{name}={value}", (name,), np.where(blank, np.nan, (codes == i).astype(np.float64)))
         for i, value in enumerate(categories)
     ]
 
@@ -282,15 +294,15 @@ class _RecordFeatures(TransformerMixin, BaseEstimator):
         by_column = np.empty((len(columns), n_rows), dtype=np.float64)
         for j, (_, _, values) in enumerate(columns):
             by_column[j] = values
-        bad = ~np.isfinite(by_column)
+        bad = np.isinf(by_column)
         if bad.any():
             rows = []
             for j in np.flatnonzero(bad.any(axis=1)):
                 name, sources, _ = columns[j]
-                rows.append((sources[0], None, f"empty or not a number (feature {name!r})"))
+                rows.append((sources[0], None, f"infinite (feature {name!r})"))
             fields = ", ".join(dict.fromkeys(r[0] for r in rows))
             raise _schema_error(
-                f"leaver records have empty or invalid values in: {fields} "
+                f"leaver records have infinite values in: {fields} "
                 "(validate the records with rehire_model.validate_records first)",
                 rows,
             )
@@ -395,7 +407,7 @@ class PolicyFeatures(_RecordFeatures):
         return (*_FORMAL_MEASURES, _INFORMAL)
 
     def _compute(self, arrays: _Arrays) -> list[_Column]:
-        flags = {name: _zero_na(arrays[name]) for name in self._input_fields()}
+        flags = {name: arrays[name] for name in self._input_fields()}
         columns: list[_Column] = [(name, (name,), flags[name]) for name in flags]
         columns.append(
             ("n_alumni_measures", _FORMAL_MEASURES, sum(flags[n] for n in _FORMAL_MEASURES))
@@ -418,16 +430,20 @@ class ExitInterviewFeatures(_RecordFeatures):
     held; the held flag and the 0 together encode "no interview" explicitly
     instead of imputing an answer. The supervisor's behaviours are summarised by
     the three constructs ``respect``, ``drawing_out`` and ``welcome`` (mean of
-    their items, 0 without an interview), and the follow-ups
+    their answered items, 0 without an interview), and the follow-ups
     ``invited_to_alumni_community`` and ``informed_of_rehire_route`` as 0/1.
+    A skipped answer is NaN (see the module docstring).
 
     Parameters
     ----------
+    constructs : bool, default True
+        Output the three constructs. Without them, each behaviour item is output.
     items : bool, default False
         Also output each behaviour item as 0/1 (0 without an interview).
     interaction : bool, default True
-        Also output ``respect_x_drawing_out``, the product of the two constructs
-        (drawing out feelings pays off together with respect for the decision).
+        Also output ``respect_x_drawing_out``, the product of the respect and drawing
+        out constructs (drawing out feelings pays off together with respect for the
+        decision).
 
     Attributes
     ----------
@@ -449,7 +465,10 @@ class ExitInterviewFeatures(_RecordFeatures):
     True
     """
 
-    def __init__(self, *, items: bool = False, interaction: bool = True) -> None:
+    def __init__(
+        self, *, constructs: bool = True, items: bool = False, interaction: bool = True
+    ) -> None:
+        self.constructs = constructs
         self.items = items
         self.interaction = interaction
 
@@ -459,13 +478,18 @@ class ExitInterviewFeatures(_RecordFeatures):
 
     def _compute(self, arrays: _Arrays) -> list[_Column]:
         columns: list[_Column] = []
+        not_held = {}
         for held, amicability, name in _INTERVIEWS:
-            columns.append((held, (held,), _zero_na(arrays[held])))
-            # Amicability is NA exactly when the interview was not held: NA counts 0.
-            columns.append((name, (amicability,), _zero_na(arrays[amicability])))
-        scores = _construct_scores(arrays)
-        for construct, items in CONSTRUCTS.items():
-            columns.append((construct, items, scores[construct]))
+            not_held[held] = arrays[held] == 0.0
+            columns.append((held, (held,), arrays[held]))
+            columns.append((name, (amicability,), _zero_where(arrays[amicability],
+                                                              not_held[held])))
+        items = {item: _zero_where(arrays[item], not_held["sup_interview_held"])
+                 for item in _ITEMS}
+        scores = _construct_scores(items)
+        if self.constructs:
+            columns += [(construct, names, scores[construct])
+                        for construct, names in CONSTRUCTS.items()]
         if self.interaction:
             columns.append(
                 (
@@ -474,9 +498,9 @@ class ExitInterviewFeatures(_RecordFeatures):
                     scores["respect"] * scores["drawing_out"],
                 )
             )
-        if self.items:
-            columns.extend((item, (item,), _zero_na(arrays[item])) for item in _ITEMS)
-        columns.extend((name, (name,), _zero_na(arrays[name])) for name in _FOLLOW_UPS)
+        if self.items or not self.constructs:
+            columns += [(item, (item,), items[item]) for item in _ITEMS]
+        columns += [(name, (name,), arrays[name]) for name in _FOLLOW_UPS]
         return columns
 
 
@@ -510,11 +534,12 @@ class FixedFactFeatures(_RecordFeatures):
         return ("company_size", "industry", "job_level", "tenure_years", "years_since_exit")
 
     def _compute(self, arrays: _Arrays) -> list[_Column]:
-        size = _codes(arrays["company_size"], "company_size", COMPANY_SIZES, allow_na=False)
-        columns: list[_Column] = [("company_size", ("company_size",), size.astype(np.float64))]
+        size = _codes(arrays["company_size"], "company_size", COMPANY_SIZES)
+        columns: list[_Column] = [
+            ("company_size", ("company_size",), np.where(size == -1, np.nan, size))
+        ]
         for name, categories in (("industry", INDUSTRIES), ("job_level", JOB_LEVELS)):
-            columns += _one_hot(name, _codes(arrays[name], name, categories, False), categories)
-        # NA stays NaN here: a missing fact is an error, reported by _matrix.
+            columns += _one_hot(name, _codes(arrays[name], name, categories), categories)
         columns += [(name, (name,), arrays[name]) for name in ("tenure_years", "years_since_exit")]
         return columns
 
@@ -523,8 +548,8 @@ class ProtectedFeatures(_RecordFeatures):
     """Protected attributes, for training configs that explicitly opt them in.
 
     ``age`` as a number, one 0/1 column ``gender=<value>`` for every gender of
-    the schema, ``married`` and ``has_children`` as 0/1. A missing value counts
-    0 (a missing gender gives 0 in every gender column); nothing is imputed.
+    the schema, ``married`` and ``has_children`` as 0/1. A missing value is NaN
+    (a missing gender in every gender column), for the model to handle.
     By default these fields are kept for fairness audits only and are not model
     features.
 
@@ -549,10 +574,9 @@ class ProtectedFeatures(_RecordFeatures):
         return ("age", "gender", "married", "has_children")
 
     def _compute(self, arrays: _Arrays) -> list[_Column]:
-        columns: list[_Column] = [("age", ("age",), _zero_na(arrays["age"]))]
-        columns += _one_hot("gender", _codes(arrays["gender"], "gender", GENDERS, True), GENDERS)
-        for name in ("married", "has_children"):
-            columns.append((name, (name,), _zero_na(arrays[name])))
+        columns: list[_Column] = [("age", ("age",), arrays["age"])]
+        columns += _one_hot("gender", _codes(arrays["gender"], "gender", GENDERS), GENDERS)
+        columns += [(name, (name,), arrays[name]) for name in ("married", "has_children")]
         return columns
 
 
@@ -570,6 +594,9 @@ class LeaverFeatures(_RecordFeatures):
         Add age, gender, marriage and children as features. Off by default: these
         fields are for fairness audits, and no output column is then computed from
         any of them.
+    constructs : bool, default True
+        Passed to :class:`ExitInterviewFeatures`: output the three behaviour constructs
+        (without them, each behaviour item).
     items : bool, default False
         Passed to :class:`ExitInterviewFeatures`: also output each behaviour item.
     interaction : bool, default True
@@ -614,19 +641,21 @@ class LeaverFeatures(_RecordFeatures):
         self,
         *,
         include_protected: bool = False,
+        constructs: bool = True,
         items: bool = False,
         interaction: bool = True,
         fields: tuple[str, ...] | None = None,
         extra: tuple[tuple[str, str, tuple[str, ...]], ...] = (),
     ) -> None:
         self.include_protected = include_protected
+        self.constructs = constructs
         self.items = items
         self.interaction = interaction
         self.fields = fields
         self.extra = extra
 
     def _check_params(self) -> None:
-        for name in ("include_protected", "items", "interaction"):
+        for name in ("include_protected", "constructs", "items", "interaction"):
             if not _is_bool(getattr(self, name)):
                 raise TypeError(
                     f"LeaverFeatures: parameter {name!r} must be True or False, "
@@ -660,7 +689,8 @@ class LeaverFeatures(_RecordFeatures):
             ("policy", PolicyFeatures()),
             (
                 "exit_interview",
-                ExitInterviewFeatures(items=self.items, interaction=self.interaction),
+                ExitInterviewFeatures(constructs=self.constructs, items=self.items,
+                                      interaction=self.interaction),
             ),
         ]
         if self.include_protected:
@@ -710,8 +740,7 @@ class LeaverFeatures(_RecordFeatures):
             columns = [column for column in columns if used.issuperset(column[1])]
         for name, kind, categories in self.extra:
             if kind == "category":
-                columns += _one_hot(name, _codes(arrays[name], name, categories, False),
-                                    categories)
+                columns += _one_hot(name, _codes(arrays[name], name, categories), categories)
             else:
                 columns.append((name, (name,), arrays[name]))
         return columns

@@ -6,11 +6,12 @@ Examples
 >>> model = rm.load_model()
 >>> scores = model.predict(rm.make_leaver_survey(3, random_state=0))
 >>> list(scores.columns)
-['leaver_id', 'p_alumni_engagement', 'p_rehire_intent', 'segment']
+['leaver_id', 'p_alumni_engagement', 'p_rehire_intent', 'segment', 'missing_fields']
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ from . import _scoring
 from ._scoring import Scorer
 from .explain import LANGS, display_value, reason_map, reason_text
 from .features import _to_arrays
-from .schema import TARGETS, Field, read_record, validate_records
+from .schema import Field, read_record, skipped_answers, validate_records
 
 if TYPE_CHECKING:
     from sklearn.calibration import CalibratedClassifierCV
@@ -38,8 +39,10 @@ QUICK_PATH_MAX_RECORDS = 64
 #: Rows encoded and scored at a time (bounds the memory of large tables).
 CHUNK_ROWS = 65_536
 
-__all__ = ["SEGMENTS", "RehireModel", "segment"]
+__all__ = ["SEGMENTS", "SEGMENTS_NEED", "RehireModel", "segment"]
 
+#: The targets a segment needs.
+SEGMENTS_NEED = ("alumni_engagement", "rehire_intent")
 #: Segments by (engagement high, rehire intent high).
 SEGMENTS = {
     (True, True): "boomerang_candidate",
@@ -76,6 +79,8 @@ class RehireModel:
     :func:`rehire_model.load_model`. The scores are decision support for HR staff,
     never the sole basis for a decision about a person. ``predict``, ``explain`` and
     ``contributions`` only read the fitted model, so one model can serve many threads.
+    A model trained on one target (``[targets] alumni_engagement = false``, say)
+    predicts and explains that target only, and gives no segment.
 
     Attributes
     ----------
@@ -83,6 +88,9 @@ class RehireModel:
         The configuration it was trained with.
     features : LeaverFeatures
         The fitted encoder from records to the model matrix.
+    targets : tuple of str
+        The targets the model predicts (one or both of ``alumni_engagement`` and
+        ``rehire_intent``).
     estimators : dict of str -> CalibratedClassifierCV
         The calibrated classifier of each target.
     metrics : dict
@@ -114,11 +122,14 @@ class RehireModel:
         self.estimators = dict(estimators)
         self.metrics = dict(metrics)
         self.training_data = dict(training_data)
+        self.targets = config.target_names
         self.thresholds = {spec.name: spec.threshold for spec in config.targets}
         self.manifest = None if manifest is None else dict(manifest)
         self.name = name
-        self._record_fields = config.record_fields  # read on every call: computed once
-        self._scorers = {name: Scorer.from_calibrated(est) for name, est in estimators.items()}
+        # Read on every call: computed once.
+        self._record_fields = config.record_fields
+        self._validation = config.validation_options
+        self._scorers = {name: Scorer.from_calibrated(estimators[name]) for name in self.targets}
         self._inputs = tuple(features.feature_names_in_)
         self._categorical = features._categorical_fields()
         self._fields_by_name = {f.name: f for f in config.record_fields}
@@ -127,7 +138,9 @@ class RehireModel:
             level: reason_map(sources, config.record_fields, constructs=level == "reason")
             for level in ("reason", "field")
         }
-        probe = np.random.default_rng(0).uniform(-1, 5, size=(8, len(sources)))
+        rng = np.random.default_rng(0)
+        probe = rng.uniform(-1, 5, size=(16, len(sources)))
+        probe[rng.random(probe.shape) < 0.2] = np.nan  # skipped answers take their own path
         for name, scorer in self._scorers.items():
             scorer.check(self.estimators[name], probe)
 
@@ -137,9 +150,14 @@ class RehireModel:
         return self._record_fields
 
     @property
+    def has_segments(self) -> bool:
+        """Whether the model predicts both targets, which a segment needs."""
+        return set(SEGMENTS_NEED) <= set(self.targets)
+
+    @property
     def selected(self) -> dict[str, str]:
         """The model family kept for each target."""
-        return {name: self.metrics[name]["selected"] for name in TARGETS}
+        return {name: self.metrics[name]["selected"] for name in self.targets}
 
     def __repr__(self) -> str:
         families = ", ".join(f"{k}={v}" for k, v in self.selected.items())
@@ -162,7 +180,8 @@ class RehireModel:
         else:
             quick = None
         if quick:
-            values = [read_record(r, self.record_fields) for r in quick]
+            values = [read_record(r, self.record_fields, missing=self._validation["missing"],
+                                  max_missing=self._validation["max_missing"]) for r in quick]
             if all(v is not None for v in values):
                 arrays = {
                     name: np.array([v[name] for v in values],
@@ -172,7 +191,7 @@ class RehireModel:
                 has_ids = any("leaver_id" in r for r in quick)
                 return arrays, [v.get("leaver_id") for v in values] if has_ids else None
         # A table, or a record with a problem: validate_records reports every problem.
-        return self._arrays(validate_records(X, fields=self.record_fields))
+        return self._arrays(validate_records(X, **self._validation))
 
     def _arrays(self, records: pd.DataFrame) -> tuple[dict[str, np.ndarray], list | None]:
         """Arrays and leaver ids of records already checked by validate_records."""
@@ -191,11 +210,23 @@ class RehireModel:
 
     def _probabilities(self, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         n_rows = len(arrays[self._inputs[0]])
-        out = {name: np.empty(n_rows) for name in TARGETS}
+        out = {name: np.empty(n_rows) for name in self.targets}
         for start, stop, chunk in self._chunks(arrays):
             matrix = self.features._matrix(chunk)
-            for name in TARGETS:
+            for name in self.targets:
                 out[name][start:stop] = self._scorers[name].probability(matrix)
+        return out
+
+    def _missing_fields(self, arrays: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Per record, the fields it left unanswered, ``;``-separated ("" when none)."""
+        names, skipped = skipped_answers(arrays, self.record_fields)
+        out = np.full(skipped.shape[0], "", dtype=object)
+        rows = np.flatnonzero(skipped.any(axis=1))
+        if len(rows):
+            # Column by column, in C: each skipped field adds "name;".
+            parts = np.where(skipped[rows], np.array([f"{n};" for n in names]), "")
+            joined = functools.reduce(np.char.add, parts.T)
+            out[rows] = np.char.rstrip(joined, ";").astype(object)
         return out
 
     def predict(self, X: Records) -> pd.DataFrame:
@@ -212,7 +243,10 @@ class RehireModel:
         -------
         pandas.DataFrame
             One row per record in input order: ``leaver_id`` (when given),
-            ``p_alumni_engagement``, ``p_rehire_intent`` and ``segment``.
+            ``p_alumni_engagement`` and ``p_rehire_intent`` (those of the model's
+            targets), ``segment`` (when the model has both targets) and
+            ``missing_fields``: the fields the record left unanswered, ``;``-separated,
+            empty when it is complete.
 
         Raises
         ------
@@ -237,14 +271,17 @@ class RehireModel:
         columns: dict[str, Any] = {}
         if ids is not None:  # object dtype: no conversion of every id to another string type
             columns["leaver_id"] = np.array(ids, dtype=object)
-        for name in TARGETS:
+        for name in self.targets:
             columns[f"p_{name}"] = probabilities[name]
-        columns["segment"] = segment(
-            probabilities["alumni_engagement"], probabilities["rehire_intent"], self.thresholds
-        )
+        if self.has_segments:
+            columns["segment"] = segment(probabilities["alumni_engagement"],
+                                         probabilities["rehire_intent"], self.thresholds)
+        columns["missing_fields"] = self._missing_fields(arrays)
         # Text columns stay object dtype: inferring another string type costs time per row.
-        return pd.DataFrame({name: pd.Series(values, dtype=values.dtype)
-                             for name, values in columns.items()})
+        # One index for every column spares pandas aligning them.
+        index = pd.RangeIndex(len(columns["missing_fields"]))
+        return pd.DataFrame({name: pd.Series(values, dtype=values.dtype, index=index, copy=False)
+                             for name, values in columns.items()}, index=index, copy=False)
 
     # ----------------------------------------------------------------------------------
     # Explanations
@@ -255,11 +292,11 @@ class RehireModel:
     ) -> dict[str, tuple[np.ndarray, np.ndarray | None]]:
         """Per target: raw-score contributions per column, and the raw scores if asked."""
         matrix = self.features._matrix(arrays)
-        scorers = [self._scorers[name] for name in TARGETS]
+        scorers = [self._scorers[name] for name in self.targets]
         phis = _scoring.contributions(scorers, matrix, n_jobs)
         return {
             name: (phi, scorer.raw(matrix) if scores else None)
-            for name, scorer, phi in zip(TARGETS, scorers, phis, strict=True)
+            for name, scorer, phi in zip(self.targets, scorers, phis, strict=True)
         }
 
     def contributions(
@@ -363,7 +400,7 @@ class RehireModel:
         >>> reasons = model.explain(record, top_k=2, lang="ja")
         >>> for text in reasons["text"][:2]:
         ...     print(text)
-        ［退職面談］歓迎の意思表示：上司面談なし → アルムナイ意識を2.6pt下げる
+        ［退職面談］歓迎の意思表示：上司面談なし → アルムナイ意識を2.8pt下げる
         ［退職面談］退職意思の尊重：上司面談なし → アルムナイ意識を1.8pt上げる
         """
         if lang not in LANGS:
@@ -399,17 +436,17 @@ class RehireModel:
             return np.stack(parts, axis=1).ravel()
 
         n_rows = len(picked[0])
-        row = np.repeat(np.arange(n_rows), len(TARGETS) * k)
+        row = np.repeat(np.arange(n_rows), len(self.targets) * k)
         picked_flat, values_flat, pp_flat = flat(picked), flat(values), flat(pp)
         chosen = [reasons[j] for j in picked_flat.tolist()]
-        targets = np.tile(np.repeat(np.array(TARGETS, dtype=object), k), n_rows)
+        targets = np.tile(np.repeat(np.array(self.targets, dtype=object), k), n_rows)
         shown = [display_value(reason, arrays, r, lang, self._fields_by_name)
                  for reason, r in zip(chosen, row.tolist(), strict=True)]
         columns: dict[str, Any] = {} if ids is None else {"leaver_id": [ids[r] for r in row]}
         columns.update({
             "row": row,
             "target": targets,
-            "rank": np.tile(np.arange(1, k + 1), n_rows * len(TARGETS)),
+            "rank": np.tile(np.arange(1, k + 1), n_rows * len(self.targets)),
             "reason": [reason.key for reason in chosen],
             "label": [reason.label(lang) for reason in chosen],
             "lever": [reason.lever for reason in chosen],
@@ -454,7 +491,7 @@ class RehireModel:
         >>> import rehire_model as rm
         >>> record = rm.make_leaver_survey(1, random_state=4).iloc[0].to_dict()
         >>> rm.load_model().coach(record, lang="ja", top_k=1)["item"].iat[0]
-        '戻ってきても歓迎する意思を伝える: アルムナイ意識 +12pt、再入社意向 +7pt'
+        '戻ってきても歓迎する意思を伝える: アルムナイ意識 +11pt、再入社意向 +7pt'
         """
         from .whatif import coach
 

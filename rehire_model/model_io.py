@@ -38,14 +38,14 @@ from .config import load_config
 from .exceptions import ModelFileError, ModelVersionError
 from .features import LeaverFeatures
 from .model import RehireModel
-from .schema import TARGETS
 
 __all__ = ["ALLOWED_TYPES", "FORMAT_VERSION", "default_model_path", "load_model", "save_model"]
 
 logger = logging.getLogger(__name__)
 
-#: Version of the model-folder layout.
-FORMAT_VERSION = 1
+#: Version of the model-folder layout (2: skipped answers handled inside the model,
+#: one target or both, calibration from cross-validated predictions).
+FORMAT_VERSION = 2
 
 #: Types beyond skops' own trusted set that a model file may contain. Anything else
 #: in a file is refused before it is loaded.
@@ -55,6 +55,7 @@ ALLOWED_TYPES: tuple[str, ...] = (
     "rehire_model.features.LeaverFeatures",
     "rehire_model.features.PolicyFeatures",
     "rehire_model.features.ProtectedFeatures",
+    "numpy.dtype",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
@@ -62,6 +63,7 @@ ALLOWED_TYPES: tuple[str, ...] = (
     "sklearn._loss.loss.HalfBinomialLoss",
     "sklearn._loss.link.LogitLink",
     "sklearn._loss.link.Interval",
+    "sklearn.model_selection._split.StratifiedKFold",
 )
 
 _PACKAGE = "rehire_model"
@@ -148,7 +150,7 @@ def save_model(model: RehireModel, path: str | Path, *, overwrite: bool = False)
     staging.chmod(0o755)  # mkdtemp makes it private; a model folder is for sharing
     try:
         objects = {_FEATURES_FILE: model.features}
-        objects.update({f"{name}.skops": model.estimators[name] for name in TARGETS})
+        objects.update({f"{name}.skops": model.estimators[name] for name in model.targets})
         for name, obj in objects.items():
             sio.dump(obj, staging / name, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         from .report import write_model_card  # matplotlib and fairlearn: load on use
@@ -248,9 +250,9 @@ def _check_versions(manifest: dict[str, Any], path: Path) -> None:
         )
 
 
-def _check_files(manifest: dict[str, Any], path: Path) -> None:
+def _check_files(manifest: dict[str, Any], path: Path, targets: tuple[str, ...]) -> None:
     files = manifest.get("files", {})
-    needed = [_FEATURES_FILE, *(f"{name}.skops" for name in TARGETS)]
+    needed = [_FEATURES_FILE, *(f"{name}.skops" for name in targets)]
     unlisted = [name for name in needed if name not in files]
     if unlisted:
         raise ModelFileError(f"{path / 'model.json'} does not list {', '.join(unlisted)}")
@@ -313,13 +315,14 @@ def load_model(path: str | Path | None = None) -> RehireModel:
     path = default_model_path() if path is None else Path(path)
     manifest = _read_manifest(path)
     _check_versions(manifest, path)
-    _check_files(manifest, path)
+    config = load_config(manifest["config"])
+    _check_files(manifest, path, config.target_names)
     features = _load_object(path / _FEATURES_FILE)
     if not isinstance(features, LeaverFeatures):
         raise ModelFileError(f"{path / _FEATURES_FILE} does not hold a LeaverFeatures encoder")
-    estimators = {name: _load_object(path / f"{name}.skops") for name in TARGETS}
+    estimators = {name: _load_object(path / f"{name}.skops") for name in config.target_names}
     model = RehireModel(
-        config=load_config(manifest["config"]),
+        config=config,
         features=features,
         estimators=estimators,
         metrics=manifest["metrics"],

@@ -88,17 +88,27 @@ def _cell(value: Any) -> str:
 def model_card_markdown(model: RehireModel, name: str = "model") -> str:
     """The model card of a model, in Markdown (Mitchell et al. 2019 sections)."""
     data = model.training_data
+    by_cv = data.get("evaluation") == "cross_validation"
     lines = [
         f"# Model card: {name}",
         "",
         "## Model details",
         "",
-        "Two calibrated classifiers from rehire_model: the probability that a leaver stays "
-        "an engaged alumnus (`p_alumni_engagement`) and that they would consider returning "
-        "(`p_rehire_intent`). Family kept per target by cross-validation: "
-        + ", ".join(f"{t}: {f}" for t, f in model.selected.items())
-        + "; probabilities calibrated by Platt scaling on a held-out split. Segment "
-        "thresholds: " + ", ".join(f"{t} {v:g}" for t, v in model.thresholds.items()) + ".",
+        f"{_count_words(len(model.targets))} calibrated classifier"
+        f"{'s' if len(model.targets) > 1 else ''} from rehire_model: "
+        + "; ".join(_TARGET_MEANINGS[t] for t in model.targets)
+        + ". Family and settings kept per target by cross-validation: "
+        + "; ".join(f"{t}: {_FAMILY_NAMES[m['selected']]} ("
+                    + ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}"
+                                for k, v in m.get("settings", {}).items()) + ")"
+                    for t, m in model.metrics.items())
+        + "; fitted on every training row, probabilities calibrated by Platt scaling on "
+        "cross-validated predictions of those rows. Skipped answers are "
+        + ("handled inside the model (imputed with missing-value indicators for the "
+           "logistic model, natively by HistGradientBoosting)"
+           if model.config.missing == "impute" else "rejected")
+        + ". Thresholds: " + ", ".join(f"{t} {v:g}" for t, v in model.thresholds.items())
+        + ".",
         "",
         "## Intended use",
         "",
@@ -111,15 +121,21 @@ def model_card_markdown(model: RehireModel, name: str = "model") -> str:
         "## Training data",
         "",
         f"{data.get('source', 'Labelled leaver records supplied by the trainer').rstrip('.')}. "
-        f"{data['n_rows']:,} leavers: {data['n_fit']:,} to fit, {data['n_calibration']:,} "
-        f"to calibrate, {data['n_test']:,} held out to test. Positive rates: "
+        f"{data['n_rows']:,} leavers: the models are fitted on {data['n_fit']:,}"
+        + (f", {data['n_test']:,} are held out to test" if data["n_test"] else "")
+        + (f"; {data['n_left_out']:,} records left out for too many unanswered fields"
+           if data.get("n_left_out") else "")
+        + ". Positive rates: "
         + ", ".join(f"{t} {r:.1%}" for t, r in data["positive_rate"].items())
         + f". Fingerprint (SHA-256): `{data['fingerprint_sha256']}`. No rows are stored.",
         "",
         "## Metrics",
         "",
-        "Held-out test split (ROC AUC, average precision, Brier score, expected "
-        "calibration error over 15 bins)"
+        ("Repeated stratified cross-validation on all rows, the model choice made inside "
+         "each fold (mean over the folds, with the 95 % interval); " if by_cv
+         else "Held-out test split; ")
+        + "ROC AUC, average precision, Brier score, expected calibration error over 15 "
+        "bins"
         + ("; the oracle is the true probability of the synthetic survey." if any(
             "oracle_test" in m for m in model.metrics.values()) else "."),
         "",
@@ -128,13 +144,22 @@ def model_card_markdown(model: RehireModel, name: str = "model") -> str:
     for target, result in model.metrics.items():
         rows.append({"target": target, "scorer": "model",
                      **{m: result["test"][m] for m in METRICS}})
+        if "interval" in result:
+            rows.append({"target": target, "scorer": "95 % interval",
+                         **{m: "{:.3f} to {:.3f}".format(*result["interval"][m])
+                            for m in METRICS}})
         if "oracle_test" in result:
             rows.append({"target": target, "scorer": "oracle",
                          **{m: result["oracle_test"][m] for m in METRICS}})
+    evaluation = (
+        f"All {data['n_rows']:,} leavers of the training data, each scored by a model that "
+        "did not see it (out of fold)." if by_cv else
+        f"The {data['n_test']:,} held-out leavers of the training data, never used to fit, "
+        "choose or calibrate."
+    )
     lines += [_markdown_table(pd.DataFrame(rows)), "", "## Evaluation data", "",
-              f"The {data['n_test']:,} held-out leavers of the training data, never used "
-              "to fit or calibrate. Run `rehire-model report` on your own labelled data "
-              "before use.", "", "## Quantitative analyses", ""]
+              evaluation + " Run `rehire-model report` on your own labelled data before "
+              "use.", "", "## Quantitative analyses", ""]
     fairness = {t: m.get("fairness") for t, m in model.metrics.items() if m.get("fairness")}
     if not fairness:
         lines.append("No protected attributes were in the training data, so no group "
@@ -154,6 +179,22 @@ def model_card_markdown(model: RehireModel, name: str = "model") -> str:
     lines += ["## Ethical considerations", "", ETHICS, "", "## Caveats and recommendations",
               "", CAVEATS, ""]
     return "\n".join(lines)
+
+
+_TARGET_MEANINGS = {
+    "alumni_engagement": "the probability that a leaver stays an engaged alumnus "
+                         "(`p_alumni_engagement`)",
+    "rehire_intent": "the probability that a leaver would consider returning "
+                     "(`p_rehire_intent`)",
+}
+
+
+_FAMILY_NAMES = {"logistic": "logistic regression",
+                 "hist_gradient_boosting": "HistGradientBoosting"}
+
+
+def _count_words(n: int) -> str:
+    return {1: "One", 2: "Two"}[n]
 
 
 def write_model_card(model: RehireModel, path: str | Path, name: str | None = None) -> Path:
@@ -280,8 +321,10 @@ def _table_html(frame: pd.DataFrame, *, attrs: str = "") -> str:
 def _outcomes(model: RehireModel, data: pd.DataFrame) -> dict[str, np.ndarray]:
     outcomes = {}
     for spec in model.config.targets:
-        if spec.column in data.columns and data[spec.column].notna().all():
-            outcomes[spec.name] = spec.binarize(data[spec.column].reset_index(drop=True))
+        if spec.column in data.columns:
+            y = spec.labels(data[spec.column].reset_index(drop=True))
+            if (~np.isnan(y)).any():
+                outcomes[spec.name] = y  # NaN where the outcome was not answered
     return outcomes
 
 
@@ -291,7 +334,8 @@ def _metrics_section(model, scores, outcomes, text) -> list[str]:
         return [*parts, f'<p class="note">{text["no_outcomes"]}</p>']
     rows, charts, deciles = [], [], []
     for target, y in outcomes.items():
-        p = scores[f"p_{target}"].to_numpy()
+        answered = ~np.isnan(y)
+        p, y = scores[f"p_{target}"].to_numpy()[answered], y[answered].astype(np.int64)
         result = probability_metrics(y, p)
         rows.append({"target": target, **{m: result[m] for m in METRICS},
                      "n": int(result["n"]), "positive_rate": result["positive_rate"]})
@@ -386,15 +430,17 @@ def _help_section(model, records, lang, text) -> list[str]:
     table = simulate_policies(model, records, n_bootstrap=200).head(8)
     labels = [" + ".join(FIELDS_BY_NAME[n].label(lang) if n in FIELDS_BY_NAME else n
                          for n in option.split(" + ")) for option in table["levers"]]
-    chart = _bar_chart(labels, table["mean_change_pp_rehire_intent"].tolist(),
-                       TARGET_LABELS[lang]["rehire_intent"], "policy-simulation",
+    ranked = "rehire_intent" if "rehire_intent" in model.targets else model.targets[0]
+    chart = _bar_chart(labels, table[f"mean_change_pp_{ranked}"].tolist(),
+                       TARGET_LABELS[lang][ranked], "policy-simulation",
                        "mean change (percentage points)")
     sample = records.head(COACHED_IN_REPORT)
     firsts = pd.Series([coach(model, sample.iloc[[i]], lang=lang, top_k=1)["item"]
                         .str.split(":").str[0].tolist() for i in range(len(sample))])
     common = firsts.explode().dropna().value_counts().head(5)
-    shown = table[["levers", "n_affected", "mean_change_pp_rehire_intent",
-                   "mean_change_pp_alumni_engagement", "new_boomerang_candidates"]]
+    shown = table[["levers", "n_affected",
+                   *(f"mean_change_pp_{t}" for t in sorted(model.targets, reverse=True)),
+                   *(["new_boomerang_candidates"] if model.has_segments else [])]]
     return [
         f"<h2>{text['help']}</h2>",
         f'<p class="note">{html.escape(CAUSAL_NOTE)}</p>',
@@ -460,15 +506,16 @@ def report_html(
     text = _TEXT[lang]
     protected = tuple(FIELDS_BY_NAME[n] for n in field_names("protected")
                       if n in data.columns and FIELDS_BY_NAME[n] not in model.record_fields)
-    records, problems = validate_records(data, fields=(*model.record_fields, *protected),
-                                         errors="report")
+    options = dict(model.config.validation_options,
+                   fields=(*model.record_fields, *protected))
+    records, problems = validate_records(data, errors="report", **options)
     kept = data.iloc[np.flatnonzero(~np.isin(np.arange(len(data)), problems["row"]))]
     scores = model.predict(records)
     outcomes = _outcomes(model, kept)
-    tables = fairness_tables(scores, model.thresholds, audit_groups(records), outcomes or None)
+    # Error rates by group need every outcome of the target answered.
+    complete = {t: y.astype(np.int64) for t, y in outcomes.items() if not np.isnan(y).any()}
+    tables = fairness_tables(scores, model.thresholds, audit_groups(records), complete or None)
     contributions = model.contributions(records)
-    segments = scores["segment"].value_counts().reindex(
-        ["boomerang_candidate", "ambassador", "latent_returner", "detached"], fill_value=0)
     card = model_card_markdown(model, name)
     with _chart_context(), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from")
@@ -482,10 +529,7 @@ def report_html(
             *_fairness_section(tables, text),
             *_drivers_section(model, records, contributions, lang, text),
             *_help_section(model, records, lang, text),
-            f"<h2>{text['segments']}</h2>",
-            _table_html(pd.DataFrame({"segment": segments.index, "n": segments.to_numpy(),
-                                      "share": segments.to_numpy() / max(len(scores), 1)}),
-                        attrs='id="segments"'),
+            *_segments_section(model, scores, text),
             *_people_section(model, records, leaver_ids, lang, text),
             f"<h2>{text['card']}</h2>",
             _markdown_as_html(card),
@@ -494,6 +538,17 @@ def report_html(
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f"<title>{title}</title><style>{_CSS}</style></head><body>"
             + "\n".join(body) + "</body></html>\n")
+
+
+def _segments_section(model: RehireModel, scores: pd.DataFrame, text: dict) -> list[str]:
+    if not model.has_segments:
+        return []
+    segments = scores["segment"].value_counts().reindex(
+        ["boomerang_candidate", "ambassador", "latent_returner", "detached"], fill_value=0)
+    return [f"<h2>{text['segments']}</h2>",
+            _table_html(pd.DataFrame({"segment": segments.index, "n": segments.to_numpy(),
+                                      "share": segments.to_numpy() / max(len(scores), 1)}),
+                        attrs='id="segments"')]
 
 
 def _markdown_as_html(markdown: str) -> str:

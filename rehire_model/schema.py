@@ -48,9 +48,15 @@ __all__ = [
     "LIKERT",
     "PROBLEM_COLUMNS",
     "ROLES",
+    "MAX_MISSING",
+    "MISSING_MODES",
+    "MISSING_TEXT",
     "TARGETS",
     "Field",
     "field_names",
+    "read_record",
+    "read_value",
+    "skipped_answers",
     "validate_records",
 ]
 
@@ -76,6 +82,10 @@ LEVERS = ("policy", "exit_interview", "fixed")
 FEATURE_ROLES = ("fixed", "policy", "exit_interview", "follow_up")
 TARGETS = ("alumni_engagement", "rehire_intent")
 PROBLEM_COLUMNS = ("row", "leaver_id", "column", "value", "problem")
+#: How unanswered fields are treated: kept and handled by the model, or rejected.
+MISSING_MODES = ("impute", "reject")
+#: Default share of a record's used fields that may be unanswered (``missing="impute"``).
+MAX_MISSING = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +110,9 @@ class Field:
         Allowed values of a category field.
     low, high : float or None
         Inclusive bounds of a numeric field.
+    levels : tuple of str
+        For an ordinal field given as text: its levels in order (the first reads as 1,
+        the next as 2, ...), such as ``("Low", "Medium", "High")``.
     requires : str or None
         The bool field that must be true for this field to have a value; the field is
         empty (NA) exactly when that one is false.
@@ -124,6 +137,7 @@ class Field:
     high: float | None = None
     requires: str | None = None
     construct: str | None = None
+    levels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -273,7 +287,8 @@ def field_names(*roles: str) -> tuple[str, ...]:
 # Reading single values
 # --------------------------------------------------------------------------------------
 
-_MISSING_TEXT = frozenset({"", "na", "n/a", "nan", "null", "none"})
+#: Text that means a blank (compared after NFKC normalisation, trimming and case-folding).
+MISSING_TEXT = frozenset({"", "na", "n/a", "nan", "null", "none"})
 _TRUE_TEXT = frozenset({"true", "t", "yes", "y", "はい"})
 _FALSE_TEXT = frozenset({"false", "f", "no", "n", "いいえ"})
 
@@ -303,7 +318,7 @@ def _is_missing(value: Any) -> bool:
     """Null, or text that means missing ("", "na", "null", ...)."""
     if _is_null(value):
         return True
-    return isinstance(value, str) and _normalise_text(value) in _MISSING_TEXT
+    return isinstance(value, str) and _normalise_text(value) in MISSING_TEXT
 
 
 def _read_number(value: Any) -> float:
@@ -338,25 +353,38 @@ def _read_bool(value: Any) -> float:
     raise _Unreadable
 
 
+def _text_reader(allowed: Mapping[str, Any]) -> Callable[[Any], Any]:
+    """Read a value by its normalised text: one of ``allowed``'s keys."""
+
+    def read_text(value: Any) -> Any:
+        key = _normalise_text(value if isinstance(value, str) else str(value))
+        if key not in allowed:
+            raise _Unreadable
+        return allowed[key]
+
+    return read_text
+
+
 def _reader(field: Field) -> Callable[[Any], Any]:
     if field.kind == "bool":
         return _read_bool
     if field.kind == "category":
-        allowed = {_normalise_text(c): c for c in field.categories}
-
-        def read_category(value: Any) -> str:
-            key = _normalise_text(value if isinstance(value, str) else str(value))
-            if key not in allowed:
-                raise _Unreadable
-            return allowed[key]
-
-        return read_category
+        return _text_reader({_normalise_text(c): c for c in field.categories})
+    if field.levels:
+        return _text_reader({_normalise_text(v): float(i) for i, v in enumerate(field.levels, 1)})
     return _read_number
+
+
+def _reads_text(field: Field) -> bool:
+    """Values are read by their text (categories, and ordinal levels given as text)."""
+    return field.kind == "category" or bool(field.levels)
 
 
 def _expectation(field: Field) -> str:
     if field.kind == "category":
         return "one of " + ", ".join(field.categories)
+    if field.levels:
+        return "one of the levels " + ", ".join(field.levels) + " (in this order)"
     if field.kind == "bool":
         return "true or false (also accepted: 1/0, yes/no, はい/いいえ)"
     if field.kind == "float":
@@ -398,7 +426,8 @@ def _parse_uniques(uniques: np.ndarray, field: Field) -> _Column:
     given = np.zeros(n, dtype=bool)
     reason = np.zeros(n, dtype=np.int8)
     pending = range(len(uniques))
-    if field.kind in _NUMBER_KINDS and ptypes.infer_dtype(uniques, skipna=False) == "string":
+    if (field.kind in _NUMBER_KINDS and not field.levels
+            and ptypes.infer_dtype(uniques, skipna=False) == "string"):
         # Many distinct numbers written as text: read the plain ones in one pass.
         quick = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
         quick = quick.to_numpy(dtype="float64", na_value=np.nan)
@@ -436,7 +465,7 @@ def _coerce_column(series: pd.Series, field: Field) -> _Column:
     is_number_column = ptypes.is_numeric_dtype(series.dtype) and not ptypes.is_bool_dtype(
         series.dtype
     )
-    if is_number_column and field.kind != "category":
+    if is_number_column and not _reads_text(field):
         column = _coerce_numeric_dtype(series, field)
     else:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
@@ -492,18 +521,48 @@ def _coerce_ids(series: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------------------
 
 
-def _apply_structure(columns: dict[str, _Column], by_name: Mapping[str, Field]) -> None:
-    """Flag answers given without their interview, and missing answers with it."""
+def _held_flags(columns: Mapping[str, _Column]) -> dict[str, np.ndarray]:
+    """Where each interview flag present is known to be true."""
+    return {
+        name: columns[name].values.eq(True).to_numpy(dtype=bool, na_value=False)
+        for name in _INTERVIEW_WORDS
+        if name in columns
+    }
+
+
+def _infer_held(columns: dict[str, _Column], by_name: Mapping[str, Field]) -> None:
+    """An unanswered interview flag with answers about that interview means it was held."""
+    for held_name in _INTERVIEW_WORDS:
+        if held_name not in columns:
+            continue
+        held = columns[held_name]
+        answered = np.zeros(len(held.given), dtype=bool)
+        for name, column in columns.items():
+            if by_name[name].requires == held_name:
+                answered |= column.given & (column.reason == _OK)
+        inferred = ~held.given & answered
+        if inferred.any():
+            values = held.values.array.copy()
+            values[inferred] = True
+            held.values = pd.Series(values, index=held.values.index, name=held_name)
+            held.given = held.given | inferred
+
+
+def _apply_structure(
+    columns: dict[str, _Column], by_name: Mapping[str, Field], missing: str
+) -> None:
+    """Flag answers given without their interview (and, when blanks are rejected, answers
+    missing although the interview was held)."""
+    held_flags = _held_flags(columns)
     for name, column in columns.items():
         held_name = by_name[name].requires
         if held_name is None or held_name not in columns:
             continue
-        held = columns[held_name].values
-        was_held = held.eq(True).to_numpy(dtype=bool, na_value=False)
-        not_held = held.eq(False).to_numpy(dtype=bool, na_value=False)
+        not_held = columns[held_name].values.eq(False).to_numpy(dtype=bool, na_value=False)
         readable = column.reason == _OK
         column.reason[not_held & column.given & readable] = _WITHOUT_INTERVIEW
-        column.reason[was_held & ~column.given] = _MISSING_WITH_INTERVIEW
+        if missing == "reject":
+            column.reason[held_flags[held_name] & ~column.given] = _MISSING_WITH_INTERVIEW
 
 
 def _apply_required(
@@ -512,6 +571,85 @@ def _apply_required(
     for name, column in columns.items():
         if name in required and by_name[name].requires is None:
             column.reason[~column.given & (column.reason == _OK)] = _MISSING
+
+
+def _skipped_mask(
+    blank: Mapping[str, np.ndarray], held: Mapping[str, np.ndarray], fields: Sequence[Field]
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """The used fields and a rows x fields mask of the answers skipped.
+
+    An interview's answers are expected only when the interview is known to have been
+    held: without it (or when whether it was held is itself unanswered) they are empty
+    by structure, not skipped.
+    """
+    used = [f for f in fields if f.role in FEATURE_ROLES and f.name in blank]
+    n_rows = len(next(iter(blank.values()))) if blank else 0
+    mask = np.zeros((n_rows, len(used)), dtype=bool)
+    for j, field in enumerate(used):
+        mask[:, j] = blank[field.name]
+        if field.requires is not None:
+            mask[:, j] &= held.get(field.requires, False)
+    return tuple(f.name for f in used), mask
+
+
+def skipped_answers(
+    arrays: Mapping[str, np.ndarray], fields: Sequence[Field]
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """Which used fields each record left unanswered (a skipped survey answer).
+
+    Parameters
+    ----------
+    arrays : dict of str -> numpy.ndarray
+        Validated record values by field: floats with NaN for a blank (booleans as 0/1),
+        or objects with None for a blank category.
+    fields : sequence of Field
+        The fields in use (a model's ``record_fields``); those with a feature role count.
+
+    Returns
+    -------
+    names : tuple of str
+        The fields in use present in ``arrays``, in the order of ``fields``.
+    mask : numpy.ndarray of bool, shape (n_records, len(names))
+        True where an answer was skipped. An interview's answers count only when the
+        interview is known to have been held.
+
+    Examples
+    --------
+    >>> fields = [FIELDS_BY_NAME[n] for n in ("tenure_years", "sup_interview_held",
+    ...                                       "sup_welcomed_return")]
+    >>> arrays = {"tenure_years": np.array([np.nan, 3.0]),
+    ...           "sup_interview_held": np.array([0.0, 1.0]),
+    ...           "sup_welcomed_return": np.array([np.nan, np.nan])}
+    >>> names, mask = skipped_answers(arrays, fields)
+    >>> mask.tolist()
+    [[True, False, False], [False, False, True]]
+    """
+    blank = {name: np.isnan(values) if values.dtype.kind == "f" else pd.isna(values)
+             for name, values in arrays.items()}
+    held = {name: arrays[name] == 1.0 for name in _INTERVIEW_WORDS if name in arrays}
+    return _skipped_mask(blank, held, fields)
+
+
+def _too_many_blanks(
+    columns: Mapping[str, _Column], fields: Sequence[Field], max_missing: float
+) -> list[tuple[int, str]]:
+    """(row, problem) for each record that left more than ``max_missing`` unanswered."""
+    blank = {name: ~column.given for name, column in columns.items()}
+    names, mask = _skipped_mask(blank, _held_flags(columns), fields)
+    if not names:
+        return []
+    counts = mask.sum(axis=1)
+    rows = np.flatnonzero(counts > max_missing * len(names))
+    problems = []
+    for row in rows.tolist():
+        skipped = [n for n, m in zip(names, mask[row], strict=True) if m]
+        shown = ", ".join(skipped[:6]) + (", ..." if len(skipped) > 6 else "")
+        problems.append((row, (
+            f"{len(skipped)} of the {len(names)} fields in use are unanswered ({shown}), "
+            f"more than max_missing {max_missing:g} allows; too little is known to score "
+            "this record: fill in some of these answers"
+        )))
+    return problems
 
 
 # --------------------------------------------------------------------------------------
@@ -525,6 +663,12 @@ def _plain(value: Any) -> Any:
 
 def _problem_text(field: Field, reason: int, value: Any) -> str:
     column, expected = field.name, _expectation(field)
+    if reason == _UNRECOGNISED and _reads_text(field) and FIELDS_BY_NAME.get(column) != field:
+        return (
+            f"column {column!r} has {value!r}, which is not declared for this column; "
+            f"expected {expected}. A new value must be added to this column's "
+            "[[features.extra]] entry of the training config and the model retrained"
+        )
     if reason == _UNRECOGNISED:
         return f"column {column!r} has {value!r}; expected {expected}"
     if reason == _NOT_WHOLE:
@@ -532,8 +676,10 @@ def _problem_text(field: Field, reason: int, value: Any) -> str:
     if reason == _OUT_OF_RANGE:
         return f"column {column!r} has {value!r}, which is out of range; expected {expected}"
     if reason == _MISSING:
+        why = ("training needs every answer of a target" if field.role == "target" else
+               "unanswered fields are rejected: missing='reject'")
         return (
-            f"column {column!r} is empty ({value!r}) but a value is required; "
+            f"column {column!r} is empty ({value!r}) but a value is required ({why}); "
             f"expected {expected}"
         )
     held = field.requires
@@ -545,7 +691,8 @@ def _problem_text(field: Field, reason: int, value: Any) -> str:
         )
     return (
         f"column {column!r} is empty ({value!r}) although {interview} was held ({held} is "
-        f"true); expected {expected}, or set {held} to false"
+        f"true; unanswered fields are rejected: missing='reject'); expected {expected}, or "
+        f"set {held} to false"
     )
 
 
@@ -569,21 +716,23 @@ def _problems_frame(
     columns: dict[str, _Column],
     ids: pd.Series | None,
     by_name: Mapping[str, Field],
+    record_problems: Sequence[tuple[int, str]] = (),
 ) -> tuple[pd.DataFrame, list[str]]:
-    """One row per problem, ordered by row then by schema column, and one line each."""
-    parts = []
+    """One row per problem, ordered by row then by schema column, and one line each.
+
+    ``record_problems`` are (row, text) about a whole record; they come after the
+    record's problems with single values.
+    """
+    records = []
     for name, column in columns.items():
         rows = np.flatnonzero(column.reason != _OK)
-        if len(rows):
-            parts.append((name, rows, column.reason[rows]))
-    if not parts:
-        return _empty_problems(), []
-    records = []
-    for name, rows, reasons in parts:
         field, original = by_name[name], frame[name]
-        for row, reason in zip(rows.tolist(), reasons.tolist(), strict=True):
+        for row, reason in zip(rows.tolist(), column.reason[rows].tolist(), strict=True):
             value = _plain(original.iloc[row])
             records.append((row, name, value, _problem_text(field, reason, value)))
+    records += [(row, None, None, text) for row, text in record_problems]
+    if not records:
+        return _empty_problems(), []
     records.sort(key=lambda r: r[0])  # stable: schema order within a row
     rows = [r[0] for r in records]
     leaver_ids = [None if ids is None else ids.iloc[r] for r in rows]
@@ -702,7 +851,59 @@ def _read_value(field: Field, value: Any) -> Any:
     return read
 
 
-def read_record(record: Mapping[str, Any], fields: Sequence[Field]) -> dict[str, Any] | None:
+def read_value(field: Field, value: Any) -> Any:
+    """One value in canonical form: ``str`` for a category, else ``float`` (NaN if blank).
+
+    Raises
+    ------
+    ValueError
+        The value is not one the field accepts (the message says what is expected).
+
+    Examples
+    --------
+    >>> read_value(FIELDS_BY_NAME["sup_welcomed_return"], "はい")
+    1.0
+    """
+    try:
+        return _read_value(field, value)
+    except _Unreadable:
+        raise ValueError(
+            f"{field.name!r} cannot be {value!r}; expected {_expectation(field)}"
+        ) from None
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _follows_structure(values: dict[str, Any], fields: Sequence[Field], missing: str) -> bool:
+    """Infer unanswered interview flags from their answers, then check the structure."""
+    if missing == "impute":
+        for field in fields:
+            held = field.requires
+            if (held in values and field.name in values and _is_blank(values[held])
+                    and not _is_blank(values[field.name])):
+                values[held] = 1.0
+    for field in fields:
+        if field.name not in values:
+            continue
+        given = not _is_blank(values[field.name])
+        if field.requires is not None and field.requires in values:
+            held = values[field.requires]
+            if (given and held == 0.0) or (not given and held == 1.0 and missing == "reject"):
+                return False
+        elif field.role in FEATURE_ROLES and not given and missing == "reject":
+            return False
+    return True
+
+
+def read_record(
+    record: Mapping[str, Any],
+    fields: Sequence[Field],
+    *,
+    missing: str = "impute",
+    max_missing: float = MAX_MISSING,
+) -> dict[str, Any] | None:
     """One record's canonical values by the same rules as :func:`validate_records`.
 
     The quick path for a single record: no table is built. Categories come back as
@@ -729,15 +930,14 @@ def read_record(record: Mapping[str, Any], fields: Sequence[Field]) -> dict[str,
             values[field.name] = _read_value(field, record[field.name])
         except _Unreadable:
             return None
-    for field in fields:
-        if field.name not in values:
-            continue
-        value = values[field.name]
-        given = value is not None and not (isinstance(value, float) and math.isnan(value))
-        if field.requires is not None and field.requires in values:
-            if given != (values[field.requires] == 1.0):
-                return None
-        elif field.role in FEATURE_ROLES and not given:
+    if not _follows_structure(values, fields, missing):
+        return None
+    if missing == "impute":
+        blank = {name: np.array([_is_blank(value)]) for name, value in values.items()}
+        held = {name: np.array([values[name] == 1.0]) for name in _INTERVIEW_WORDS
+                if name in values}
+        names, mask = _skipped_mask(blank, held, fields)
+        if mask.sum() > max_missing * len(names):
             return None
     if "leaver_id" in record:
         values["leaver_id"] = _id_text(record["leaver_id"])
@@ -755,6 +955,8 @@ def validate_records(
     require_targets: bool = False,
     errors: Literal["raise", "report"] = "raise",
     fields: Sequence[Field] | None = None,
+    missing: Literal["impute", "reject"] = "impute",
+    max_missing: float = MAX_MISSING,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Check leaver records against the schema and return them in canonical form.
 
@@ -777,8 +979,18 @@ def validate_records(
     fields : sequence of Field, optional
         The fields to check, instead of the schema's :data:`FIELDS`. A trained model
         passes the fields its training config uses, which may leave out schema fields
-        and add a company's own columns. Fields with a feature role are required;
-        the others are checked when present.
+        and add a company's own columns. The columns of fields with a feature role must
+        be present; the others are checked when present.
+    missing : {"impute", "reject"}, default "impute"
+        ``"impute"``: an unanswered field (a skipped survey answer) is not a problem; it
+        stays empty (NA) for the model to handle. An unanswered interview flag whose
+        answers about that interview are given reads as held. ``"reject"``: every field
+        with a feature role needs a value, and an interview held needs its answers.
+        Either way, an answer about an interview marked as not held is a problem.
+    max_missing : float, default 0.5
+        With ``missing="impute"``: a record that leaves more than this share of its
+        fields in use unanswered is a problem (too little is known to score it). An
+        interview's answers count only when the interview is known to have been held.
 
     Returns
     -------
@@ -826,6 +1038,8 @@ def validate_records(
     """
     if errors not in ("raise", "report"):
         raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
+    if missing not in MISSING_MODES:
+        raise ValueError(f"missing must be 'impute' or 'reject', got {missing!r}")
     frame = _as_frame(data)
     fields = FIELDS if fields is None else tuple(fields)
     by_name = {f.name: f for f in fields}
@@ -844,14 +1058,21 @@ def validate_records(
         for f in fields
         if f.kind != "id" and f.name in frame.columns
     }
-    _apply_structure(columns, by_name)
-    _apply_required(columns, set(required), by_name)
+    if missing == "impute":
+        _infer_held(columns, by_name)
+    _apply_structure(columns, by_name, missing)
+    answers_needed = {f.name for f in fields if f.role == "target"} & set(required)
+    if missing == "reject":
+        answers_needed |= set(required)
+    _apply_required(columns, answers_needed, by_name)
+    record_problems = (_too_many_blanks(columns, fields, max_missing)
+                       if missing == "impute" else [])
 
     output = pd.DataFrame({name: column.values for name, column in columns.items()},
                           index=frame.index)
     if ids is not None:
         output.insert(0, "leaver_id", ids)
-    problems, lines = _problems_frame(frame, columns, ids, by_name)
+    problems, lines = _problems_frame(frame, columns, ids, by_name, record_problems)
     if errors == "raise":
         if lines:
             _raise_problems(problems, lines, len(frame))

@@ -40,7 +40,7 @@ import pandas as pd
 
 from ._toml import read_toml
 from .exceptions import InputError
-from .schema import _MISSING_TEXT
+from .schema import MISSING_TEXT
 
 __all__ = [
     "Chunk",
@@ -53,7 +53,7 @@ __all__ = [
 
 _SAMPLE_BYTES = 1 << 20
 _SKIPPED = re.compile(r"Skipping line (\d+): (.*)")
-_NA_VALUES = sorted({form for text in _MISSING_TEXT
+_NA_VALUES = sorted({form for text in MISSING_TEXT
                      for form in (text, text.upper(), text.capitalize())})
 PARQUET_SUFFIXES = (".parquet", ".pq")
 

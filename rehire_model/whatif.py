@@ -33,16 +33,9 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import RehireModelError
+from .explain import TARGET_LABELS
 from .model import RehireModel
-from .schema import (
-    CONSTRUCTS,
-    FIELDS_BY_NAME,
-    TARGETS,
-    Field,
-    _read_value,
-    _Unreadable,
-    validate_records,
-)
+from .schema import CONSTRUCTS, FIELDS_BY_NAME, TARGETS, Field, read_value, validate_records
 
 __all__ = ["ACTIONS", "LeverError", "apply_settings", "coach", "simulate_policies",
            "what_if"]
@@ -94,8 +87,8 @@ def _check_settings(settings: Mapping[str, Any], fields: Mapping[str, Field]
             raise LeverError(f"{name!r} is not used by this model, so setting it changes "
                              "nothing; the model's fields are in model.record_fields")
         try:
-            read = _read_value(field, value)
-        except _Unreadable:
+            read = read_value(field, value)
+        except ValueError:
             read = None
         if read is None or (isinstance(read, float) and math.isnan(read)):
             raise LeverError(f"{name!r} cannot be set to {value!r}; expected "
@@ -116,8 +109,9 @@ def apply_settings(
 
     Setting a behaviour (or the amicability) of an interview that was not held means the
     interview is held: its other behaviours become "not shown" and its amicability is
-    taken from the settings or from ``amicability``. Setting an interview to not held
-    empties its answers.
+    taken from the settings or from ``amicability``. Where whether it was held is
+    unanswered, it becomes held and its other answers stay unanswered (the amicability
+    is set when given). Setting an interview to not held empties its answers.
 
     Parameters
     ----------
@@ -150,9 +144,11 @@ def apply_settings(
             continue
         if not touched or held not in out.columns:
             continue
-        newly = ~out[held].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        flag = out[held].astype("boolean")
+        newly = flag.eq(False).to_numpy(dtype=bool, na_value=False)
+        unknown = flag.isna().to_numpy()
+        level = values.get(amicable, amicability)
         if newly.any():
-            level = values.get(amicable, amicability)
             if level is None and amicable in out.columns:
                 raise LeverError(
                     f"these settings mean {held} becomes true for {int(newly.sum())} "
@@ -162,6 +158,10 @@ def apply_settings(
             out.loc[newly, held] = True
             for name in answers:
                 out.loc[newly, name] = level if name == amicable else False
+        if unknown.any():
+            out.loc[unknown, held] = True
+            if level is not None and amicable in out.columns:
+                out.loc[unknown, amicable] = level
     for name, value in values.items():
         out[name] = bool(value) if by_name[name].kind == "bool" else value
     keep = [f for f in by_name.values() if f.name in out.columns]
@@ -174,7 +174,7 @@ def apply_settings(
 
 
 def _records(model: RehireModel, X: Any) -> pd.DataFrame:
-    return validate_records(X, fields=model.record_fields).reset_index(drop=True)
+    return validate_records(X, **model.config.validation_options).reset_index(drop=True)
 
 
 def what_if(
@@ -199,9 +199,9 @@ def what_if(
     Returns
     -------
     pandas.DataFrame
-        ``leaver_id`` (when given), per target ``p_<target>_before``,
-        ``p_<target>_after`` and ``change_pp_<target>`` (percentage points), and
-        ``segment_before``, ``segment_after``.
+        ``leaver_id`` (when given), per target of the model ``p_<target>_before``,
+        ``p_<target>_after`` and ``change_pp_<target>`` (percentage points), and, when
+        the model has both targets, ``segment_before``, ``segment_after``.
 
     Raises
     ------
@@ -215,14 +215,20 @@ def what_if(
     out = pd.DataFrame(index=before_scores.index)
     if "leaver_id" in before_scores.columns:
         out["leaver_id"] = before_scores["leaver_id"]
-    for target in TARGETS:
+    for target in model.targets:
         out[f"p_{target}_before"] = before_scores[f"p_{target}"]
         out[f"p_{target}_after"] = after_scores[f"p_{target}"]
         out[f"change_pp_{target}"] = 100 * (after_scores[f"p_{target}"]
                                              - before_scores[f"p_{target}"])
-    out["segment_before"] = before_scores["segment"]
-    out["segment_after"] = after_scores["segment"]
+    if model.has_segments:
+        out["segment_before"] = before_scores["segment"]
+        out["segment_after"] = after_scores["segment"]
     return out
+
+
+def _ranking_target(model: RehireModel) -> str:
+    """Policies are ranked by rehire intent, or by the one target a model has."""
+    return "rehire_intent" if "rehire_intent" in model.targets else model.targets[0]
 
 
 def _policy_levers(model: RehireModel) -> list[str]:
@@ -246,9 +252,10 @@ def simulate_policies(
     Returns
     -------
     pandas.DataFrame
-        ``levers``, ``n_affected``, per target ``mean_change_pp_<target>`` with
-        ``ci_low_<target>`` / ``ci_high_<target>`` (95 %), and
-        ``new_boomerang_candidates``. ``attrs["note"]`` says that these are the model's
+        ``levers``, ``n_affected``, per target of the model ``mean_change_pp_<target>``
+        with ``ci_low_<target>`` / ``ci_high_<target>`` (95 %), and, with both targets,
+        ``new_boomerang_candidates``. Sorted by the change in rehire intent (or in the
+        model's one target). ``attrs["note"]`` says that these are the model's
         behaviour, not proven causal effects.
 
     Examples
@@ -274,17 +281,18 @@ def simulate_policies(
                                              fields=model.record_fields))
         row: dict[str, Any] = {"levers": " + ".join(option),
                                "n_affected": int(lacking.sum())}
-        for target in TARGETS:
+        for target in model.targets:
             change = 100 * (after[f"p_{target}"] - before[f"p_{target}"]).to_numpy()
             means = change[resamples].mean(axis=1)
             row[f"mean_change_pp_{target}"] = float(change.mean())
             row[f"ci_low_{target}"], row[f"ci_high_{target}"] = np.percentile(means, [2.5, 97.5])
-        row["new_boomerang_candidates"] = int(
-            ((after["segment"] == "boomerang_candidate")
-             & (before["segment"] != "boomerang_candidate")).sum())
+        if model.has_segments:
+            row["new_boomerang_candidates"] = int(
+                ((after["segment"] == "boomerang_candidate")
+                 & (before["segment"] != "boomerang_candidate")).sum())
         rows.append(row)
-    table = pd.DataFrame(rows).sort_values("mean_change_pp_rehire_intent", ascending=False,
-                                           ignore_index=True)
+    table = pd.DataFrame(rows).sort_values(f"mean_change_pp_{_ranking_target(model)}",
+                                           ascending=False, ignore_index=True)
     table.attrs["note"] = CAUSAL_NOTE
     return table
 
@@ -294,16 +302,21 @@ def simulate_policies(
 # --------------------------------------------------------------------------------------
 
 
+def _taken(value: Any) -> bool:
+    """An action shown (True or 1); not shown, not held and unanswered are not taken."""
+    return not pd.isna(value) and bool(value == 1)
+
+
 def _candidate_actions(record: pd.Series, fields: Mapping[str, Field]) -> list[tuple[str, dict]]:
-    """Actions not yet taken: (key, settings)."""
+    """Actions not yet taken (unanswered counts as not taken): (key, settings)."""
     candidates = []
     for name in ACTIONS:
-        if name in fields and not bool(record.get(name) is True or record.get(name) == 1):
+        if name in fields and not _taken(record.get(name)):
             candidates.append((name, {name: True}))
     respect, drawing = CONSTRUCTS["respect"], CONSTRUCTS["drawing_out"]
 
     def missing(names):
-        return any(not (record.get(n) is True or record.get(n) == 1) for n in names)
+        return any(not _taken(record.get(n)) for n in names)
 
     if all(n in fields for n in (*respect, *drawing)) and missing(respect) and missing(drawing):
         candidates.append(("respect_with_drawing_out",
@@ -326,22 +339,25 @@ def coach(
     decision and draw out their feelings" together. For a leaver without a supervisor
     interview yet (a planned exit), the interview is assumed to be held with the given
     ``amicability`` and nothing shown yet. Actions are ranked by the sum of the gains in
-    both probabilities; an action that lowers engagement for this person is never
-    recommended (so respecting the decision alone is left out where it hurts).
+    probabilities (of the model's one target, for a one-target model); an action that
+    lowers engagement for this person is never recommended (so respecting the decision
+    alone is left out where it hurts).
 
     Returns
     -------
     pandas.DataFrame
         ``action`` (key), ``item`` (checklist text with the gains, e.g.
-        「戻ってきても歓迎する意思を伝える: アルムナイ意識 +9pt」), ``gain_pp_<target>``.
+        「戻ってきても歓迎する意思を伝える: アルムナイ意識 +9pt」), ``gain_pp_<target>`` per
+        target of the model.
     """
     if lang not in ("en", "ja"):
         raise ValueError(f"lang must be 'en' or 'ja', got {lang!r}")
     records = _records(model, record if not isinstance(record, pd.Series)
                        else record.to_dict())
     fields = {f.name: f for f in model.record_fields}
-    if "sup_interview_held" in records.columns and not bool(records.loc[0, "sup_interview_held"]):
-        records = apply_settings(records, {"sup_interview_held": True}, fields=model.record_fields,
+    held = "sup_interview_held"
+    if held in records.columns and not _taken(records.loc[0, held]):
+        records = apply_settings(records, {held: True}, fields=model.record_fields,
                                  amicability=amicability)
     base = model.predict(records)
     rows = []
@@ -349,12 +365,13 @@ def coach(
         after = model.predict(apply_settings(records, settings, fields=model.record_fields,
                                              amicability=amicability))
         gains = {t: 100 * float(after[f"p_{t}"].iat[0] - base[f"p_{t}"].iat[0])
-                 for t in TARGETS}
-        if gains["alumni_engagement"] < 0 or sum(gains.values()) <= 0:
+                 for t in model.targets}
+        if gains.get("alumni_engagement", 0.0) < 0 or sum(gains.values()) <= 0:
             continue
         rows.append({"action": key, **{f"gain_pp_{t}": g for t, g in gains.items()}})
-    table = pd.DataFrame(rows, columns=["action", *(f"gain_pp_{t}" for t in TARGETS)])
-    table["total"] = table[[f"gain_pp_{t}" for t in TARGETS]].sum(axis=1)
+    gain_columns = [f"gain_pp_{t}" for t in model.targets]
+    table = pd.DataFrame(rows, columns=["action", *gain_columns])
+    table["total"] = table[gain_columns].sum(axis=1)
     table = table.sort_values("total", ascending=False, ignore_index=True).drop(
         columns="total")
     if top_k is not None:
@@ -366,10 +383,12 @@ def coach(
 
 def _item_text(action: str, row: pd.Series, lang: str) -> str:
     en, ja = ACTIONS.get(action, _RESPECT_WITH_DRAWING_OUT)
-    e, r = row["gain_pp_alumni_engagement"], row["gain_pp_rehire_intent"]
+    gains = {t: row[f"gain_pp_{t}"] for t in TARGETS if f"gain_pp_{t}" in row.index}
     if lang == "ja":
-        return f"{ja}: アルムナイ意識 {e:+.0f}pt、再入社意向 {r:+.0f}pt"
-    return f"{en}: alumni engagement {e:+.0f} pt, rehire intent {r:+.0f} pt"
+        return f"{ja}: " + "、".join(f"{TARGET_LABELS['ja'][t]} {g:+.0f}pt"
+                                     for t, g in gains.items())
+    return f"{en}: " + ", ".join(f"{TARGET_LABELS['en'][t]} {g:+.0f} pt"
+                                 for t, g in gains.items())
 
 
 
@@ -429,14 +448,14 @@ def oracle_agreement(
         before, truth = model.predict(group), true_probabilities(group)
         after, true_after = model.predict(changed), true_probabilities(changed)
         row: dict[str, Any] = {"lever": lever, "n": len(group)}
-        for target in TARGETS:
+        for target in model.targets:
             column = f"p_{target}"
             row[f"model_pp_{target}"] = 100 * float((after[column] - before[column]).mean())
             row[f"true_pp_{target}"] = 100 * float((true_after[column] - truth[column]).mean())
         rows.append(row)
     levers = pd.DataFrame(rows)
     result: dict[str, Any] = {"levers": levers, "sign_agreement": {}, "spearman": {}}
-    for target in TARGETS:
+    for target in model.targets:
         m, t = levers[f"model_pp_{target}"], levers[f"true_pp_{target}"]
         result["sign_agreement"][target] = float((np.sign(m) == np.sign(t)).mean())
         result["spearman"][target] = float(spearmanr(m, t).statistic)
@@ -454,7 +473,7 @@ def _coach_hit(model: RehireModel, record: pd.DataFrame, amicability: int) -> bo
     from .schema import FIELDS
 
     record = record.reset_index(drop=True)
-    if not bool(record.loc[0, "sup_interview_held"]):
+    if not _taken(record.loc[0, "sup_interview_held"]):
         record = apply_settings(record, {"sup_interview_held": True}, fields=FIELDS,
                                 amicability=amicability)
     top = coach(model, record, amicability=amicability, top_k=1)
@@ -467,6 +486,6 @@ def _coach_hit(model: RehireModel, record: pd.DataFrame, amicability: int) -> bo
         after = true_probabilities(apply_settings(record, settings, fields=FIELDS,
                                                   amicability=amicability))
         gains[key] = float(sum(after[f"p_{t}"].iat[0] - base[f"p_{t}"].iat[0]
-                               for t in TARGETS))
+                               for t in model.targets))
     best_two = sorted(gains, key=gains.get, reverse=True)[:2]
     return top["action"].iat[0] in best_two

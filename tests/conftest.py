@@ -6,7 +6,16 @@ import pytest
 
 import rehire_model as rm
 
-FAST = {"model_selection": {"cv_folds": 3, "hist_gradient_boosting": {"max_iter": 30}}}
+#: The default training procedure on a smaller grid, for speed.
+FAST = {
+    "data": {"cv_repeats": 1},
+    "model_selection": {
+        "cv_folds": 3,
+        "logistic": {"C": [0.1, 1.0]},
+        "hist_gradient_boosting": {"learning_rate": 0.1, "max_iter": 30,
+                                   "max_leaf_nodes": [4, 8]},
+    },
+}
 
 
 @pytest.fixture(scope="session")
@@ -26,5 +35,14 @@ def small_model(survey):
 def tree_model():
     """A HistGradientBoosting model (tree SHAP path) trained on 20,000 synthetic leavers."""
     data, truth = rm.make_leaver_survey(20_000, random_state=21, return_truth=True)
-    config = {"model_selection": {"candidates": ["hist_gradient_boosting"], "cv_folds": 2}}
+    config = {"model_selection": {"candidates": ["hist_gradient_boosting"], "cv_folds": 2,
+                                  "hist_gradient_boosting": {"max_leaf_nodes": 15}}}
     return rm.train(data, config, truth=truth)
+
+
+@pytest.fixture(scope="session")
+def one_target_model(survey):
+    """A model of rehire intent only, trained on 1,500 leavers, 10 % of answers blank."""
+    data = rm.make_leaver_survey(1500, random_state=13, missing_rate=0.1)
+    return rm.train(data.drop(columns="alumni_engagement"),
+                    {**FAST, "targets": {"alumni_engagement": False}})

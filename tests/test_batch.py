@@ -84,6 +84,40 @@ def test_rows_read_equal_rows_scored_plus_rejected(tmp_path_factory, model, coho
     assert set(scored["leaver_id"]) <= good_ids
 
 
+FEATURES = list(rm.schema.field_names(*rm.schema.FEATURE_ROLES))
+CATEGORIES = {f.name for f in rm.FIELDS if f.kind == "category"}
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_no_row_is_lost_to_any_pattern_of_blanks(tmp_path_factory, model, cohort, data):
+    """Blanks never lose a row: scored + rejected = read, a record is rejected only when
+    more than max_missing of its fields are unanswered, and each scored record names the
+    fields it lacked."""
+    blanks = data.draw(st.lists(st.sets(st.sampled_from(FEATURES), max_size=len(FEATURES)),
+                                min_size=40, max_size=40))
+    frame = cohort.head(40).astype(object)
+    for i, names in enumerate(blanks):
+        frame.loc[frame.index[i], sorted(names)] = None
+    folder = tmp_path_factory.mktemp("blanks")
+    frame.to_csv(folder / "in.csv", index=False)
+    summary = batch.score_file(folder / "in.csv", folder / "out.csv", model=model,
+                               chunk_rows=data.draw(st.integers(5, 40)))
+    scored = pd.read_csv(folder / "out.csv", keep_default_na=False)
+    rejects = pd.read_csv(folder / "out.csv.rejects.csv")
+    assert summary.read == 40 == summary.scored + summary.rejected == len(scored) + len(rejects)
+    assert rejects["problem"].str.contains("more than max_missing 0.5").all()
+    records = rm.validate_records(frame, max_missing=1)
+    arrays = {n: records[n].to_numpy(dtype=object, na_value=None) if n in CATEGORIES
+              else records[n].to_numpy(dtype=float, na_value=np.nan) for n in FEATURES}
+    _, skipped = rm.schema.skipped_answers(arrays, model.record_fields)
+    counts = pd.Series(skipped.sum(axis=1), index=frame["leaver_id"])
+    assert set(rejects["leaver_id"]) == set(counts.index[counts > 0.5 * len(FEATURES)])
+    for leaver_id, listed in zip(scored["leaver_id"], scored["missing_fields"], strict=True):
+        assert (len(listed.split(";")) if listed else 0) == counts[leaver_id]
+
+
 def test_an_interrupted_run_leaves_no_output(tmp_path, model, cohort, monkeypatch):
     cohort.to_csv(tmp_path / "in.csv", index=False)
     (tmp_path / "out.csv").write_text("previous results\n", encoding="utf-8")
@@ -155,7 +189,8 @@ def test_audit_log_has_one_line_per_scored_person(tmp_path, model, cohort):
     assert len(lines) == 2 * 29  # appended, rejected rows not logged
     first = lines[0]
     assert set(first) == {"timestamp", "model", "model_sha256", "leaver_id", "input_sha256",
-                          "p_alumni_engagement", "p_rehire_intent", "segment", "reasons"}
+                          "p_alumni_engagement", "p_rehire_intent", "segment",
+                          "missing_fields", "reasons"}
     assert first["model"] == "default" and len(first["model_sha256"]) == 64
     assert len(first["reasons"]["rehire_intent"]) == 3
     assert first["input_sha256"] == lines[29]["input_sha256"]  # same record, same hash

@@ -181,3 +181,59 @@ def test_score_audit_log(leavers, tmp_path):
     run("score", leavers, "-o", tmp_path / "out.csv", "--audit-log", tmp_path / "a.jsonl",
         check_code=0)
     assert len((tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()) == 400
+
+
+def test_a_survey_with_blanks_trains_and_scores_with_no_row_lost(tmp_path):
+    data = rm.make_leaver_survey(700, random_state=4, missing_rate=0.1)
+    data.to_csv(tmp_path / "blanks.csv", index=False)
+    (tmp_path / "fast.toml").write_text(
+        "[data]\ncv_repeats = 1\n[model_selection]\ncandidates = [\"logistic\"]\n"
+        "cv_folds = 3\n", encoding="utf-8")
+    result = run("train", "--data", tmp_path / "blanks.csv", "--out", tmp_path / "m",
+                 "--config", tmp_path / "fast.toml", "--jobs", 1, check_code=0)
+    assert "95% low" in result.stdout  # measured by cross-validation, with intervals
+    result = run("score", tmp_path / "blanks.csv", "-o", tmp_path / "out.csv",
+                 "--model", tmp_path / "m", check_code=0)
+    assert "read 700 rows: scored 700, rejected 0" in result.stderr
+    out = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
+    assert (out["missing_fields"] != "").mean() > 0.5
+    assert "checked 700 rows: 700 valid" in run("validate", tmp_path / "blanks.csv",
+                                                check_code=0).stderr
+
+
+def test_init_config_drafts_a_config_that_trains_one_target(tmp_path):
+    data = rm.make_leaver_survey(600, random_state=6)
+    own = pd.DataFrame({
+        "退職者ID": data["leaver_id"],
+        "部署": np.where(np.arange(600) % 3 == 0, "営業", "開発"),
+        "満足度": np.resize(["そう思わない", "ややそう思う", "そう思う"], 600),
+        "在籍年数": data["tenure_years"],
+        "性別": data["gender"],
+        "戻りたい": np.where(data["rehire_intent"] >= 4, "はい", "いいえ"),
+    })
+    own.to_csv(tmp_path / "own.csv", index=False, encoding="cp932")
+    (tmp_path / "map.toml").write_text('[columns]\n"退職者ID" = "leaver_id"\n',
+                                       encoding="utf-8")
+    config = tmp_path / "draft.toml"
+    result = run("init-config", tmp_path / "own.csv", "-o", config, "--columns",
+                 tmp_path / "map.toml", "--target", "rehire_intent=戻りたい", check_code=0)
+    assert "set the targets" in result.stderr
+    text = config.read_text(encoding="utf-8")
+    assert '"性別": likely protected attribute' in text
+    loaded = rm.load_config(config)
+    assert loaded.target_names == ("rehire_intent",)
+    assert {f.name: f.kind for f in loaded.extra} == {
+        "部署": "category", "満足度": "ordinal", "在籍年数": "float"}
+    assert "already exists" in run("init-config", tmp_path / "own.csv", "-o", config,
+                                   check_code=2).stderr
+    assert "expected TARGET=COLUMN" in run("init-config", tmp_path / "own.csv", "-o",
+                                           tmp_path / "x.toml", "--target", "rehire_intent",
+                                           check_code=2).stderr
+    run("train", "--data", tmp_path / "own.csv", "--columns", tmp_path / "map.toml",
+        "--config", config, "--out", tmp_path / "m", check_code=0)
+    run("score", tmp_path / "own.csv", "--columns", tmp_path / "map.toml", "--model",
+        tmp_path / "m", "-o", tmp_path / "out.csv", "--explain", 2, "--lang", "ja",
+        check_code=0)
+    out = pd.read_csv(tmp_path / "out.csv")
+    assert list(out.columns) == ["leaver_id", "p_rehire_intent", "missing_fields",
+                                 "rehire_intent_reason_1", "rehire_intent_reason_2"]

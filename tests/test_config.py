@@ -132,10 +132,75 @@ def test_bad_target_values_name_the_rows():
     spec = TargetSpec("rehire_intent", "would_return", ">= 4", 0.5)
     with pytest.raises(SchemaError, match=r"'would_return' .* row 1 has 'often'") as info:
         spec.binarize(pd.Series([4, "often", None], dtype=object))
-    assert info.value.problems["row"].tolist() == [1, 2]
+    assert info.value.problems["row"].tolist() == [1]
     labels = TargetSpec("rehire_intent", "would_return", ("yes",), 0.5)
-    with pytest.raises(SchemaError, match="row 0 has nan"):
+    with pytest.raises(SchemaError, match="row 0 has nan; expected an answer in every row"):
         labels.binarize(pd.Series([np.nan, "yes"], dtype=object))
+
+
+def test_unanswered_targets_are_nan_in_labels():
+    spec = TargetSpec("rehire_intent", "would_return", ">= 4", 0.5)
+    assert spec.labels(pd.Series([5, None, " ", "2"], dtype=object)).tolist()[::3] == [1.0, 0.0]
+    assert np.isnan(spec.labels(pd.Series([None, " "], dtype=object))).all()
+
+
+def test_one_target_config():
+    config = load_config({"targets": {"alumni_engagement": False}})
+    assert config.target_names == ("rehire_intent",)
+    with pytest.raises(KeyError, match="trains no 'alumni_engagement' target"):
+        config.target("alumni_engagement")
+    with pytest.raises(ConfigError, match="targets is 'every target false'"):
+        load_config({"targets": {"alumni_engagement": False, "rehire_intent": False}})
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"data": {"missing": "drop"}}, r"data.missing is 'drop'; expected 'impute'"),
+        ({"data": {"max_missing": 1}}, r"data.max_missing is 1; expected a share"),
+        ({"data": {"cv_repeats": 0}}, r"data.cv_repeats is 0"),
+        ({"data": {"small_sample_rows": -1}}, r"data.small_sample_rows is -1"),
+        ({"data": {"calibration_size": 0.2}},
+         r"data.calibration_size is no longer used: no rows are held out to calibrate"),
+        ({"model_selection": {"logistic": {"C": []}}},
+         r"model_selection.logistic.C is \[\]; expected a value, or a non-empty list"),
+        ({"features": {"extra": [{"name": "x", "kind": "category", "levels": ["a", "b"],
+                                  "categories": ["a"]}]}},
+         r"extra\[0\].levels is \('a', 'b'\); expected at least two labels in order, for "
+         r"kind 'ordinal' only"),
+        ({"features": {"extra": [{"name": "x", "kind": "ordinal", "levels": ["a", "b"],
+                                  "low": 1, "high": 2}]}},
+         r"extra\[0\].low/high is \(1, 2\); expected nothing"),
+        ({"features": {"extra": [{"name": " x", "kind": "bool"}]}},
+         r"extra\[0\].name is ' x'; expected the column's name"),
+        ({"features": {"extra": [{"name": "would_return", "kind": "bool"}]},
+          "targets": {"rehire_intent": {"column": "would_return"}}},
+         r"targets.rehire_intent.column is 'would_return'; expected a column that is not "
+         r"also a feature"),
+    ],
+)
+def test_bad_new_settings_name_key_and_value(given, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(given)
+
+
+def test_text_levels_make_an_ordinal_from_one():
+    config = load_config({"features": {"extra": [
+        {"name": "満足度 (5段階)", "kind": "ordinal",
+         "levels": ["そう思わない", "ややそう思う", "そう思う"]}]}})
+    field = config.extra[0]
+    assert (field.name, field.low, field.high) == ("満足度 (5段階)", 1.0, 3.0)
+    assert field.levels == ("そう思わない", "ややそう思う", "そう思う")
+
+
+def test_settings_grid_and_validation_options():
+    config = load_config({"model_selection": {"logistic": {"C": [0.1, 1.0]}},
+                          "data": {"missing": "reject", "max_missing": 0.2}})
+    assert [s["C"] for s in config.settings_grid("logistic")] == [0.1, 1.0]
+    assert len(config.settings_grid("hist_gradient_boosting")) == 4
+    options = config.validation_options
+    assert (options["missing"], options["max_missing"]) == ("reject", 0.2)
+    assert options["fields"] == config.record_fields
 
 
 def test_label_rule_from_toml(tmp_path):

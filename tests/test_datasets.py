@@ -110,3 +110,23 @@ def test_policy_columns_are_the_schema_policies():
         "policy_comeback_program", "policy_alumni_perks", "policy_alumni_community",
         "policy_alumni_events", "informal_rehire_custom",
     )
+
+
+def test_blanks_at_the_missing_rate_keep_the_people_and_their_truth():
+    complete, truth = rm.make_leaver_survey(4000, random_state=3, return_truth=True)
+    blanks, blank_truth = rm.make_leaver_survey(4000, random_state=3, return_truth=True,
+                                                missing_rate=0.1)
+    pd.testing.assert_frame_equal(truth, blank_truth)
+    features = list(field_names("fixed", "policy", "follow_up"))
+    assert blanks[features].isna().mean().between(0.08, 0.12).all()
+    assert not blanks[["leaver_id", "age", "gender", "alumni_engagement",
+                       "rehire_intent"]].isna().any().any()
+    given = blanks[features].notna()
+    pd.testing.assert_frame_equal(blanks[features][given], complete[features][given])
+    assert len(rm.validate_records(blanks)) == 4000
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1, "0.1"])
+def test_missing_rate_must_be_a_share(bad):
+    with pytest.raises(ValueError, match="missing_rate must be a share"):
+        rm.make_leaver_survey(10, missing_rate=bad)

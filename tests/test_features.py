@@ -64,6 +64,7 @@ ALL_TRANSFORMERS = [
     PolicyFeatures(),
     ExitInterviewFeatures(),
     ExitInterviewFeatures(items=True, interaction=False),
+    ExitInterviewFeatures(constructs=False),
     FixedFactFeatures(),
     ProtectedFeatures(),
     LeaverFeatures(),
@@ -211,9 +212,9 @@ def test_protected_fields_present_when_opted_in(records):
     assert out.filter(like="gender=").sum(axis=1).eq(1).all()
 
 
-def test_protected_missing_values_count_zero():
+def test_protected_missing_values_stay_missing():
     got = row(ProtectedFeatures(), age=None, gender=None, married=None, has_children=None)
-    assert (got == 0).all()
+    assert got.isna().all()
 
 
 def test_feature_sources_rejects_other_objects():
@@ -241,6 +242,34 @@ def test_no_supervisor_interview_is_explicit():
         *[n for n in SUP_ANSWERS if n in got.index],
     ]
     assert (got[zero] == 0).all()
+
+
+def test_skipped_answers_stay_nan_and_structure_stays_zero():
+    t = ExitInterviewFeatures(items=True)
+    skipped = row(t, sup_interview_amicability=None, sup_welcomed_return=None,
+                  sup_understood_reason=None, invited_to_alumni_community=None)
+    assert np.isnan(skipped[["sup_amicability", "welcome", "sup_welcomed_return",
+                             "sup_understood_reason", "invited_to_alumni_community"]]).all()
+    assert skipped["respect"] == row(t)["sup_respected_timing"]  # the item answered
+    unknown = row(t, sup_interview_held=None, **dict.fromkeys(SUP_ANSWERS))
+    assert np.isnan(unknown[["sup_interview_held", "sup_amicability", "respect", "welcome",
+                             "respect_x_drawing_out"]]).all()
+
+
+def test_skipped_facts_and_policies_stay_nan():
+    got = row(LeaverFeatures(), industry=None, company_size=None, tenure_years=None,
+              policy_alumni_perks=None)
+    industries = [c for c in got.index if c.startswith("industry=")]
+    assert np.isnan(got[[*industries, "company_size", "tenure_years", "policy_alumni_perks",
+                         "n_alumni_measures"]]).all()
+    assert got["informal_route_only"] == row(LeaverFeatures())["informal_route_only"]
+
+
+def test_without_constructs_each_behaviour_is_a_column():
+    t = ExitInterviewFeatures(constructs=False, interaction=False)
+    names = list(t.fit(one()).get_feature_names_out())
+    assert not {"respect", "drawing_out", "welcome"} & set(names)
+    assert {"sup_welcomed_return", "sup_listened_to_end"} <= set(names)
 
 
 def test_welcome_signal_raises_welcome():
@@ -283,8 +312,8 @@ def test_invalid_values_raise_schema_error(records):
     with pytest.raises(SchemaError, match="industry.*banking"):
         LeaverFeatures().fit(bad)
     bad = records.copy()
-    bad.loc[bad.index[0], "tenure_years"] = np.nan
-    with pytest.raises(SchemaError, match="tenure_years"):
+    bad.loc[bad.index[0], "tenure_years"] = np.inf
+    with pytest.raises(SchemaError, match="infinite values in: tenure_years"):
         LeaverFeatures().fit(records).transform(bad)
 
 
@@ -293,7 +322,7 @@ def test_not_a_dataframe_raises_type_error(records):
         LeaverFeatures().fit(records.to_numpy())
 
 
-@pytest.mark.parametrize("param", ["include_protected", "items", "interaction"])
+@pytest.mark.parametrize("param", ["include_protected", "constructs", "items", "interaction"])
 def test_bad_parameter_raises(param, records):
     with pytest.raises(TypeError, match=param):
         LeaverFeatures(**{param: "yes"}).fit(records)
@@ -310,6 +339,7 @@ def test_clone_and_get_params_round_trip(records):
     params = t.get_params()
     assert params == {
         "include_protected": True,
+        "constructs": True,
         "items": True,
         "interaction": False,
         "fields": None,

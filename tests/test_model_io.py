@@ -10,14 +10,20 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import skops.io as sio
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import FunctionTransformer
 
 import rehire_model as rm
 from rehire_model.exceptions import ModelFileError, ModelVersionError
 from rehire_model.model_io import ALLOWED_TYPES, _manifest_digest, default_model_path
+from rehire_model.training import make_candidate
+
+from .conftest import FAST
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -134,12 +140,41 @@ def test_a_type_outside_the_allow_list_is_refused(saved, tmp_path):
 
 def test_allow_list_covers_the_types_of_both_families(small_model, survey):
     data, _ = survey
-    hgb = rm.train(data, {"model_selection": {"candidates": ["hist_gradient_boosting"],
-                                              "cv_folds": 2,
-                                              "hist_gradient_boosting": {"max_iter": 10}}})
+    hgb = rm.train(data.head(1000), {**FAST, "model_selection": {
+        **FAST["model_selection"], "candidates": ["hist_gradient_boosting"]}})
     for model in (small_model, hgb):
         for obj in (model.features, *model.estimators.values()):
             assert set(sio.get_untrusted_types(data=sio.dumps(obj))) <= set(ALLOWED_TYPES)
+
+
+def test_allow_list_covers_a_model_calibrated_on_its_training_rows():
+    """Too few positives to calibrate out of fold: the frozen model is calibrated in
+    sample (see rehire_model.training)."""
+    X = np.random.default_rng(0).normal(size=(200, 3))
+    y = (X[:, 0] > 0).astype(int)
+    fitted = make_candidate("logistic", rm.load_config()).fit(X, y)
+    calibrated = CalibratedClassifierCV(FrozenEstimator(fitted)).fit(X, y)
+    assert set(sio.get_untrusted_types(data=sio.dumps(calibrated))) <= set(ALLOWED_TYPES)
+
+
+def test_one_target_model_round_trip(survey, tmp_path):
+    data, _ = survey
+    model = rm.train(data.head(800), {**FAST, "targets": {"alumni_engagement": False}})
+    path = model.save(tmp_path / "one")
+    assert sorted(p.name for p in path.iterdir()) == [
+        "MODEL_CARD.md", "features.skops", "model.json", "rehire_intent.skops"]
+    loaded = rm.load_model(path)
+    assert loaded.targets == ("rehire_intent",)
+    pd.testing.assert_frame_equal(loaded.predict(data.head(50)), model.predict(data.head(50)))
+
+
+def test_a_model_folder_of_an_earlier_format_is_refused(saved):
+    manifest = json.loads((saved / "model.json").read_text(encoding="utf-8"))
+    manifest["format_version"] = 1
+    (saved / "model.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelFileError, match=r"format_version 1; this version of rehire_model "
+                                             r"reads format 2\. Retrain the model"):
+        rm.load_model(saved)
 
 
 @pytest.mark.parametrize(

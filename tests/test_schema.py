@@ -24,6 +24,7 @@ from rehire_model.schema import (
     JOB_LEVELS,
     PROBLEM_COLUMNS,
     TARGETS,
+    Field,
     field_names,
     read_record,
     validate_records,
@@ -327,15 +328,28 @@ def test_series_is_one_record():
         ({"policy_alumni_events": 2}, r"'policy_alumni_events' has 2; expected true or false"),
         ({"sup_interview_amicability": True}, r"'sup_interview_amicability' has True; expected"),
         ({"gender": "f"}, r"'gender' has 'f'; expected one of female, male, other, unknown"),
-        ({"job_level": None},
-         r"column 'job_level' is empty \(None\) but a value is required; expected one of"),
-        ({"policy_comeback_program": "n/a"},
-         r"'policy_comeback_program' is empty \('n/a'\) but a value is required"),
     ],
 )
 def test_bad_value_gets_a_clear_error(changes, pattern):
     with pytest.raises(SchemaError, match=pattern):
         validate_records(valid_record(**changes))
+
+
+@pytest.mark.parametrize(
+    ("changes", "pattern"),
+    [
+        ({"job_level": None},
+         r"column 'job_level' is empty \(None\) but a value is required \(unanswered fields "
+         r"are rejected: missing='reject'\); expected one of"),
+        ({"policy_comeback_program": "n/a"},
+         r"'policy_comeback_program' is empty \('n/a'\) but a value is required"),
+    ],
+)
+def test_blank_is_an_error_when_blanks_are_rejected(changes, pattern):
+    with pytest.raises(SchemaError, match=pattern):
+        validate_records(valid_record(**changes), missing="reject")
+    out = validate_records(valid_record(**changes))  # the default keeps it, blank
+    assert pd.isna(out.loc[0, next(iter(changes))])
 
 
 @pytest.mark.parametrize("behaviour", [True, False, "yes", 0])
@@ -355,15 +369,63 @@ def test_amicability_given_without_interview():
         validate_records(valid_record(hr_interview_amicability=2))
 
 
-def test_answers_missing_although_interview_held():
+def test_answers_missing_although_interview_held_when_blanks_are_rejected():
     with pytest.raises(SchemaError, match=r"'sup_interview_amicability' is empty \(None\) "
                                           r"although a supervisor exit interview was held"):
-        validate_records(valid_record(sup_interview_amicability=None))
+        validate_records(valid_record(sup_interview_amicability=None), missing="reject")
     with pytest.raises(SchemaError, match=r"'hr_interview_amicability' is empty .* although an "
                                           r"HR exit interview was held"):
-        validate_records(valid_record(hr_interview_held="yes"))
+        validate_records(valid_record(hr_interview_held="yes"), missing="reject")
     with pytest.raises(SchemaError, match=r"'sup_welcomed_return' is empty"):
-        validate_records(valid_record(sup_welcomed_return=""))
+        validate_records(valid_record(sup_welcomed_return=""), missing="reject")
+
+
+def test_skipped_answers_of_a_held_interview_stay_blank():
+    out = validate_records(valid_record(sup_interview_amicability=None, sup_welcomed_return="",
+                                        hr_interview_held="yes"))
+    assert out.loc[0, ["sup_interview_amicability", "sup_welcomed_return",
+                       "hr_interview_amicability"]].isna().all()
+    assert bool(out.loc[0, "sup_interview_held"]) and bool(out.loc[0, "hr_interview_held"])
+
+
+def test_unanswered_interview_flag_with_answers_reads_as_held():
+    out = validate_records(valid_record(sup_interview_held=None))
+    assert out.loc[0, "sup_interview_held"] == True  # noqa: E712 (a nullable boolean)
+    blank = validate_records(no_sup_interview(sup_interview_held=""))
+    assert pd.isna(blank.loc[0, "sup_interview_held"])  # no answers: still unknown
+    with pytest.raises(SchemaError, match="'sup_interview_held' is empty"):
+        validate_records(valid_record(sup_interview_held=None), missing="reject")
+
+
+def test_answers_without_the_interview_stay_an_error_with_blanks_allowed():
+    with pytest.raises(SchemaError, match=r"'sup_welcomed_return' has True, reported without"):
+        validate_records(no_sup_interview(sup_welcomed_return=True, tenure_years=None))
+
+
+def test_a_record_with_too_many_blanks_is_rejected_with_the_reason():
+    blank = dict.fromkeys(("company_size", "industry", "job_level", "tenure_years",
+                           "years_since_exit", "policy_comeback_program", "policy_alumni_perks",
+                           "policy_alumni_community", "policy_alumni_events",
+                           "informal_rehire_custom", "invited_to_alumni_community",
+                           "informed_of_rehire_route"))
+    good, problems = validate_records([valid_record(), valid_record(**blank)], errors="report")
+    assert len(good) == 1 and problems["row"].tolist() == [1]
+    assert problems.loc[0, "column"] is None
+    assert problems.loc[0, "problem"].startswith(
+        "12 of the 23 fields in use are unanswered (company_size, industry, job_level, "
+        "tenure_years, years_since_exit, policy_comeback_program, ...), more than "
+        "max_missing 0.5 allows")
+    assert len(validate_records(valid_record(**blank), max_missing=0.6)) == 1
+
+
+def test_max_missing_counts_only_answers_expected():
+    # No supervisor interview: its eight answers are empty by structure, not skipped, so
+    # two blanks are 2 of the 23 fields in use.
+    record = no_sup_interview(tenure_years=None, industry=None)
+    assert len(validate_records(record, max_missing=2 / 23)) == 1
+    with pytest.raises(SchemaError, match=r"2 of the 23 fields in use are unanswered "
+                                          r"\(industry, tenure_years\)"):
+        validate_records(record, max_missing=0.08)
 
 
 def test_unknown_interview_flag_does_not_blame_its_answers():
@@ -389,7 +451,8 @@ def test_targets_required_for_training():
                                           r"rehire_intent"):
         validate_records(valid_record(), require_targets=True)
     with pytest.raises(SchemaError, match=r"'rehire_intent' is empty \(None\) but a value is "
-                                          r"required"):
+                                          r"required \(training needs every answer of a "
+                                          r"target\)"):
         validate_records(valid_record(alumni_engagement=3.0, rehire_intent=None),
                          require_targets=True)
     out = validate_records(valid_record(alumni_engagement="3.5", rehire_intent=2),
@@ -586,3 +649,54 @@ def test_read_record_returns_none_for_any_problem():
     assert read_record({k: v for k, v in record.items() if k != "job_level"}, FIELDS) is None
     held = dict(record, sup_interview_held=False)
     assert read_record(held, FIELDS) is None  # answers given without the interview
+
+
+def test_read_record_follows_the_rules_for_blanks():
+    record = valid_record(sup_interview_held=None, tenure_years="")
+    values = read_record(record, FIELDS)
+    assert values["sup_interview_held"] == 1.0 and np.isnan(values["tenure_years"])
+    assert read_record(record, FIELDS, missing="reject") is None
+    assert read_record(record, FIELDS, max_missing=0.01) is None
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_records_strategy(), st.sets(st.sampled_from(field_names(*FEATURE_ROLES))),
+       st.sampled_from([0.1, 0.5]))
+def test_read_record_and_validate_records_agree_on_any_blanks(record, blanks, max_missing):
+    record = dict(record, **dict.fromkeys(blanks, ""))
+    values = read_record(record, FIELDS, max_missing=max_missing)
+    valid, problems = validate_records(record, errors="report", max_missing=max_missing)
+    assert (values is None) == (len(valid) == 0)
+    if values is not None:
+        for name, value in values.items():
+            expected = valid.iloc[0][name]
+            assert (pd.isna(expected) and pd.isna(value)) or value == expected, name
+
+
+# --------------------------------------------------------------------------------------
+# A company's own columns
+# --------------------------------------------------------------------------------------
+
+LIKERT_JA = ("そう思わない", "あまりそう思わない", "ややそう思う", "そう思う")
+
+
+def test_ordinal_levels_read_in_order():
+    field = Field("満足度", "ordinal", "fixed", "fixed", "Satisfied", "満足度",
+                  levels=LIKERT_JA, low=1, high=4)
+    out = validate_records(pd.DataFrame({"満足度": ["ややそう思う", " そう思う", None]}),
+                           fields=[field], max_missing=1)
+    assert out["満足度"].tolist()[:2] == [3, 4] and pd.isna(out["満足度"].iloc[2])
+    with pytest.raises(SchemaError, match=r"'満足度' has 3, which is not declared for this "
+                                          r"column; expected one of the levels そう思わない, "
+                                          r".* \(in this order\)"):
+        validate_records(pd.DataFrame({"満足度": [3]}), fields=[field])
+
+
+def test_undeclared_category_of_a_company_column_says_how_to_add_it():
+    field = Field("department", "category", "fixed", "fixed", "Department", "部署",
+                  categories=("Sales", "R&D"))
+    with pytest.raises(SchemaError, match=r"'department' has 'Legal', which is not declared "
+                                          r"for this column; expected one of Sales, R&D\. A new "
+                                          r"value must be added to this column's "
+                                          r"\[\[features.extra\]\] entry"):
+        validate_records({"department": "Legal"}, fields=[field])

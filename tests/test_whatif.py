@@ -122,3 +122,27 @@ def test_simulate_command(tmp_path, cohort):
     assert result.returncode == 0, result.stderr
     assert "not proven causal" in result.stderr
     assert len(pd.read_csv(tmp_path / "s.csv")) == 15
+
+
+def test_what_if_coaching_and_simulation_of_a_one_target_model(one_target_model, cohort):
+    table = one_target_model.what_if(cohort.head(20), set={"policy_comeback_program": True})
+    assert [c for c in table.columns if c != "leaver_id"] == [
+        "p_rehire_intent_before", "p_rehire_intent_after", "change_pp_rehire_intent"]
+    record = cohort.iloc[0].to_dict()
+    checklist = one_target_model.coach(record, lang="ja")
+    assert list(checklist.columns) == ["action", "item", "gain_pp_rehire_intent"]
+    assert (checklist["gain_pp_rehire_intent"] > 0).all()
+    assert checklist["item"].str.contains("再入社意向").all()
+    assert not checklist["item"].str.contains("アルムナイ意識").any()
+    simulated = rm.simulate_policies(one_target_model, cohort.head(100), n_bootstrap=20)
+    assert "new_boomerang_candidates" not in simulated.columns
+    assert simulated["mean_change_pp_rehire_intent"].is_monotonic_decreasing
+
+
+def test_coaching_a_leaver_with_skipped_answers(model, cohort):
+    record = cohort.iloc[1].to_dict() | {"sup_interview_held": None,
+                                         "sup_welcomed_return": None,
+                                         "policy_alumni_perks": None}
+    checklist = model.coach(record)
+    assert len(checklist) > 0
+    assert (checklist["gain_pp_alumni_engagement"] >= 0).all()

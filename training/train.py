@@ -4,12 +4,14 @@
     python training/train.py --check         # retrains and compares with models/default
     python training/train.py --config training/configs/my.toml --out models/my-model
 
-The default model is trained on ``make_leaver_survey(50_000, random_state=1)`` with the
-config ``training/configs/default.toml``; the oracle's metrics on the test split are
-recorded beside the model's. ``--check`` exits with status 1 unless every fitted number
-(compared by a digest of each fitted object), every metric and the predictions on
-10,000 fresh leavers equal the saved model's.
-Takes about ten seconds on 2 cores.
+The default model is trained on ``make_leaver_survey(50_000, random_state=1,
+missing_rate=0.1)`` (10 % of answers left blank, as in real surveys, so that records
+with skipped answers score well) with the config ``training/configs/default.toml``; the
+oracle's metrics on the test split are recorded beside the model's, and the model is
+measured on 20,000 fresh leavers, complete and with 10 % of answers blank.
+``--check`` exits with status 1 unless every fitted number (compared by a digest of
+each fitted object), every metric and the predictions on 10,000 fresh leavers (complete
+and with blanks) equal the saved model's. Takes about half a minute on 2 cores.
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ DEFAULT_CONFIG = ROOT / "training" / "configs" / "default.toml"
 DEFAULT_OUT = ROOT / "models" / "default"
 
 
+MISSING_RATE = 0.1
+
+
 def build(config: Path, n_samples: int, data_seed: int) -> rm.RehireModel:
-    data, truth = rm.make_leaver_survey(n_samples, random_state=data_seed, return_truth=True)
-    model = rm.train(data, config, truth=truth)
+    data, truth = rm.make_leaver_survey(n_samples, random_state=data_seed, return_truth=True,
+                                        missing_rate=MISSING_RATE)
+    model = rm.train(data, config, truth=truth, n_jobs=-1)
     model.training_data["source"] = (
         f"synthetic: rehire_model.make_leaver_survey(n_samples={n_samples}, "
-        f"random_state={data_seed}), calibrated to the published survey"
+        f"random_state={data_seed}, missing_rate={MISSING_RATE}), calibrated to the "
+        "published survey, 10 % of answers left blank at random"
     )
     return model
 
@@ -48,10 +55,12 @@ def check(model: rm.RehireModel, saved_dir: Path) -> list[str]:
         for key in ("fitted_digest", "metrics", "config", "thresholds", "training_data")
         if saved.get(key) != fresh.get(key)
     ]
-    probe = rm.make_leaver_survey(10_000, random_state=12345)
-    loaded = rm.load_model(saved_dir).predict(probe)
-    if not loaded.equals(model.predict(probe)):
-        differences.append("the saved model's predictions differ from the retrained model's")
+    saved_model = rm.load_model(saved_dir)
+    for rate in (0.0, MISSING_RATE):
+        probe = rm.make_leaver_survey(10_000, random_state=12345, missing_rate=rate)
+        if not saved_model.predict(probe).equals(model.predict(probe)):
+            differences.append("the saved model's predictions differ from the retrained "
+                               f"model's (records with {rate:.0%} of answers blank)")
     return differences
 
 
@@ -76,8 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     model.save(args.out, overwrite=True)
     print(f"saved {args.out}")
     for name in model.selected:
-        print(name, model.selected[name], {k: round(v, 4) for k, v in
-                                           model.metrics[name]["test"].items()})
+        print(name, model.selected[name], model.metrics[name]["settings"],
+              {k: round(v, 4) for k, v in model.metrics[name]["test"].items()})
+    print("\nROC AUC on 20,000 fresh leavers (seed 2026), complete and with 10 % of answers "
+          "blank:")
+    print(rm.evaluation.oracle_check(model).round(4).to_string())
     return 0
 
 
