@@ -66,7 +66,15 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if summary.rejected else EXIT_OK
 
 
+def _refuse_existing(path: Path, overwrite: bool) -> None:
+    """Before any work: an output that exists is replaced only when asked."""
+    if path.exists() and not overwrite:
+        raise InputError(f"{str(path)!r} already exists; choose another path or pass "
+                         "--overwrite")
+
+
 def _train(args: argparse.Namespace) -> int:
+    _refuse_existing(args.out, args.overwrite)
     data = read_table(args.data, encoding=args.encoding, columns=_columns(args))
     try:
         model = train(data, args.config, n_jobs=args.jobs)
@@ -104,9 +112,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _init_config(args: argparse.Namespace) -> int:
-    if args.output.exists() and not args.overwrite:
-        raise InputError(f"{str(args.output)!r} already exists; choose another file or pass "
-                         "--overwrite")
+    _refuse_existing(args.output, args.overwrite)
     targets = dict(_target_option(text) for text in args.target)
     data = read_table(args.data, encoding=args.encoding, columns=_columns(args))
     text = draft_config(data, targets=targets or None, source=args.data.name)
