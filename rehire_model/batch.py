@@ -1,9 +1,10 @@
 """Score a whole file of leavers in chunks: every row scored or rejected with its reason.
 
 A bad row never stops the run: it goes to the rejects file with its line number,
-``leaver_id``, column, value and problem (one line per problem). The counts always
-add up: rows read = rows scored + rows rejected. Outputs are written to temporary
-files next to their destination and renamed when the run succeeds, so an
+``leaver_id``, column, value and problem (one line per problem); an ``.xlsx`` output
+holds them in a second sheet ``rejects``, beside the sheet ``scores``. The counts
+always add up: rows read = rows scored + rows rejected. Outputs are written to
+temporary files next to their destination and renamed when the run succeeds, so an
 interrupted run never leaves a file that looks complete.
 
 Examples
@@ -41,7 +42,8 @@ from .exceptions import InputError
 from .model import RehireModel
 from .model_io import load_model
 from .schema import MAX_MISSING, validate_records
-from .tables import PARQUET_SUFFIXES, Chunk, iter_table
+from .tables import PARQUET_SUFFIXES, Chunk, XlsxBook, check_output_suffix, iter_table
+from .texts import text
 
 __all__ = ["REJECT_COLUMNS", "ScoreSummary", "check_file", "rejects_path", "score_file"]
 
@@ -49,11 +51,17 @@ logger = logging.getLogger(__name__)
 
 #: Columns of a rejects file.
 REJECT_COLUMNS = ("line", "leaver_id", "column", "value", "problem")
+#: The sheets of an ``.xlsx`` scores file.
+SCORES_SHEET, REJECTS_SHEET = "scores", "rejects"
 
 
 @dataclass
 class ScoreSummary:
-    """What a scoring run did: rows read = rows scored + rows rejected."""
+    """What a scoring run did: rows read = rows scored + rows rejected.
+
+    ``rejects`` is the file holding the rejects; when it is an ``.xlsx`` scores file,
+    ``rejects_sheet`` names its sheet (``"rejects"``), else it is None.
+    """
 
     read: int = 0
     scored: int = 0
@@ -61,10 +69,18 @@ class ScoreSummary:
     seconds: float = 0.0
     output: Path | None = None
     rejects: Path | None = None
+    rejects_sheet: str | None = None
 
-    def line(self) -> str:
-        """The one summary line printed at the end of a run."""
-        return f"read {self.read:,} rows: scored {self.scored:,}, rejected {self.rejected:,}"
+    def line(self, lang: str = "en") -> str:
+        """The one summary line printed at the end of a run, in ``lang``."""
+        return text("cli.scored", lang, read=f"{self.read:,}", scored=f"{self.scored:,}",
+                    rejected=f"{self.rejected:,}")
+
+    def rejects_place(self, lang: str = "en") -> str:
+        """Where the rejects are: ``out.csv.rejects.csv`` or ``sheet 'rejects' of out.xlsx``."""
+        if self.rejects_sheet is not None:
+            return text("cli.rejects_sheet", lang, sheet=self.rejects_sheet, path=self.rejects)
+        return str(self.rejects)
 
 
 def rejects_path(output: str | Path | None, input_path: str | Path) -> Path:
@@ -165,11 +181,54 @@ def _csv_sink(target: Path | None, encoding: str) -> Iterator[Any]:
             yield _CsvSink(stream)
 
 
+def _is_xlsx(path: Path | None) -> bool:
+    return path is not None and path.suffix.lower() == ".xlsx"
+
+
 @contextlib.contextmanager
-def _atomic_output(path: Path | None, encoding: str, empty: pd.DataFrame) -> Iterator[Any]:
+def _replaced_on_success(path: Path) -> Iterator[Path]:
+    """A temporary file next to ``path`` that replaces it only on success."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def _atomic_workbook(path: Path, layouts: Mapping[str, pd.DataFrame]) -> Iterator[list[Any]]:
+    """Sheets of an ``.xlsx`` workbook (title -> empty layout), saved only on success.
+
+    The sheets can be written in turns; a sheet that receives no rows still gets its
+    header row.
+    """
+    with _replaced_on_success(path) as temporary:
+        book = XlsxBook()
+        try:
+            sheets = [book.sheet(title) for title in layouts]
+            yield sheets
+            for sheet, empty in zip(sheets, layouts.values(), strict=True):
+                if sheet.header:
+                    sheet.write(empty)
+            book.save(temporary)
+        except BaseException:
+            book.discard()
+            raise
+
+
+@contextlib.contextmanager
+def _atomic_output(path: Path | None, encoding: str, empty: pd.DataFrame,
+                   sheet: str = SCORES_SHEET) -> Iterator[Any]:
     """A sink writing to a temporary file that replaces ``path`` only on success.
 
-    An output that receives no rows still gets its header (from ``empty``).
+    An output that receives no rows still gets its header (from ``empty``). An
+    ``.xlsx`` path is a workbook of one sheet named ``sheet``.
     """
     if path is None:
         with _csv_sink(None, encoding) as sink:
@@ -177,11 +236,11 @@ def _atomic_output(path: Path | None, encoding: str, empty: pd.DataFrame) -> Ite
             if sink.header:
                 sink.write(empty)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    temporary = Path(name)
-    try:
+    if _is_xlsx(path):
+        with _atomic_workbook(path, {sheet: empty}) as (sink,):
+            yield sink
+        return
+    with _replaced_on_success(path) as temporary:
         if path.suffix.lower() in PARQUET_SUFFIXES:
             sink = _ParquetSink(temporary)
             yield sink
@@ -193,11 +252,22 @@ def _atomic_output(path: Path | None, encoding: str, empty: pd.DataFrame) -> Ite
                 yield sink
                 if sink.header:
                     sink.write(empty)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+
+
+@contextlib.contextmanager
+def _score_outputs(summary: ScoreSummary, encoding: str, empty_scores: pd.DataFrame,
+                   empty_rejects: pd.DataFrame) -> Iterator[tuple[Any, Any]]:
+    """The scores and rejects sinks: two files, or two sheets of one ``.xlsx``."""
+    if summary.rejects_sheet is not None:
+        layouts = {SCORES_SHEET: empty_scores, summary.rejects_sheet: empty_rejects}
+        with _atomic_workbook(summary.output, layouts) as (scores, rejects):
+            yield scores, rejects
+        return
+    with (
+        _atomic_output(summary.output, encoding, empty_scores, SCORES_SHEET) as scores,
+        _atomic_output(summary.rejects, encoding, empty_rejects, REJECTS_SHEET) as rejects,
+    ):
+        yield scores, rejects
 
 
 # --------------------------------------------------------------------------------------
@@ -385,15 +455,20 @@ def score_file(
     progress: bool | None = None,
     audit_log: str | Path | None = None,
     coach: int = 0,
+    sheet: str | None = None,
 ) -> ScoreSummary:
-    """Score every leaver of a CSV or Parquet file, in chunks of rows.
+    """Score every leaver of a CSV, Excel or Parquet file, in chunks of rows.
 
     Parameters
     ----------
     input_path : str or pathlib.Path
-        A CSV (UTF-8, UTF-8 with BOM or Shift_JIS/cp932) or Parquet file.
+        A CSV (UTF-8, UTF-8 with BOM or Shift_JIS/cp932), Excel workbook (``.xlsx``,
+        ``.xlsm``) or Parquet file.
     output : str, pathlib.Path or None
-        The scores file (CSV, or Parquet by suffix); None or ``"-"`` for stdout (CSV).
+        The scores file (CSV; Parquet or an ``.xlsx`` workbook by suffix); None or
+        ``"-"`` for stdout (CSV). An ``.xlsx`` workbook has a sheet ``scores`` and,
+        unless ``rejects`` is given, a sheet ``rejects``; its text cells are text,
+        never formulas.
     model : RehireModel, path or None
         The model, a model folder, or None for the default model.
     encoding : str, optional
@@ -407,12 +482,14 @@ def score_file(
     lang : {"en", "ja"}
         Language of the reasons.
     rejects : str or pathlib.Path, optional
-        The rejects file; default :func:`rejects_path`. Always written (header only when
-        no row is rejected), so a stale file from an earlier run cannot mislead.
+        The rejects file; default :func:`rejects_path`, or the sheet ``rejects`` of an
+        ``.xlsx`` output. Always written (header only when no row is rejected), so a
+        stale file from an earlier run cannot mislead.
     chunk_rows : int, default 50,000
         Rows read, scored and written at a time (memory does not grow with the file).
     output_encoding : str, default "utf-8"
-        Encoding of CSV outputs (``utf-8-sig`` opens directly in Excel).
+        Encoding of CSV outputs (``utf-8-sig`` opens directly in Excel); an ``.xlsx``
+        output has none.
     progress : bool, optional
         Show a progress bar (rows, rows/s) on stderr; default when stderr is a terminal.
     audit_log : str or pathlib.Path, optional
@@ -424,6 +501,8 @@ def score_file(
     coach : int, default 0
         Add a ``coaching`` column: the top K exit-interview actions not yet taken, with
         their predicted gains (see :func:`rehire_model.whatif.coach`).
+    sheet : str, optional
+        The worksheet of an Excel input; default the first.
 
     Returns
     -------
@@ -432,19 +511,18 @@ def score_file(
     Raises
     ------
     InputError
-        The input cannot be read, or ``keep`` names a column it lacks.
+        The input cannot be read, ``keep`` names a column it lacks, or an output is
+        named as an Excel format other than ``.xlsx``.
     SchemaError
         A column the model needs is missing from the input.
     """
     started = time.perf_counter()
     if not isinstance(model, RehireModel):
         model = load_model(model)
-    out_path = None if output in (None, "-") else Path(output)
-    rejects_file = Path(rejects) if rejects is not None else rejects_path(output, input_path)
-    summary = ScoreSummary(output=out_path, rejects=rejects_file)
+    summary = _outputs(input_path, output, rejects)
     empty_rejects = pd.DataFrame(columns=list(REJECT_COLUMNS))
     chunks = iter_table(input_path, encoding=encoding, columns=columns, chunk_rows=chunk_rows,
-                        text_columns=("leaver_id", *keep))
+                        text_columns=("leaver_id", *keep), sheet=sheet)
     first = next(chunks, None)
     if first is None:
         raise InputError(f"{str(input_path)!r} has no header row")
@@ -454,8 +532,8 @@ def score_file(
     bar = _progress(progress)
     audit: list[str] | None = None if audit_log is None else []
     with (
-        _atomic_output(out_path, output_encoding, empty_scores) as scores_sink,
-        _atomic_output(rejects_file, output_encoding, empty_rejects) as rejects_sink,
+        _score_outputs(summary, output_encoding, empty_scores, empty_rejects)
+        as (scores_sink, rejects_sink),
         bar,
     ):
         for chunk in _chain(first, chunks):
@@ -481,6 +559,19 @@ def score_file(
     return summary
 
 
+def _outputs(input_path: str | Path, output: str | Path | None,
+             rejects: str | Path | None) -> ScoreSummary:
+    """A summary naming the outputs: scores, and rejects beside them or in a sheet."""
+    out_path = None if output in (None, "-") else Path(output)
+    for path in (out_path, rejects):
+        if path is not None:
+            check_output_suffix(path)
+    if _is_xlsx(out_path) and (rejects is None or Path(rejects) == out_path):
+        return ScoreSummary(output=out_path, rejects=out_path, rejects_sheet=REJECTS_SHEET)
+    rejects_file = Path(rejects) if rejects is not None else rejects_path(output, input_path)
+    return ScoreSummary(output=out_path, rejects=rejects_file)
+
+
 def check_file(
     input_path: str | Path,
     *,
@@ -490,12 +581,13 @@ def check_file(
     encoding: str | None = None,
     columns: Mapping[str, str] | None = None,
     chunk_rows: int = 50_000,
+    sheet: str | None = None,
 ) -> tuple[ScoreSummary, pd.DataFrame]:
     """Check every row of a file against the schema without scoring it.
 
     Parameters
     ----------
-    input_path, encoding, columns, chunk_rows
+    input_path, encoding, columns, chunk_rows, sheet
         As for :func:`score_file`.
     fields, missing, max_missing
         As for :func:`rehire_model.validate_records` (a model's are in
@@ -511,7 +603,7 @@ def check_file(
     """
     summary, found = ScoreSummary(), []
     for chunk in iter_table(input_path, encoding=encoding, columns=columns,
-                            chunk_rows=chunk_rows):
+                            chunk_rows=chunk_rows, sheet=sheet):
         blank = _blank_rows(chunk.frame)
         kept = np.flatnonzero(~blank)
         _, problems = validate_records(chunk.frame.iloc[kept], fields=fields,

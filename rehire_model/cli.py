@@ -23,8 +23,9 @@ from .draft import draft_config
 from .evaluation import held_out_table
 from .exceptions import InputError, RehireModelError, SchemaError
 from .model_io import load_model
-from .report import write_report
+from .report import simulation_display, write_report
 from .tables import read_column_map, read_table, write_table
+from .texts import LANGS, text
 from .training import train
 from .whatif import simulate_policies
 
@@ -54,15 +55,19 @@ def _make_data(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     rules = load_model(args.model).config.validation_options if args.model else {}
     summary, problems = check_file(args.input, encoding=args.encoding, columns=_columns(args),
-                                   **rules)
+                                   sheet=args.sheet, **rules)
+    lang = args.lang
     for row in problems.head(args.show).itertuples():
-        print(f"line {row.line}: {row.problem}", file=sys.stderr)
+        print(text("cli.problem_line", lang, line=row.line, problem=row.problem),
+              file=sys.stderr)
     if len(problems) > args.show:
-        print(f"... and {len(problems) - args.show:,} more problems", file=sys.stderr)
+        print(text("cli.more_problems", lang, n=f"{len(problems) - args.show:,}"),
+              file=sys.stderr)
     if args.report:
         write_table(problems, args.report)
-    print(f"checked {summary.read:,} rows: {summary.scored:,} valid, {summary.rejected:,} "
-          f"with problems ({len(problems):,} problems)", file=sys.stderr)
+    print(text("cli.checked", lang, read=f"{summary.read:,}", valid=f"{summary.scored:,}",
+               rejected=f"{summary.rejected:,}", problems=f"{len(problems):,}"),
+          file=sys.stderr)
     return EXIT_REJECTED if summary.rejected else EXIT_OK
 
 
@@ -75,7 +80,8 @@ def _refuse_existing(path: Path, overwrite: bool) -> None:
 
 def _train(args: argparse.Namespace) -> int:
     _refuse_existing(args.out, args.overwrite)
-    data = read_table(args.data, encoding=args.encoding, columns=_columns(args))
+    data = read_table(args.data, encoding=args.encoding, columns=_columns(args),
+                      sheet=args.sheet)
     try:
         model = train(data, args.config, n_jobs=args.jobs)
     except SchemaError as e:
@@ -93,55 +99,62 @@ def _score(args: argparse.Namespace) -> int:
         columns=_columns(args), keep=args.keep, explain=args.explain, lang=args.lang,
         rejects=args.rejects, chunk_rows=args.chunk_rows,
         output_encoding=args.output_encoding, progress=args.progress,
-        audit_log=args.audit_log, coach=args.coach,
+        audit_log=args.audit_log, coach=args.coach, sheet=args.sheet,
     )
+    lang = args.lang
     rate = summary.read / summary.seconds if summary.seconds else 0.0
-    note = f" (reasons in {summary.rejects})" if summary.rejected else ""
-    print(f"{summary.line()}{note}; {rate:,.0f} rows/s", file=sys.stderr)
+    note = (text("cli.rejects_in", lang, path=summary.rejects_place(lang))
+            if summary.rejected else "")
+    print(summary.line(lang) + note + text("cli.rate", lang, rate=f"{rate:,.0f}"),
+          file=sys.stderr)
     return EXIT_REJECTED if summary.rejected else EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
     model = load_model(args.model)
-    data = read_table(args.data, encoding=args.encoding, columns=_columns(args))
+    data = read_table(args.data, encoding=args.encoding, columns=_columns(args),
+                      sheet=args.sheet)
     name = args.model.name if args.model else "default"
     path = write_report(model, data, args.output, lang=args.lang,
                         leaver_ids=args.leaver_ids, name=name)
-    print(f"wrote {path}", file=sys.stderr)
+    print(text("cli.wrote", args.lang, path=path), file=sys.stderr)
     return EXIT_OK
 
 
 def _init_config(args: argparse.Namespace) -> int:
     _refuse_existing(args.output, args.overwrite)
-    targets = dict(_target_option(text) for text in args.target)
-    data = read_table(args.data, encoding=args.encoding, columns=_columns(args))
-    text = draft_config(data, targets=targets or None, source=args.data.name)
-    args.output.write_text(text, encoding="utf-8")
+    targets = dict(_target_option(option) for option in args.target)
+    data = read_table(args.data, encoding=args.encoding, columns=_columns(args),
+                      sheet=args.sheet)
+    draft = draft_config(data, targets=targets or None, source=args.data.name)
+    args.output.write_text(draft, encoding="utf-8")
     print(f"wrote {args.output}: review it, set the targets, then `rehire-model train "
           f"--data {args.data} --config {args.output} --out models/my-model`",
           file=sys.stderr)
     return EXIT_OK
 
 
-def _target_option(text: str) -> tuple[str, str]:
-    name, sep, column = text.partition("=")
+def _target_option(option: str) -> tuple[str, str]:
+    name, sep, column = option.partition("=")
     if not sep or not name.strip() or not column.strip():
-        raise InputError(f"--target {text!r}: expected TARGET=COLUMN, for example "
+        raise InputError(f"--target {option!r}: expected TARGET=COLUMN, for example "
                          "rehire_intent=would_return")
     return name.strip(), column.strip()
 
 
 def _simulate(args: argparse.Namespace) -> int:
     model = load_model(args.model)
-    cohort = read_table(args.input, encoding=args.encoding, columns=_columns(args))
+    cohort = read_table(args.input, encoding=args.encoding, columns=_columns(args),
+                        sheet=args.sheet)
     table = simulate_policies(model, cohort, pairs=not args.no_pairs,
                               n_bootstrap=args.bootstrap)
     if args.output:
         write_table(table, args.output)
     else:
-        with pd.option_context("display.width", 200, "display.max_columns", 20):
-            print(table.round(2).to_string(index=False))
-    print(table.attrs["note"], file=sys.stderr)
+        with pd.option_context("display.width", 200, "display.max_columns", 20,
+                               "display.unicode.east_asian_width", args.lang == "ja"):
+            print(simulation_display(model, table, args.lang).to_string(index=False))
+    print(text("coach.causal_note", args.lang), file=sys.stderr)
     return EXIT_OK
 
 
@@ -170,6 +183,12 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
                         "UTF-8, UTF-8 with BOM or Shift_JIS/cp932)")
     parser.add_argument("--columns", type=Path, metavar="MAP.toml",
                         help="mapping of your headers to schema fields ([columns] table)")
+    parser.add_argument("--sheet", metavar="NAME",
+                        help="the sheet of an Excel (.xlsx) input (default: the first)")
+
+
+def _lang_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--lang", choices=LANGS, default="en", help=f"{what} (default en)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -189,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
                                help="write a calibrated synthetic leaver survey")
     make.add_argument("-n", type=int, default=2000, help="number of leavers (default 2000)")
     make.add_argument("-o", "--output", type=Path, required=True,
-                      help="CSV file, or .parquet")
+                      help="CSV file, .xlsx or .parquet")
     make.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     make.add_argument("--encoding", default="utf-8",
                       help="CSV encoding, e.g. utf-8-sig or cp932 (default utf-8)")
@@ -199,17 +218,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("validate", parents=[common],
                                 help="check a leaver file against the schema")
-    check.add_argument("input", type=Path, help="CSV or Parquet file")
+    check.add_argument("input", type=Path, help="CSV, Excel (.xlsx) or Parquet file")
     _input_options(check)
     check.add_argument("--model", type=Path, help="check the fields this model folder reads")
     check.add_argument("--report", type=Path, metavar="FILE",
-                       help="write every problem to this CSV (or .parquet) file")
+                       help="write every problem to this CSV (or .xlsx, .parquet) file")
     check.add_argument("--show", type=int, default=20, help="problems shown (default 20)")
+    _lang_option(check, "language of the summary")
     check.set_defaults(func=_validate)
 
     fit = commands.add_parser("train", parents=[common],
                               help="train and calibrate a model on labelled leavers")
-    fit.add_argument("--data", type=Path, required=True, help="CSV or Parquet file")
+    fit.add_argument("--data", type=Path, required=True,
+                     help="CSV, Excel (.xlsx) or Parquet file")
     fit.add_argument("--out", type=Path, required=True, help="model folder to write")
     fit.add_argument("--config", type=Path, help="training config (TOML); default: "
                      "training/configs/default.toml settings")
@@ -221,25 +242,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = commands.add_parser(
         "score", parents=[common], help="score every leaver of a file",
-        description="Score every leaver of a CSV or Parquet file in chunks. Rows with "
-        "problems go to OUTPUT.rejects.csv with their line and reason; the last line "
-        "printed counts rows read, scored and rejected.")
-    score.add_argument("input", type=Path, help="CSV or Parquet file")
+        description="Score every leaver of a CSV, Excel (.xlsx) or Parquet file in chunks. "
+        "Rows with problems go to OUTPUT.rejects.csv (or the sheet 'rejects' of an .xlsx "
+        "OUTPUT) with their line and reason; the last line printed counts rows read, "
+        "scored and rejected.")
+    score.add_argument("input", type=Path, help="CSV, Excel (.xlsx) or Parquet file")
     score.add_argument("-o", "--output", required=True,
-                       help="scores file (CSV, or .parquet); - for stdout")
+                       help="scores file (CSV, .xlsx with sheets scores and rejects, or "
+                       ".parquet); - for stdout")
     score.add_argument("--model", type=Path, help="model folder (default: the default model)")
     score.add_argument("--explain", type=int, default=0, metavar="K",
                        help="add the top K reasons per target as text columns")
-    score.add_argument("--lang", choices=("en", "ja"), default="en",
-                       help="language of the reasons (default en)")
+    _lang_option(score, "language of the reasons, the coaching and the summary")
     score.add_argument("--keep", nargs="+", default=[], metavar="COL",
                        help="input columns to carry through to the output")
-    score.add_argument("--rejects", type=Path, help="rejects file "
-                       "(default OUTPUT.rejects.csv)")
+    score.add_argument("--rejects", type=Path, help="rejects file (default "
+                       "OUTPUT.rejects.csv, or the sheet 'rejects' of an .xlsx OUTPUT)")
     score.add_argument("--chunk-rows", type=int, default=50_000,
                        help="rows per chunk (default 50000)")
     score.add_argument("--output-encoding", default="utf-8",
-                       help="CSV output encoding (utf-8-sig opens in Excel; default utf-8)")
+                       help="CSV output encoding (utf-8-sig opens in Excel; default utf-8; "
+                       "not used for .xlsx)")
     score.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="progress bar on stderr (default: when stderr is a terminal)")
     score.add_argument("--coach", type=int, default=0, metavar="K",
@@ -254,12 +277,15 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = commands.add_parser(
         "simulate", parents=[common],
         help="what each alumni policy (and pair) the cohort lacks would change")
-    simulate.add_argument("input", type=Path, help="the cohort (CSV or Parquet)")
+    simulate.add_argument("input", type=Path,
+                          help="the cohort (CSV, Excel (.xlsx) or Parquet)")
     simulate.add_argument("--model", type=Path, help="model folder (default: the default model)")
-    simulate.add_argument("-o", "--output", type=Path, help="write the table (CSV/Parquet)")
+    simulate.add_argument("-o", "--output", type=Path,
+                          help="write the table (CSV, .xlsx or Parquet)")
     simulate.add_argument("--no-pairs", action="store_true", help="single policies only")
     simulate.add_argument("--bootstrap", type=int, default=500,
                           help="bootstrap resamples for the intervals (default 500)")
+    _lang_option(simulate, "language of the printed table and note")
     _input_options(simulate)
     simulate.set_defaults(func=_simulate)
 
@@ -270,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
         "schema fields found by name, every other column as a company column with its "
         "kind, levels or range, likely protected columns left out (with the reason), and "
         "the targets to fill in. Review it before training.")
-    draft.add_argument("data", type=Path, help="the survey (CSV, Parquet)")
+    draft.add_argument("data", type=Path, help="the survey (CSV, Excel (.xlsx) or Parquet)")
     draft.add_argument("-o", "--output", type=Path, required=True,
                        help="the config file to write (TOML)")
     draft.add_argument("--target", action="append", default=[], metavar="TARGET=COLUMN",
@@ -285,10 +311,10 @@ def build_parser() -> argparse.ArgumentParser:
         "fairness by group) as one HTML file")
     report.add_argument("--model", type=Path, help="model folder (default: the default model)")
     report.add_argument("--data", type=Path, required=True,
-                        help="leaver records (CSV or Parquet); with outcome columns the "
-                        "report evaluates, without them it describes the cohort")
+                        help="leaver records (CSV, Excel (.xlsx) or Parquet); with outcome "
+                        "columns the report evaluates, without them it describes the cohort")
     report.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
-    report.add_argument("--lang", choices=("en", "ja"), default="en")
+    _lang_option(report, "language of every word of the report")
     report.add_argument("--leaver-ids", nargs="+", default=[], metavar="ID",
                         help="add per-person reason charts for these leavers")
     _input_options(report)

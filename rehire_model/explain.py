@@ -23,26 +23,12 @@ from typing import Any
 import numpy as np
 
 from .schema import CONSTRUCT_LABELS, FIELDS_BY_NAME, Field
+from .texts import LANGS, has_text, text
 
-__all__ = ["LEVER_TAGS", "TARGET_LABELS", "Reason", "reason_map"]
+__all__ = ["Reason", "display_value", "reason_map", "reason_text", "value_label"]
 
-LEVER_TAGS = {
-    "en": {"policy": "Policy", "exit_interview": "Exit interview", "fixed": "Fact"},
-    "ja": {"policy": "施策", "exit_interview": "退職面談", "fixed": "事実"},
-}
-TARGET_LABELS = {
-    "en": {"alumni_engagement": "alumni engagement", "rehire_intent": "rehire intent"},
-    "ja": {"alumni_engagement": "アルムナイ意識", "rehire_intent": "再入社意向"},
-}
-_YES_NO = {"en": ("no", "yes"), "ja": ("いいえ", "はい")}
-_NOT_ANSWERED = {"en": "not answered", "ja": "未回答"}
-_NO_INTERVIEW = {"en": "no supervisor interview", "ja": "上司面談なし"}
-_INTERVIEWS = {
-    # held flag: (reason key, English label, Japanese label)
-    "sup_interview_held": ("sup_interview", "Supervisor's exit interview", "上司の退職面談"),
-    "hr_interview_held": ("hr_interview", "HR exit interview", "人事の退職面談"),
-}
-LANGS = ("en", "ja")
+#: The reason that stands for an interview (its held flag and amicability together).
+_INTERVIEWS = {"sup_interview_held": "sup_interview", "hr_interview_held": "hr_interview"}
 
 
 @dataclass(frozen=True)
@@ -67,7 +53,8 @@ def _reason_of(field: Field, by_name: dict[str, Field]) -> Reason:
         return Reason(field.construct, "exit_interview", en, ja, items, kind="construct")
     held = field.requires or field.name
     if held in _INTERVIEWS:
-        key, en, ja = _INTERVIEWS[held]
+        key = _INTERVIEWS[held]
+        en, ja = (text(f"interview.{key}", lang) for lang in LANGS)
         answers = [n for n, f in by_name.items() if f.requires == held and f.construct is None]
         return Reason(key, "exit_interview", en, ja, (held, *answers), kind="interview")
     return Reason(field.name, field.lever or "fixed", field.label_en, field.label_ja,
@@ -123,34 +110,37 @@ def _interview_value(reason: Reason, arrays: dict[str, np.ndarray], row: int, la
                      ) -> str:
     held, *answers = (arrays[name][row] for name in reason.fields if name in arrays)
     if _blank(held):
-        return _NOT_ANSWERED[lang]
+        return text("shown.not_answered", lang)
     if held != 1.0:
-        return "not held" if lang == "en" else "実施なし"
+        return text("shown.not_held", lang)
     if not answers:
-        return "held" if lang == "en" else "実施"
+        return text("shown.held", lang)
     if _blank(answers[0]):
-        return "held, amicability not answered" if lang == "en" else "実施（円満度は未回答）"
-    amicability = int(answers[0])
-    return (f"held, amicability {amicability} of 5" if lang == "en"
-            else f"実施（円満度 {amicability}/5）")
+        return text("shown.held_amicability_not_answered", lang)
+    return text("shown.held_amicability", lang, level=int(answers[0]))
 
 
 def _construct_value(reason: Reason, arrays: dict[str, np.ndarray], row: int, lang: str
                      ) -> str:
     held = arrays["sup_interview_held"][row] if "sup_interview_held" in arrays else 1.0
     if held == 0.0:
-        return _NO_INTERVIEW[lang]
+        return text("shown.no_supervisor_interview", lang)
     items = [arrays[name][row] for name in reason.fields if name in arrays]
     answered = [v for v in items if not _blank(v)]
     if _blank(held) or not answered:
-        return _NOT_ANSWERED[lang]
+        return text("shown.not_answered", lang)
     shown = int(sum(v == 1.0 for v in answered))
     if len(items) == 1:
-        return _YES_NO[lang][shown]
+        return text("shown.yes" if shown else "shown.no", lang)
     skipped = len(items) - len(answered)
-    if lang == "ja":
-        return f"{len(items)}項目中{shown}" + (f"（{skipped}項目は未回答）" if skipped else "")
-    return f"{shown} of {len(items)}" + (f" ({skipped} not answered)" if skipped else "")
+    key = "shown.items_skipped" if skipped else "shown.items"
+    return text(key, lang, shown=shown, total=len(items), skipped=skipped)
+
+
+def value_label(field: Field, value: str, lang: str) -> str:
+    """A category value as HR staff read it (a company's own values as they are)."""
+    key = f"value.{field.name}.{value}"
+    return text(key, lang) if has_text(key) else str(value)
 
 
 def display_value(reason: Reason, arrays: dict[str, np.ndarray], row: int, lang: str,
@@ -163,11 +153,11 @@ def display_value(reason: Reason, arrays: dict[str, np.ndarray], row: int, lang:
     field = fields[reason.key]
     value: Any = arrays[reason.key][row]
     if _blank(value):
-        return _NOT_ANSWERED[lang]
+        return text("shown.not_answered", lang)
     if field.kind == "category":
-        return str(value)
+        return value_label(field, value, lang)
     if field.kind == "bool":
-        return _YES_NO[lang][int(value)]
+        return text("shown.yes" if value else "shown.no", lang)
     if field.levels:
         return field.levels[int(value) - 1]
     if field.kind == "float":
@@ -177,11 +167,6 @@ def display_value(reason: Reason, arrays: dict[str, np.ndarray], row: int, lang:
 
 def reason_text(reason: Reason, value: str, target: str, pp: float, lang: str) -> str:
     """One reason as a sentence, lever first."""
-    tag = LEVER_TAGS[lang][reason.lever]
-    outcome = TARGET_LABELS[lang][target]
-    size = f"{abs(pp):.1f}"
-    if lang == "ja":
-        verb = "上げる" if pp >= 0 else "下げる"
-        return f"［{tag}］{reason.label_ja}：{value} → {outcome}を{size}pt{verb}"
-    verb = "raises" if pp >= 0 else "lowers"
-    return f"[{tag}] {reason.label_en}: {value} — {verb} {outcome} by {size} pt"
+    return text("reason.raises" if pp >= 0 else "reason.lowers", lang,
+                tag=text(f"lever.{reason.lever}", lang), label=reason.label(lang),
+                value=value, outcome=text(f"target.{target}", lang), size=f"{abs(pp):.1f}")

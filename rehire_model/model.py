@@ -22,9 +22,10 @@ from scipy.special import expit
 
 from . import _scoring
 from ._scoring import Scorer
-from .explain import LANGS, display_value, reason_map, reason_text
+from .explain import display_value, reason_map, reason_text
 from .features import _to_arrays
 from .schema import Field, read_record, skipped_answers, validate_records
+from .texts import check_lang
 
 if TYPE_CHECKING:
     from sklearn.calibration import CalibratedClassifierCV
@@ -403,8 +404,7 @@ class RehireModel:
         ［退職面談］歓迎の意思表示：上司面談なし → アルムナイ意識を2.8pt下げる
         ［退職面談］退職意思の尊重：上司面談なし → アルムナイ意識を1.8pt上げる
         """
-        if lang not in LANGS:
-            raise ValueError(f"lang must be 'en' or 'ja', got {lang!r}")
+        check_lang(lang)
         if not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1:
             raise ValueError(f"top_k must be a whole number of at least 1, got {top_k!r}")
         return self._explain_arrays(*self._read(X), top_k, lang, n_jobs)
@@ -491,7 +491,7 @@ class RehireModel:
         >>> import rehire_model as rm
         >>> record = rm.make_leaver_survey(1, random_state=4).iloc[0].to_dict()
         >>> rm.load_model().coach(record, lang="ja", top_k=1)["item"].iat[0]
-        '戻ってきても歓迎する意思を伝える: アルムナイ意識 +11pt、再入社意向 +7pt'
+        '戻ってきても歓迎する意思を伝える：アルムナイ意識 +11pt、再入社意向 +7pt'
         """
         from .whatif import coach
 

@@ -2,10 +2,10 @@
 
 A model folder holds one skops file for the feature encoder and one per target,
 ``model.json`` (versions, training config, thresholds, metrics, training-data
-fingerprint and the SHA-256 of every file) and ``MODEL_CARD.md``. Loading checks
-the versions and every checksum first, then reads the skops files allowing only
-the exact types in :data:`ALLOWED_TYPES`; skops builds objects from their saved
-state and never unpickles, so a file cannot make loading execute code. No
+fingerprint and the SHA-256 of every file), ``MODEL_CARD.md`` and ``MODEL_CARD.ja.md``.
+Loading checks the versions and every checksum first, then reads the skops files
+allowing only the exact types in :data:`ALLOWED_TYPES`; skops builds objects from their
+saved state and never unpickles, so a file cannot make loading execute code. No
 training rows and no ``leaver_id`` are stored.
 
 Examples
@@ -38,6 +38,7 @@ from .config import load_config
 from .exceptions import ModelFileError, ModelVersionError
 from .features import LeaverFeatures
 from .model import RehireModel
+from .model_card import write_model_cards
 
 __all__ = ["ALLOWED_TYPES", "FORMAT_VERSION", "default_model_path", "load_model", "save_model"]
 
@@ -153,9 +154,7 @@ def save_model(model: RehireModel, path: str | Path, *, overwrite: bool = False)
         objects.update({f"{name}.skops": model.estimators[name] for name in model.targets})
         for name, obj in objects.items():
             sio.dump(obj, staging / name, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
-        from .report import write_model_card  # matplotlib and fairlearn: load on use
-
-        write_model_card(model, staging / "MODEL_CARD.md", name=path.name)
+        write_model_cards(model, staging, name=path.name)
         files = sorted(p.name for p in staging.iterdir())
         manifest: dict[str, Any] = {
             "format_version": FORMAT_VERSION,

@@ -1,13 +1,18 @@
-"""Trust report and model card: does the model work on this data, and is it fair by group?
+"""Trust report: does the model work on this data, and is it fair by group?
 
 Scoring people for HR decisions is high-stakes: profiling in employment is a high-risk
 use under the EU AI Act (Annex III, point 4) and per-person scores are profiling under
 GDPR Article 22. :func:`write_report` writes one self-contained HTML file (inline CSS
-and charts, no network) that an HR analyst can read: the model card (Mitchell et al.
-2019), held-out metrics with a reliability diagram and risk deciles (when the data have
-outcomes), fairness by gender and age band, the global drivers, the segment mix and,
-optionally, per-person reasons. :func:`write_model_card` writes ``MODEL_CARD.md``
-into every model folder.
+and charts, no network) that an HR analyst reads in English or Japanese, every word in
+the chosen language (texts in :mod:`rehire_model.texts`): how well the model predicts
+(with a reliability chart and score deciles, when the data have outcomes), fairness by
+gender and age band, what drives the scores, what would help most, the segment mix,
+optionally per-person reasons, and the model card (:mod:`rehire_model.model_card`).
+
+The page fits a 1,280-pixel window (wide tables sit in their own scroll box) and prints
+on A4. Chart text stays text in the page's language: a font with Japanese glyphs is
+chosen at run time when one is installed, and the charts name a list of common Japanese
+fonts, so the reader's browser draws the text with the one it has.
 
 Examples
 --------
@@ -22,8 +27,10 @@ True
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
+import logging
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,179 +41,64 @@ import pandas as pd
 from scipy.special import expit
 
 from .evaluation import METRICS, probability_metrics
-from .explain import TARGET_LABELS
 from .fairness import FOUR_FIFTHS, MIN_GROUP_SIZE, audit_groups, fairness_tables
-from .model import RehireModel
+from .model import SEGMENTS, RehireModel
+from .model_card import (
+    display_name,
+    format_count,
+    format_number,
+    format_percent,
+    group_label,
+    model_card_sections,
+)
 from .schema import FIELDS_BY_NAME, field_names, validate_records
+from .texts import check_lang, text
 
-__all__ = ["model_card_markdown", "report_html", "write_model_card", "write_report"]
+__all__ = ["report_html", "simulation_display", "write_report"]
 
-INTENDED_USE = (
-    "Decision support for HR staff and people-analytics teams: which leavers to keep in "
-    "touch with, and which alumni measures and exit-interview practices to prioritise. "
-    "Decision support only: never the sole basis for a decision about a person."
-)
-OUT_OF_SCOPE = (
-    "Hiring, firing, pay, promotion or performance decisions; any automated decision "
-    "about a person without human review; people outside the population the model was "
-    "trained on; inferring a person's protected attributes."
-)
-ETHICS = (
-    "Profiling in employment is a high-risk use under the EU AI Act (Annex III, point 4) "
-    "and per-person scores are profiling under GDPR Article 22: keep a human in the loop, "
-    "tell leavers how their data are used, keep the audit log (`score --audit-log`). "
-    "Age, gender, marital status and children are not model features unless the "
-    "training config opted them in; they are used here only to audit the model."
-)
-CAVEATS = (
-    "The reasons show what the model associates with higher or lower scores, not proven "
-    "causes. The default model is trained on a synthetic survey calibrated to a "
-    "published Japanese survey of 2,000 leavers; retrain and re-audit on your own data "
-    "before relying on it. Groups of fewer than 5 people are never shown."
-)
+logger = logging.getLogger(__name__)
 
-
-# --------------------------------------------------------------------------------------
-# Model card (Markdown)
-# --------------------------------------------------------------------------------------
-
-
-def _markdown_table(frame: pd.DataFrame) -> str:
-    header = "| " + " | ".join(map(str, frame.columns)) + " |"
-    rule = "|" + "---|" * frame.shape[1]
-    rows = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in frame.itertuples(
-        index=False)]
-    return "\n".join([header, rule, *rows])
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float | np.floating):
-        return "n/a" if not np.isfinite(value) else f"{value:.3f}"
-    return str(value)
-
-
-def model_card_markdown(model: RehireModel, name: str = "model") -> str:
-    """The model card of a model, in Markdown (Mitchell et al. 2019 sections)."""
-    data = model.training_data
-    by_cv = data.get("evaluation") == "cross_validation"
-    lines = [
-        f"# Model card: {name}",
-        "",
-        "## Model details",
-        "",
-        f"{_count_words(len(model.targets))} calibrated classifier"
-        f"{'s' if len(model.targets) > 1 else ''} from rehire_model: "
-        + "; ".join(_TARGET_MEANINGS[t] for t in model.targets)
-        + ". Family and settings kept per target by cross-validation: "
-        + "; ".join(f"{t}: {_FAMILY_NAMES[m['selected']]} ("
-                    + ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}"
-                                for k, v in m.get("settings", {}).items()) + ")"
-                    for t, m in model.metrics.items())
-        + "; fitted on every training row, probabilities calibrated by Platt scaling on "
-        "cross-validated predictions of those rows. Skipped answers are "
-        + ("handled inside the model (imputed with missing-value indicators for the "
-           "logistic model, natively by HistGradientBoosting)"
-           if model.config.missing == "impute" else "rejected")
-        + ". Thresholds: " + ", ".join(f"{t} {v:g}" for t, v in model.thresholds.items())
-        + ".",
-        "",
-        "## Intended use",
-        "",
-        INTENDED_USE,
-        "",
-        "## Out-of-scope uses",
-        "",
-        OUT_OF_SCOPE,
-        "",
-        "## Training data",
-        "",
-        f"{data.get('source', 'Labelled leaver records supplied by the trainer').rstrip('.')}. "
-        f"{data['n_rows']:,} leavers: the models are fitted on {data['n_fit']:,}"
-        + (f", {data['n_test']:,} are held out to test" if data["n_test"] else "")
-        + (f"; {data['n_left_out']:,} records left out for too many unanswered fields"
-           if data.get("n_left_out") else "")
-        + ". Positive rates: "
-        + ", ".join(f"{t} {r:.1%}" for t, r in data["positive_rate"].items())
-        + f". Fingerprint (SHA-256): `{data['fingerprint_sha256']}`. No rows are stored.",
-        "",
-        "## Metrics",
-        "",
-        ("Repeated stratified cross-validation on all rows, the model choice made inside "
-         "each fold (mean over the folds, with the 95 % interval); " if by_cv
-         else "Held-out test split; ")
-        + "ROC AUC, average precision, Brier score, expected calibration error over 15 "
-        "bins"
-        + ("; the oracle is the true probability of the synthetic survey." if any(
-            "oracle_test" in m for m in model.metrics.values()) else "."),
-        "",
-    ]
-    rows = []
-    for target, result in model.metrics.items():
-        rows.append({"target": target, "scorer": "model",
-                     **{m: result["test"][m] for m in METRICS}})
-        if "interval" in result:
-            rows.append({"target": target, "scorer": "95 % interval",
-                         **{m: "{:.3f} to {:.3f}".format(*result["interval"][m])
-                            for m in METRICS}})
-        if "oracle_test" in result:
-            rows.append({"target": target, "scorer": "oracle",
-                         **{m: result["oracle_test"][m] for m in METRICS}})
-    evaluation = (
-        f"All {data['n_rows']:,} leavers of the training data, each scored by a model that "
-        "did not see it (out of fold)." if by_cv else
-        f"The {data['n_test']:,} held-out leavers of the training data, never used to fit, "
-        "choose or calibrate."
-    )
-    lines += [_markdown_table(pd.DataFrame(rows)), "", "## Evaluation data", "",
-              evaluation + " Run `rehire-model report` on your own labelled data before "
-              "use.", "", "## Quantitative analyses", ""]
-    fairness = {t: m.get("fairness") for t, m in model.metrics.items() if m.get("fairness")}
-    if not fairness:
-        lines.append("No protected attributes were in the training data, so no group "
-                     "analysis could be made; audit with `rehire-model report`.")
-    for target, by_group in fairness.items():
-        for grouping, result in by_group.items():
-            flag = " **(under four fifths)**" if result["four_fifths_flag"] else ""
-            lines += [
-                f"**{target}, by {grouping.replace('_', ' ')}** (selection at the segment "
-                f"threshold; lowest/highest selection rate "
-                f"{_cell(result['selection_ratio'])}{flag}; {result['suppressed']} groups "
-                f"under {MIN_GROUP_SIZE} people not shown)",
-                "",
-                _markdown_table(pd.DataFrame(result["groups"])),
-                "",
-            ]
-    lines += ["## Ethical considerations", "", ETHICS, "", "## Caveats and recommendations",
-              "", CAVEATS, ""]
-    return "\n".join(lines)
-
-
-_TARGET_MEANINGS = {
-    "alumni_engagement": "the probability that a leaver stays an engaged alumnus "
-                         "(`p_alumni_engagement`)",
-    "rehire_intent": "the probability that a leaver would consider returning "
-                     "(`p_rehire_intent`)",
-}
-
-
-_FAMILY_NAMES = {"logistic": "logistic regression",
-                 "hist_gradient_boosting": "HistGradientBoosting"}
-
-
-def _count_words(n: int) -> str:
-    return {1: "One", 2: "Two"}[n]
-
-
-def write_model_card(model: RehireModel, path: str | Path, name: str | None = None) -> Path:
-    """Write ``MODEL_CARD.md`` for ``model``."""
-    path = Path(path)
-    path.write_text(model_card_markdown(model, name or path.parent.name), encoding="utf-8")
-    return path
+#: Leavers whose first checklist item is counted in the report.
+COACHED_IN_REPORT = 50
+#: Fonts with Japanese glyphs, in order of preference; the charts name them all.
+CJK_FONTS = ("Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Hiragino Kaku Gothic ProN",
+             "Yu Gothic", "Meiryo", "IPAexGothic", "IPAGothic", "TakaoGothic", "VL Gothic",
+             "Source Han Sans JP")
+_RAISES, _LOWERS, _MIXED = "#1f6f8b", "#c0504d", "#9a9a9a"
 
 
 # --------------------------------------------------------------------------------------
 # Charts
 # --------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _installed_cjk_font() -> str | None:
+    """The first font of :data:`CJK_FONTS` installed here, or None (logged once)."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    found = next((name for name in CJK_FONTS if name in installed), None)
+    if found is None:
+        logger.warning(
+            "no font with Japanese glyphs is installed (looked for %s); the charts keep "
+            "their text as text, so the reader's browser draws it with its own Japanese "
+            "font, but their layout is measured with a Latin font", ", ".join(CJK_FONTS))
+    return found
+
+
+def _chart_context(lang: str):
+    """matplotlib settings: text kept as text, in a font stack that covers Japanese."""
+    import matplotlib
+
+    fonts = list(CJK_FONTS)
+    found = _installed_cjk_font() if lang == "ja" else None
+    if found is not None:
+        fonts.remove(found)
+        fonts.insert(0, found)
+    stack = [*fonts, "DejaVu Sans"] if lang == "ja" else ["DejaVu Sans", *fonts]
+    return matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9,
+                                  "font.family": "sans-serif", "font.sans-serif": stack})
 
 
 def _svg_image(figure: Any, alt: str, name: str) -> str:
@@ -223,13 +115,7 @@ def _figure(width: float = 6.0, height: float = 3.2) -> Any:
     return Figure(figsize=(width, height))
 
 
-def _chart_context():
-    import matplotlib
-
-    return matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9})
-
-
-def _reliability_chart(y: np.ndarray, p: np.ndarray, target: str) -> str:
+def _reliability_chart(y: np.ndarray, p: np.ndarray, target: str, lang: str) -> str:
     bins = np.minimum((p * 10).astype(int), 9)
     counts = np.bincount(bins, minlength=10)
     shown = counts > 0
@@ -238,10 +124,11 @@ def _reliability_chart(y: np.ndarray, p: np.ndarray, target: str) -> str:
     figure = _figure(3.4, 3.2)
     axes = figure.add_subplot()
     axes.plot([0, 1], [0, 1], color="#999", linestyle="--", linewidth=1)
-    axes.plot(mean_p, rate, marker="o", color="#1f6f8b")
-    axes.set(xlabel="predicted probability", ylabel="observed rate", xlim=(0, 1),
-             ylim=(0, 1), title=f"Reliability: {target}")
-    return _svg_image(figure, f"reliability diagram for {target}", f"reliability-{target}")
+    axes.plot(mean_p, rate, marker="o", color=_RAISES)
+    title = text("chart.reliability", lang, outcome=text(f"target.{target}", lang))
+    axes.set(xlabel=text("chart.predicted", lang), ylabel=text("chart.observed", lang),
+             xlim=(0, 1), ylim=(0, 1), title=title)
+    return _svg_image(figure, title, f"reliability-{target}")
 
 
 def _bar_chart(labels: Sequence[str], values: Sequence[float], title: str, name: str,
@@ -258,64 +145,45 @@ def _bar_chart(labels: Sequence[str], values: Sequence[float], title: str, name:
     return _svg_image(figure, title, name)
 
 
-_RAISES, _LOWERS, _MIXED = "#1f6f8b", "#c0504d", "#9a9a9a"
-
-
 # --------------------------------------------------------------------------------------
-# The HTML report
+# The page
 # --------------------------------------------------------------------------------------
 
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans JP",sans-serif;
-max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+body{font-family:system-ui,-apple-system,"Segoe UI","Hiragino Sans","Yu Gothic UI",
+"Yu Gothic",Meiryo,"Noto Sans CJK JP","Noto Sans JP",sans-serif;max-width:1100px;
+margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
 h1{font-size:1.6em}h2{border-bottom:2px solid #1f6f8b;padding-bottom:.2em;margin-top:2em}
-table{border-collapse:collapse;margin:.6em 0 1.2em}td,th{border:1px solid #ccc;
-padding:.3em .6em;text-align:right}th{background:#eef4f7}td:first-child,th:first-child
-{text-align:left}.note{background:#fff7e0;border-left:4px solid #e0a800;padding:.6em 1em}
-.flag{color:#b00020;font-weight:bold}.charts{display:flex;flex-wrap:wrap;gap:1em}
-img.chart{max-width:100%}
+.table-wrap{max-width:100%;overflow-x:auto;margin:.6em 0 1.2em}
+table{border-collapse:collapse}
+td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right;vertical-align:top;
+white-space:nowrap}
+th,td.text{white-space:normal;overflow-wrap:break-word}
+th{background:#eef4f7;font-weight:600;max-width:16em}
+td:first-child,th:first-child,.text{text-align:left}
+.note{background:#fff7e0;border-left:4px solid #e0a800;padding:.6em 1em}
+.flag{color:#b00020;font-weight:bold}
+.charts{display:flex;flex-wrap:wrap;gap:1em}img.chart{max-width:100%;height:auto}
+@page{size:A4;margin:14mm}
+@media print{body{max-width:none;margin:0;font-size:10pt}.table-wrap{overflow:visible}
+table{width:100%}thead{display:table-header-group}tr,img.chart,.note{break-inside:avoid}
+h2,h3,h4{break-after:avoid}
+.charts{display:block}}
 """
 
-_TEXT = {
-    "en": {
-        "title": "rehire_model trust report", "card": "Model card",
-        "details": "Model details", "intended": "Intended use",
-        "out": "Out-of-scope uses", "training": "Training data",
-        "metrics": "Held-out metrics", "evaluation": "Evaluation data",
-        "fairness": "Fairness by group", "drivers": "Global drivers",
-        "segments": "Segment mix", "people": "Reasons for selected leavers",
-        "ethics": "Ethical considerations", "caveats": "Caveats",
-        "deciles": "Predicted and actual rates by risk decile",
-        "help": "What would help most",
-        "coaching": "Most common first coaching item for the supervisor, of the first "
-                    "leavers",
-        "no_outcomes": "The data have no outcome columns: this report describes the scored "
-                       "cohort; metrics, calibration and error rates need outcomes.",
-    },
-    "ja": {
-        "title": "rehire_model 信頼性レポート", "card": "モデルカード",
-        "details": "モデルの詳細", "intended": "想定される用途",
-        "out": "想定外の用途", "training": "学習データ",
-        "metrics": "検証データでの評価指標", "evaluation": "評価データ",
-        "fairness": "グループ別の公平性", "drivers": "全体の要因",
-        "segments": "セグメント構成", "people": "指定した退職者の理由",
-        "ethics": "倫理的な配慮", "caveats": "注意事項",
-        "deciles": "リスク十分位ごとの予測率と実際の率",
-        "help": "最も効果が見込める施策・行動",
-        "coaching": "上司への助言で最も多い第一項目（先頭の退職者）",
-        "no_outcomes": "データに結果の列がないため、このレポートはスコアリングした"
-                       "集団を記述します。評価指標・較正・誤り率には結果の列が必要です。",
-    },
-}
 
-
-def _table_html(frame: pd.DataFrame, *, attrs: str = "") -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+def _table_html(frame: pd.DataFrame, *, attrs: str = "", text_columns: int = 1) -> str:
+    """A table of display values in its own scroll box; the first ``text_columns`` left."""
+    head = "".join(f'<th{" class=text" if j < text_columns else ""}>{html.escape(str(c))}</th>'
+                   for j, c in enumerate(frame.columns))
     body = []
     for row in frame.itertuples(index=False):
-        cells = "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row)
+        cells = "".join(
+            f'<td{" class=text" if j < text_columns else ""}>{html.escape(str(v))}</td>'
+            for j, v in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
-    return f"<table {attrs}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return (f'<div class="table-wrap"><table {attrs}><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def _outcomes(model: RehireModel, data: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -328,58 +196,87 @@ def _outcomes(model: RehireModel, data: pd.DataFrame) -> dict[str, np.ndarray]:
     return outcomes
 
 
-def _metrics_section(model, scores, outcomes, text) -> list[str]:
-    parts = [f"<h2>{text['metrics']}</h2>"]
+def _metrics_section(scores: pd.DataFrame, outcomes: dict[str, np.ndarray], lang: str
+                     ) -> list[str]:
+    parts = [f"<h2>{text('report.metrics', lang)}</h2>"]
     if not outcomes:
-        return [*parts, f'<p class="note">{text["no_outcomes"]}</p>']
+        return [*parts, f'<p class="note">{text("report.no_outcomes", lang)}</p>']
     rows, charts, deciles = [], [], []
     for target, y in outcomes.items():
         answered = ~np.isnan(y)
         p, y = scores[f"p_{target}"].to_numpy()[answered], y[answered].astype(np.int64)
         result = probability_metrics(y, p)
-        rows.append({"target": target, **{m: result[m] for m in METRICS},
-                     "n": int(result["n"]), "positive_rate": result["positive_rate"]})
-        charts.append(_reliability_chart(y, p, target))
-        bands = pd.qcut(pd.Series(p).rank(method="first"), 10, labels=False) + 1
-        table = pd.DataFrame({"decile": bands, "p": p, "y": y}).groupby("decile").agg(
-            n=("p", "size"), predicted=("p", "mean"), actual=("y", "mean")).reset_index()
-        deciles.append(f"<h3>{html.escape(target)}</h3>" + _table_html(table))
-    frame = pd.DataFrame(rows)
-    metric_cells = []
-    for row in frame.itertuples(index=False):
-        cells = "".join(
-            f'<td data-target="{row.target}" data-metric="{m}">{getattr(row, m):.3f}</td>'
-            for m in METRICS)
-        metric_cells.append(f"<tr><td>{row.target}</td>{cells}<td>{row.n}</td>"
-                            f"<td>{row.positive_rate:.3f}</td></tr>")
-    head = "".join(f"<th>{h}</th>" for h in ["target", *METRICS, "n", "positive rate"])
-    parts.append(f'<table id="metrics"><thead><tr>{head}</tr></thead>'
-                 f"<tbody>{''.join(metric_cells)}</tbody></table>")
-    parts.append(f'<div class="charts">{"".join(charts)}</div>')
-    parts.append(f"<h3>{text['deciles']}</h3>{''.join(deciles)}")
+        cells = "".join(f'<td data-target="{target}" data-metric="{m}">'
+                        f"{format_number(result[m])}</td>" for m in METRICS)
+        rows.append(f'<tr><td class=text>{html.escape(text(f"field.{target}", lang))}</td>'
+                    f"{cells}<td>{format_count(result['n'])}</td>"
+                    f"<td>{format_percent(result['positive_rate'], lang)}</td></tr>")
+        charts.append(_reliability_chart(y, p, target, lang))
+        deciles.append(f"<div><h4>{html.escape(text(f'field.{target}', lang))}</h4>"
+                       + _deciles_table(y, p, lang) + "</div>")
+    head = "".join(f"<th>{html.escape(text(key, lang))}</th>" for key in (
+        "table.outcome", *(f"metric.{m}" for m in METRICS), "metric.n", "metric.positive_rate"))
+    parts += [
+        f"<p>{text('report.metrics_note', lang)}</p>",
+        f'<div class="table-wrap"><table id="metrics"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>",
+        f'<div class="charts">{"".join(charts)}</div>',
+        f"<h3>{text('report.deciles', lang)}</h3>",
+        f"<p>{text('report.deciles_note', lang)}</p>",
+        '<div class="charts">', *deciles, "</div>",
+    ]
     return parts
 
 
-def _fairness_section(tables, text) -> list[str]:
-    parts = [f"<h2>{text['fairness']}</h2>",
-             f"<p>Selection = probability at or above the segment threshold. Groups of fewer "
-             f"than {MIN_GROUP_SIZE} people are never shown. The ratio of the lowest to the "
-             f"highest selection rate is flagged under {FOUR_FIFTHS:g} (four-fifths rule)."
-             "</p>"]
+def _deciles_table(y: np.ndarray, p: np.ndarray, lang: str) -> str:
+    bands = pd.qcut(pd.Series(p).rank(method="first"), 10, labels=False) + 1
+    table = pd.DataFrame({"decile": bands, "p": p, "y": y}).groupby("decile").agg(
+        n=("p", "size"), predicted=("p", "mean"), actual=("y", "mean")).reset_index()
+    return _table_html(pd.DataFrame({
+        text("table.decile", lang): table["decile"].astype(int).astype(str),
+        text("table.people", lang): [format_count(n) for n in table["n"]],
+        text("table.predicted", lang): [format_percent(v, lang) for v in table["predicted"]],
+        text("table.actual", lang): [format_percent(v, lang) for v in table["actual"]],
+    }))
+
+
+def _fairness_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    shown = pd.DataFrame({
+        text("table.group", lang): [group_label(g, lang) for g in table.index],
+        text("table.people", lang): [format_count(n) for n in table["n"]],
+    })
+    for column in table.columns.drop("n"):
+        values = table[column]
+        shown[text(f"metric.{column}", lang)] = (
+            [format_number(v) for v in values] if column == "auc"
+            else [format_percent(v, lang) for v in values])
+    return shown
+
+
+def _fairness_section(tables: dict[str, dict[str, pd.DataFrame]], lang: str) -> list[str]:
+    note = text("report.fairness_note", lang, minimum=MIN_GROUP_SIZE,
+                four_fifths=f"{FOUR_FIFTHS:g}")
+    parts = [f"<h2>{text('report.fairness', lang)}</h2>", f"<p>{note}</p>"]
     if not any(tables.values()):
-        return [*parts, '<p class="note">The data have no gender or age column to audit.</p>']
+        return [*parts, f'<p class="note">{text("report.no_groups", lang)}</p>']
     for target, by_group in tables.items():
         for grouping, table in by_group.items():
-            ratio = table.attrs["selection_ratio"]
-            flag = table.attrs["four_fifths_flag"]
-            status = ('<span class="flag">under four fifths</span>' if flag else "ok")
-            parts.append(
-                f"<h3>{html.escape(target)} by {grouping.replace('_', ' ')}</h3>"
-                + _table_html(table.reset_index(),
-                              attrs=f'data-fairness="{target}:{grouping}"')
-                + f'<p>lowest / highest selection rate: <b data-ratio="{target}:{grouping}">'
-                f"{_cell(ratio)}</b> ({status}); groups suppressed: "
-                f'<b data-suppressed="{target}:{grouping}">{table.attrs["suppressed"]}</b></p>')
+            flagged = table.attrs["four_fifths_flag"]
+            status = (f'<span class="flag">{text("report.fairness_flag", lang)}</span>'
+                      if flagged else text("report.fairness_ok", lang))
+            ratio = (f'<b data-ratio="{target}:{grouping}">'
+                     f"{format_number(table.attrs['selection_ratio'])}</b>")
+            suppressed = (f'<b data-suppressed="{target}:{grouping}">'
+                          f"{table.attrs['suppressed']}</b>")
+            heading = text("report.fairness_by", lang, outcome=text(f"field.{target}", lang),
+                           grouping=text(f"group.{grouping}", lang))
+            parts += [
+                f"<h3>{html.escape(heading)}</h3>",
+                _table_html(_fairness_table(table, lang),
+                            attrs=f'data-fairness="{target}:{grouping}"'),
+                "<p>" + text("report.fairness_ratio", lang, ratio=ratio, status=status,
+                             suppressed=suppressed) + "</p>",
+            ]
     return parts
 
 
@@ -398,18 +295,17 @@ def _driver_colors(model: RehireModel, matrix: np.ndarray, table: pd.DataFrame,
             continue
         column = int(np.argmax(shares[:, order.index(key)]))
         x, c = matrix[:, column], table[key].to_numpy()
-        if np.std(x) == 0 or np.std(c) == 0:
+        usable = np.isfinite(x)
+        if np.std(x[usable]) == 0 or np.std(c[usable]) == 0:
             colors.append(_MIXED)
             continue
-        colors.append(_RAISES if np.corrcoef(x, c)[0, 1] >= 0 else _LOWERS)
+        colors.append(_RAISES if np.corrcoef(x[usable], c[usable])[0, 1] >= 0 else _LOWERS)
     return colors
 
 
-def _drivers_section(model, records, contributions, lang, text) -> list[str]:
-    parts = [f"<h2>{text['drivers']}</h2>",
-             "<p>Mean absolute contribution of each reason to the log-odds of the predicted "
-             "probability, across the cohort. Blue: raises the score when present or higher; "
-             "red: lowers it; grey: depends on the category.</p>", '<div class="charts">']
+def _drivers_section(model, records, contributions, lang) -> list[str]:
+    parts = [f"<h2>{text('report.drivers', lang)}</h2>",
+             f"<p>{text('report.drivers_note', lang)}</p>", '<div class="charts">']
     reasons = {r.key: r for r in model._reasons["reason"][0]}
     matrix = model.features.transform(records).to_numpy()
     for target, table in contributions.items():
@@ -417,51 +313,94 @@ def _drivers_section(model, records, contributions, lang, text) -> list[str]:
         strength = strength.head(12)
         parts.append(_bar_chart(
             [reasons[k].label(lang) for k in strength.index], strength.tolist(),
-            TARGET_LABELS[lang][target], f"drivers-{target}", "mean |contribution| (log-odds)",
+            text(f"field.{target}", lang), f"drivers-{target}",
+            text("chart.drivers_axis", lang),
             colors=_driver_colors(model, matrix, table, list(strength.index))))
     parts.append("</div>")
     return parts
 
 
-def _help_section(model, records, lang, text) -> list[str]:
+def _policies_label(option: str, model: RehireModel, lang: str) -> str:
+    fields = {f.name: f for f in model.record_fields}
+    return " + ".join(fields[name].label(lang) for name in option.split(" + "))
+
+
+def simulation_display(model: RehireModel, table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A :func:`rehire_model.simulate_policies` table as HR staff read it, in ``lang``.
+
+    Examples
+    --------
+    >>> import rehire_model as rm
+    >>> model = rm.load_model()
+    >>> table = rm.simulate_policies(model, rm.make_leaver_survey(200, random_state=0),
+    ...                              n_bootstrap=20)
+    >>> list(simulation_display(model, table, "ja").columns[:2])
+    ['導入する施策', '対象となる人数']
+    """
+    shown = pd.DataFrame({
+        text("table.policies", lang): [_policies_label(o, model, lang) for o in table["levers"]],
+        text("table.affected", lang): [format_count(n) for n in table["n_affected"]],
+    })
+    for target in sorted(model.targets, reverse=True):
+        shown[text("table.mean_change", lang, outcome=text(f"target.{target}", lang))] = [
+            f"{v:+.1f}" for v in table[f"mean_change_pp_{target}"]]
+    if model.has_segments:
+        shown[text("table.new_candidates", lang)] = [
+            format_count(n) for n in table["new_boomerang_candidates"]]
+    return shown
+
+
+def _help_section(model: RehireModel, records: pd.DataFrame, lang: str) -> list[str]:
     """Cohort policy simulation and the most common first coaching items."""
-    from .whatif import CAUSAL_NOTE, coach, simulate_policies
+    from .whatif import coach, simulate_policies
 
     table = simulate_policies(model, records, n_bootstrap=200).head(8)
-    labels = [" + ".join(FIELDS_BY_NAME[n].label(lang) if n in FIELDS_BY_NAME else n
-                         for n in option.split(" + ")) for option in table["levers"]]
+    shown = simulation_display(model, table, lang)
     ranked = "rehire_intent" if "rehire_intent" in model.targets else model.targets[0]
-    chart = _bar_chart(labels, table[f"mean_change_pp_{ranked}"].tolist(),
-                       TARGET_LABELS[lang][ranked], "policy-simulation",
-                       "mean change (percentage points)")
+    chart = _bar_chart(shown.iloc[:, 0].tolist(), table[f"mean_change_pp_{ranked}"].tolist(),
+                       text(f"field.{ranked}", lang), "policy-simulation",
+                       text("chart.mean_change", lang))
     sample = records.head(COACHED_IN_REPORT)
-    firsts = pd.Series([coach(model, sample.iloc[[i]], lang=lang, top_k=1)["item"]
-                        .str.split(":").str[0].tolist() for i in range(len(sample))])
-    common = firsts.explode().dropna().value_counts().head(5)
-    shown = table[["levers", "n_affected",
-                   *(f"mean_change_pp_{t}" for t in sorted(model.targets, reverse=True)),
-                   *(["new_boomerang_candidates"] if model.has_segments else [])]]
+    firsts = pd.Series([coach(model, sample.iloc[[i]], lang=lang, top_k=1)["action"].tolist()
+                        for i in range(len(sample))]).explode().dropna().value_counts().head(5)
+    common = pd.DataFrame({text("table.item", lang): [text(f"action.{a}", lang)
+                                                      for a in firsts.index],
+                           text("table.leavers", lang): [format_count(n) for n in firsts]})
     return [
-        f"<h2>{text['help']}</h2>",
-        f'<p class="note">{html.escape(CAUSAL_NOTE)}</p>',
+        f"<h2>{text('report.help', lang)}</h2>",
+        f'<p class="note">{text("coach.causal_note", lang)}</p>',
+        f"<p>{text('report.simulation_note', lang)}</p>",
         _table_html(shown, attrs='id="policy-simulation"'),
         f'<div class="charts">{chart}</div>',
-        f"<h3>{text['coaching']} ({len(sample)})</h3>",
-        _table_html(pd.DataFrame({"item": common.index, "leavers": common.to_numpy()}),
-                    attrs='id="coaching"'),
+        f"<h3>{text('report.coaching', lang, n=len(sample))}</h3>",
+        _table_html(common, attrs='id="coaching"'),
     ]
 
 
-COACHED_IN_REPORT = 50
+def _segments_section(model: RehireModel, scores: pd.DataFrame, lang: str) -> list[str]:
+    if not model.has_segments:
+        return []
+    names = [SEGMENTS[(True, True)], SEGMENTS[(True, False)], SEGMENTS[(False, True)],
+             SEGMENTS[(False, False)]]
+    counts = scores["segment"].value_counts().reindex(names, fill_value=0)
+    total = max(len(scores), 1)
+    table = pd.DataFrame({
+        text("table.segment", lang): [text(f"segment.{s}", lang) for s in names],
+        text("table.people", lang): [format_count(n) for n in counts],
+        text("table.share", lang): [format_percent(n / total, lang) for n in counts],
+    })
+    return [f"<h2>{text('report.segments', lang)}</h2>",
+            f"<p>{text('report.segments_note', lang)}</p>",
+            _table_html(table, attrs='id="segments"')]
 
 
-def _people_section(model, records, leaver_ids, lang, text) -> list[str]:
+def _people_section(model, records, leaver_ids, lang) -> list[str]:
     if not leaver_ids or "leaver_id" not in records.columns:
         return []
     chosen = records[records["leaver_id"].isin(list(leaver_ids))]
     if chosen.empty:
         return []
-    parts = [f"<h2>{text['people']}</h2>", '<div class="charts">']
+    parts = [f"<h2>{text('report.people', lang)}</h2>", '<div class="charts">']
     reasons = {r.key: r for r in model._reasons["reason"][0]}
     contributions = model.contributions(chosen)
     for leaver_id in chosen["leaver_id"]:
@@ -469,11 +408,22 @@ def _people_section(model, records, leaver_ids, lang, text) -> list[str]:
             row = table.loc[leaver_id].drop("base")
             top = row.reindex(row.abs().sort_values(ascending=False).index[:8])
             p = float(expit(table.loc[leaver_id].sum()))
+            title = text("chart.person", lang, leaver=leaver_id,
+                         outcome=text(f"target.{target}", lang),
+                         probability=format_percent(p, lang))
             parts.append(_bar_chart([reasons[k].label(lang) for k in top.index],
-                                    top.tolist(),
-                                    f"{leaver_id}: {TARGET_LABELS[lang][target]} {p:.0%}",
-                                    f"person-{leaver_id}-{target}", "log-odds"))
+                                    top.tolist(), title, f"person-{leaver_id}-{target}",
+                                    text("chart.effect", lang)))
     parts.append("</div>")
+    return parts
+
+
+def _card_section(model: RehireModel, name: str, lang: str) -> list[str]:
+    parts = [f"<h2>{text('report.card', lang)}</h2>"]
+    for section in model_card_sections(model, name, lang):
+        parts.append(f"<h3>{html.escape(section.heading)}</h3>")
+        parts += [f"<p>{html.escape(block)}</p>" if isinstance(block, str)
+                  else _table_html(block, text_columns=2) for block in section.blocks]
     return parts
 
 
@@ -496,14 +446,13 @@ def report_html(
         left out (and counted in the report); gender and age, when present, are used
         for the group audit only.
     lang : {"en", "ja"}
+        Language of every word on the page.
     leaver_ids : sequence of str
         Leavers to show per-person reason charts for.
     name : str
-        The model's name in the report.
+        The model's name in the report (``"default"`` reads as the default model).
     """
-    if lang not in _TEXT:
-        raise ValueError(f"lang must be 'en' or 'ja', got {lang!r}")
-    text = _TEXT[lang]
+    check_lang(lang)
     protected = tuple(FIELDS_BY_NAME[n] for n in field_names("protected")
                       if n in data.columns and FIELDS_BY_NAME[n] not in model.record_fields)
     options = dict(model.config.validation_options,
@@ -516,59 +465,28 @@ def report_html(
     complete = {t: y.astype(np.int64) for t, y in outcomes.items() if not np.isnan(y).any()}
     tables = fairness_tables(scores, model.thresholds, audit_groups(records), complete or None)
     contributions = model.contributions(records)
-    card = model_card_markdown(model, name)
-    with _chart_context(), warnings.catch_warnings():
+    title = text("report.title", lang, name=display_name(name, lang))
+    cohort = text("report.cohort", lang,
+                  scored=f"<b id='n-scored'>{format_count(len(records))}</b>",
+                  rejected=f"<b id='n-rejected'>{problems['row'].nunique():,}</b>")
+    with _chart_context(lang), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from")
         body = [
-            f"<h1>{text['title']}: {html.escape(name)}</h1>",
-            f'<p class="note">{html.escape(INTENDED_USE)}</p>',
-            f"<p>Cohort: <b id='n-scored'>{len(records):,}</b> leavers scored; "
-            f"<b id='n-rejected'>{problems['row'].nunique():,}</b> rows left out for "
-            "problems in their data.</p>",
-            *_metrics_section(model, scores, outcomes, text),
-            *_fairness_section(tables, text),
-            *_drivers_section(model, records, contributions, lang, text),
-            *_help_section(model, records, lang, text),
-            *_segments_section(model, scores, text),
-            *_people_section(model, records, leaver_ids, lang, text),
-            f"<h2>{text['card']}</h2>",
-            _markdown_as_html(card),
+            f"<h1>{html.escape(title)}</h1>",
+            f'<p class="note">{text("report.intended_use", lang)}</p>',
+            f"<p>{cohort}</p>",
+            *_metrics_section(scores, outcomes, lang),
+            *_fairness_section(tables, lang),
+            *_drivers_section(model, records, contributions, lang),
+            *_help_section(model, records, lang),
+            *_segments_section(model, scores, lang),
+            *_people_section(model, records, leaver_ids, lang),
+            *_card_section(model, name, lang),
         ]
-    title = html.escape(text["title"])
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-            f"<title>{title}</title><style>{_CSS}</style></head><body>"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
             + "\n".join(body) + "</body></html>\n")
-
-
-def _segments_section(model: RehireModel, scores: pd.DataFrame, text: dict) -> list[str]:
-    if not model.has_segments:
-        return []
-    segments = scores["segment"].value_counts().reindex(
-        ["boomerang_candidate", "ambassador", "latent_returner", "detached"], fill_value=0)
-    return [f"<h2>{text['segments']}</h2>",
-            _table_html(pd.DataFrame({"segment": segments.index, "n": segments.to_numpy(),
-                                      "share": segments.to_numpy() / max(len(scores), 1)}),
-                        attrs='id="segments"')]
-
-
-def _markdown_as_html(markdown: str) -> str:
-    """The model card's Markdown shown as HTML (headings, paragraphs, tables)."""
-    out, table = [], []
-    for line in markdown.splitlines():
-        if line.startswith("|"):
-            table.append([c.strip() for c in line.strip("|").split("|")])
-            continue
-        if table:
-            rows = [r for r in table if not set("".join(r)) <= {"-"}]
-            out.append(_table_html(pd.DataFrame(rows[1:], columns=rows[0])))
-            table = []
-        if line.startswith("## "):
-            out.append(f"<h3>{html.escape(line[3:])}</h3>")
-        elif line.startswith("# "):
-            continue
-        elif line.strip():
-            out.append(f"<p>{html.escape(line).replace('**', '')}</p>")
-    return "\n".join(out)
 
 
 def write_report(
@@ -581,3 +499,4 @@ def write_report(
     path = Path(path)
     path.write_text(report_html(model, data, **options), encoding="utf-8")
     return path
+

@@ -32,6 +32,7 @@ from pandas.api import types as ptypes
 from pandas.arrays import BooleanArray, IntegerArray
 
 from rehire_model.exceptions import SchemaError
+from rehire_model.texts import check_lang, text
 
 __all__ = [
     "COMPANY_SIZES",
@@ -155,93 +156,70 @@ class Field:
         >>> FIELDS_BY_NAME["rehire_intent"].label("ja")
         '再入社意向'
         """
-        if lang == "en":
-            return self.label_en
-        if lang == "ja":
-            return self.label_ja
-        raise ValueError(f"lang must be 'en' or 'ja', got {lang!r}")
+        return self.label_ja if check_lang(lang) == "ja" else self.label_en
 
 
 _SUP = "sup_interview_held"
 _HR = "hr_interview_held"
 
 
-def _category(name: str, role: str, values: tuple[str, ...], en: str, ja: str) -> Field:
-    lever = "fixed"
-    return Field(name, "category", role, lever, en, ja, categories=values)
+def _labels(name: str) -> tuple[str, str]:
+    """The English and Japanese labels of a field (from :mod:`rehire_model.texts`)."""
+    return text(f"field.{name}", "en"), text(f"field.{name}", "ja")
 
 
-def _flag(name: str, role: str, lever: str, en: str, ja: str, **extra: Any) -> Field:
-    return Field(name, "bool", role, lever, en, ja, **extra)
+def _field(name: str, kind: str, role: str, lever: str | None, **extra: Any) -> Field:
+    return Field(name, kind, role, lever, *_labels(name), **extra)
 
 
-def _behaviour(name: str, construct: str, en: str, ja: str) -> Field:
-    return _flag(name, "exit_interview", "exit_interview", en, ja, requires=_SUP,
-                 construct=construct)
+def _category(name: str, role: str, values: tuple[str, ...]) -> Field:
+    return _field(name, "category", role, "fixed", categories=values)
 
 
-def _amicability(name: str, held: str, en: str, ja: str) -> Field:
-    return Field(name, "ordinal", "exit_interview", "exit_interview", en, ja, low=1, high=5,
-                 requires=held)
+def _flag(name: str, role: str, lever: str, **extra: Any) -> Field:
+    return _field(name, "bool", role, lever, **extra)
+
+
+def _behaviour(name: str, construct: str) -> Field:
+    return _flag(name, "exit_interview", "exit_interview", requires=_SUP, construct=construct)
+
+
+def _amicability(name: str, held: str) -> Field:
+    return _field(name, "ordinal", "exit_interview", "exit_interview", low=1, high=5,
+                  requires=held)
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("leaver_id", "id", "id", None, "Leaver ID", "退職者ID"),
-    _category("company_size", "fixed", COMPANY_SIZES,
-              "Company size (employees)", "企業規模（従業員数）"),
-    _category("industry", "fixed", INDUSTRIES, "Industry", "業種"),
-    _category("job_level", "fixed", JOB_LEVELS, "Job level", "役職"),
-    Field("tenure_years", "float", "fixed", "fixed",
-          "Tenure at the former employer (years)", "前職での勤続年数（年）", low=0.25, high=50),
-    Field("years_since_exit", "float", "fixed", "fixed",
-          "Years since leaving", "退職後の経過年数（年）", low=0, high=10),
-    Field("age", "int", "protected", "fixed", "Age", "年齢", low=15, high=80),
-    _category("gender", "protected", GENDERS, "Gender", "性別"),
-    _flag("married", "protected", "fixed", "Married", "既婚"),
-    _flag("has_children", "protected", "fixed", "Has children", "子どもがいる"),
-    _flag("policy_comeback_program", "policy", "policy",
-          "Comeback program (official rehire route)", "カムバック制度（出戻り制度）"),
-    _flag("policy_alumni_perks", "policy", "policy",
-          "Alumni perks (leaver discounts or service benefits)",
-          "退職者向けの割引やサービス優待"),
-    _flag("policy_alumni_community", "policy", "policy",
-          "Alumni community", "退職者コミュニティ（アルムナイ・コミュニティ）"),
-    _flag("policy_alumni_events", "policy", "policy", "Alumni events", "交流イベント"),
-    _flag("informal_rehire_custom", "policy", "policy",
-          "Informal rehire by custom (no program)", "インフォーマルな再入社（慣例）"),
-    _flag(_SUP, "exit_interview", "exit_interview",
-          "Exit interview by the supervisor held", "上司の退職面談の実施"),
-    _amicability("sup_interview_amicability", _SUP,
-                 "How amicable the supervisor's exit interview was", "上司の退職面談の円満具合"),
-    _flag(_HR, "exit_interview", "exit_interview",
-          "Exit interview by HR held", "人事の退職面談の実施"),
-    _amicability("hr_interview_amicability", _HR,
-                 "How amicable the HR exit interview was", "人事の退職面談の円満具合"),
-    _behaviour("sup_understood_reason", "respect",
-               "Supervisor understood the reason for leaving", "上司が退職理由を理解した"),
-    _behaviour("sup_respected_timing", "respect",
-               "Supervisor respected the leaving date the leaver wanted",
-               "上司が希望する退職のタイミングを尊重した"),
-    _behaviour("sup_listened_to_end", "drawing_out",
-               "Supervisor listened to the end", "上司が最後まで話を聞いた"),
-    _behaviour("sup_listened_carefully", "drawing_out",
-               "Supervisor listened carefully", "上司が丁寧に話を聞いた"),
-    _behaviour("sup_heard_dissatisfaction", "drawing_out",
-               "Leaver could voice dissatisfaction to the supervisor", "上司に不満を伝えられた"),
-    _behaviour("sup_answered_questions", "drawing_out",
-               "Leaver could ask the supervisor the questions they had",
-               "上司に聞きたかったことを質問できた"),
-    _behaviour("sup_welcomed_return", "welcome",
-               "Supervisor said the leaver would be welcome back",
-               "戻ってきても歓迎する意思を示した"),
-    _flag("invited_to_alumni_community", "follow_up", "exit_interview",
-          "Invited to join the alumni community", "退職者コミュニティへの参加呼びかけ"),
-    _flag("informed_of_rehire_route", "follow_up", "exit_interview",
-          "Told how to come back (rehire program explained)", "再入社制度内容伝達"),
-    Field("alumni_engagement", "float", "target", None,
-          "Alumni engagement", "アルムナイ意識", low=1, high=5),
-    Field("rehire_intent", "ordinal", "target", None,
-          "Rehire intent", "再入社意向", low=1, high=5),
+    _field("leaver_id", "id", "id", None),
+    _category("company_size", "fixed", COMPANY_SIZES),
+    _category("industry", "fixed", INDUSTRIES),
+    _category("job_level", "fixed", JOB_LEVELS),
+    _field("tenure_years", "float", "fixed", "fixed", low=0.25, high=50),
+    _field("years_since_exit", "float", "fixed", "fixed", low=0, high=10),
+    _field("age", "int", "protected", "fixed", low=15, high=80),
+    _category("gender", "protected", GENDERS),
+    _flag("married", "protected", "fixed"),
+    _flag("has_children", "protected", "fixed"),
+    _flag("policy_comeback_program", "policy", "policy"),
+    _flag("policy_alumni_perks", "policy", "policy"),
+    _flag("policy_alumni_community", "policy", "policy"),
+    _flag("policy_alumni_events", "policy", "policy"),
+    _flag("informal_rehire_custom", "policy", "policy"),
+    _flag(_SUP, "exit_interview", "exit_interview"),
+    _amicability("sup_interview_amicability", _SUP),
+    _flag(_HR, "exit_interview", "exit_interview"),
+    _amicability("hr_interview_amicability", _HR),
+    _behaviour("sup_understood_reason", "respect"),
+    _behaviour("sup_respected_timing", "respect"),
+    _behaviour("sup_listened_to_end", "drawing_out"),
+    _behaviour("sup_listened_carefully", "drawing_out"),
+    _behaviour("sup_heard_dissatisfaction", "drawing_out"),
+    _behaviour("sup_answered_questions", "drawing_out"),
+    _behaviour("sup_welcomed_return", "welcome"),
+    _flag("invited_to_alumni_community", "follow_up", "exit_interview"),
+    _flag("informed_of_rehire_route", "follow_up", "exit_interview"),
+    _field("alumni_engagement", "float", "target", None, low=1, high=5),
+    _field("rehire_intent", "ordinal", "target", None, low=1, high=5),
 )
 
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
@@ -252,9 +230,8 @@ CONSTRUCTS: dict[str, tuple[str, ...]] = {
 }
 
 CONSTRUCT_LABELS: dict[str, tuple[str, str]] = {
-    "respect": ("Respect for the decision", "退職意思の尊重"),
-    "drawing_out": ("Drawing out feelings", "想いの引き出し"),
-    "welcome": ("Welcome signal", "歓迎の意思表示"),
+    construct: (text(f"construct.{construct}", "en"), text(f"construct.{construct}", "ja"))
+    for construct in CONSTRUCTS
 }
 
 

@@ -1,4 +1,4 @@
-"""Reading leaver tables as HR exports them: CSV in UTF-8 or Shift_JIS, or Parquet.
+"""Reading leaver tables as HR exports them: CSV in UTF-8 or Shift_JIS, Excel or Parquet.
 
 CSV files are read in chunks, so a file of any size is read in constant memory.
 Numbers are parsed as numbers, ``leaver_id`` (and any other column asked for) stays
@@ -13,6 +13,14 @@ company's own headers to the schema fields::
     "退職者ID" = "leaver_id"
     "企業規模" = "company_size"
 
+Excel workbooks (``.xlsx``, ``.xlsm``) are read with openpyxl in read-only mode, row
+by row, in chunks as well: the first sheet unless another is named, row 1 the headers,
+and each row numbered as Excel shows it. Cells keep their types (numbers, booleans,
+dates; the values Excel last computed for formulas), text columns become text (a cell
+7 reads "7"), and empty cells, cells of only spaces and the missing spellings above
+are missing. :func:`write_table` and the scorer write ``.xlsx`` with openpyxl's
+write-only mode, every text cell stored as text (never run as a formula).
+
 Examples
 --------
 >>> import io, tempfile, pathlib
@@ -23,17 +31,27 @@ Examples
 >>> next(iter_table(folder / "a.csv", columns={"退職者ID": "leaver_id"})).frame
   leaver_id          業種
 0       007  it_telecom
+>>> write_table(pd.DataFrame({"退職者ID": ["007"], "年齢": [41]}), folder / "a.xlsx")
+>>> read_table(folder / "a.xlsx", columns={"退職者ID": "leaver_id"})
+  leaver_id  年齢
+0       007  41
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import datetime
+import math
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,6 +62,9 @@ from .schema import MISSING_TEXT
 
 __all__ = [
     "Chunk",
+    "XlsxBook",
+    "XlsxSheet",
+    "check_output_suffix",
     "detect_encoding",
     "iter_table",
     "read_column_map",
@@ -56,6 +77,15 @@ _SKIPPED = re.compile(r"Skipping line (\d+): (.*)")
 _NA_VALUES = sorted({form for text in MISSING_TEXT
                      for form in (text, text.upper(), text.capitalize())})
 PARQUET_SUFFIXES = (".parquet", ".pq")
+#: Excel workbooks read by openpyxl; ``.xlsx`` is the one written.
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+#: Excel formats openpyxl cannot read or write (old binary, binary workbook).
+_OTHER_EXCEL_SUFFIXES = (".xls", ".xlsb")
+_MISSING_CELLS = frozenset(_NA_VALUES)
+#: What openpyxl (with zipfile, zlib and the XML parser) raises on an unsound workbook.
+_WORKBOOK_ERRORS = (EOFError, LookupError, TypeError, ValueError, SyntaxError,
+                    zipfile.BadZipFile, zlib.error)
+_MAX_WIDTH = 60
 
 
 def _key(text: str) -> str:
@@ -134,10 +164,11 @@ class Chunk:
     frame : pandas.DataFrame
         The rows, headers mapped to schema fields (CSV values as text).
     lines : numpy.ndarray
-        Each row's line in the CSV file (the header is line 1), or its 1-based row
-        number in a Parquet file.
+        Each row's line in the CSV file (the header is line 1), its row number in the
+        worksheet (the header is row 1), or its 1-based row number in a Parquet file.
     malformed : list of (int, str)
-        CSV lines that could not be split into the header's columns, with the reason.
+        CSV lines that could not be split into the header's columns, or worksheet rows
+        with a value in a column that has no header, with the reason.
     """
 
     frame: pd.DataFrame
@@ -189,6 +220,186 @@ def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[Chunk]:
         start += len(frame)
 
 
+# --------------------------------------------------------------------------------------
+# Excel workbooks, read
+# --------------------------------------------------------------------------------------
+
+
+def _is_excel(path: Path) -> bool:
+    return path.suffix.lower() in EXCEL_SUFFIXES
+
+
+def _refuse_other_excel(path: Path) -> None:
+    if path.suffix.lower() in _OTHER_EXCEL_SUFFIXES:
+        raise InputError(
+            f"{str(path)!r} is in an Excel format that cannot be read ({path.suffix}); "
+            "open it in Excel and save it as an Excel Workbook (.xlsx) or as CSV"
+        )
+
+
+def _is_missing_cell(value: Any) -> bool:
+    """An empty cell, a cell of only spaces, or a missing spelling ("NA", "null", ...)."""
+    return value is None or (isinstance(value, str)
+                             and (value in _MISSING_CELLS or not value.strip()))
+
+
+def _cell_text(value: Any) -> str:
+    """A cell's value as text, as a CSV export shows it: 7 and 7.0 read "7"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _worksheet(book: Any, path: Path, sheet: str | None) -> Any:
+    """The sheet named (exactly, or after NFKC and trimming), else the first."""
+    sheets = book.worksheets
+    if not sheets:
+        raise InputError(f"{str(path)!r} has no worksheet")
+    if sheet is None:
+        return sheets[0]
+    by_key = {_key(ws.title): ws for ws in reversed(sheets)}
+    found = next((ws for ws in sheets if ws.title == sheet), by_key.get(_key(sheet)))
+    if found is None:
+        names = ", ".join(repr(ws.title) for ws in sheets)
+        raise InputError(f"{str(path)!r} has no sheet {sheet!r}; its sheets are {names}: "
+                         "name one of them with --sheet")
+    return found
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    """Repeated headers numbered as pandas numbers them in a CSV: a, a.1, a.2."""
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        new, k = name, 0
+        while new in seen:
+            k += 1
+            new = f"{name}.{k}"
+        seen.add(new)
+        unique.append(new)
+    return unique
+
+
+def _excel_header(cells: Sequence[Any] | None, where: str) -> list[str]:
+    """Row 1 as the headers, up to its last filled cell; every one must be filled."""
+    from openpyxl.utils import get_column_letter
+
+    cells = list(cells or ())
+    while cells and (cells[-1] is None or not str(cells[-1]).strip()):
+        cells.pop()
+    if not cells:
+        raise InputError(f"{where} has no headers: row 1 is empty; put the column headers "
+                         "in row 1")
+    for number, value in enumerate(cells, start=1):
+        if value is None or not str(value).strip():
+            letter = get_column_letter(number)
+            raise InputError(f"{where}: the header cell {letter}1 is blank; give column "
+                             f"{letter} a header in row 1, or delete the column")
+    return _unique(_cell_text(value) for value in cells)
+
+
+class _Rows:
+    """Worksheet rows gathered into chunks."""
+
+    def __init__(self, header: list[str]) -> None:
+        self.header = header
+        self.values: list[list[Any]] = []
+        self.lines: list[int] = []
+        self.malformed: list[tuple[int, str]] = []
+
+    def __len__(self) -> int:
+        return len(self.values) + len(self.malformed)
+
+    def take(self) -> Chunk:
+        frame = pd.DataFrame(self.values, columns=self.header)
+        chunk = Chunk(frame, np.asarray(self.lines, dtype=np.int64), self.malformed)
+        self.values, self.lines, self.malformed = [], [], []
+        return chunk
+
+
+def _excel_row(cells: Sequence[Any], width: int, text: frozenset[int]) -> list[Any]:
+    """One row's values under the headers: missing cells None, text columns as text."""
+    values: list[Any] = [None] * width
+    for i, value in enumerate(cells[:width]):
+        if _is_missing_cell(value):
+            continue
+        values[i] = _cell_text(value) if i in text and not isinstance(value, str) else value
+    return values
+
+
+def _excel_chunks(rows: Iterator[Sequence[Any]], header: list[str], text: frozenset[int],
+                  chunk_rows: int) -> Iterator[Chunk]:
+    """Chunks of the rows after the header; empty rows after the last value are dropped."""
+    from openpyxl.utils import get_column_letter
+
+    width, pending, yielded = len(header), _Rows(header), False
+    blank_from = None  # the first of the empty rows since the last row with a value
+    for number, cells in enumerate(rows, start=2):
+        values = _excel_row(cells, width, text)
+        beyond = next((i for i in range(width, len(cells))
+                       if not _is_missing_cell(cells[i])), None)
+        if beyond is None and all(value is None for value in values):
+            blank_from = blank_from or number
+            continue
+        # Empty rows between rows with values are rows (rejected as empty by the scorer).
+        for line in range(blank_from or number, number):
+            pending.values.append([None] * width)
+            pending.lines.append(line)
+            if len(pending) >= chunk_rows:
+                yielded = True
+                yield pending.take()
+        blank_from = None
+        if beyond is None:
+            pending.values.append(values)
+            pending.lines.append(number)
+        else:
+            pending.malformed.append((number, (
+                f"a value in column {get_column_letter(beyond + 1)}, which has no header "
+                f"(the headers end at column {get_column_letter(width)})")))
+        if len(pending) >= chunk_rows:
+            yielded = True
+            yield pending.take()
+    if len(pending) or not yielded:  # a sheet of headers only still has its columns
+        yield pending.take()
+
+
+def _workbook_chunks(path: Path, sheet: str | None, chunk_rows: int,
+                     columns: Mapping[str, str] | None,
+                     text_columns: Sequence[str]) -> Iterator[Chunk]:
+    """Chunks of a worksheet, read with openpyxl in read-only mode."""
+    import openpyxl
+
+    book = None
+    try:
+        # data_only: a formula cell reads as the value Excel last computed for it.
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True,
+                                      keep_links=False)
+        ws = _worksheet(book, path, sheet)
+        # Some writers leave a wrong size (a <dimension> tag) in the sheet, and openpyxl
+        # would stop reading there: read every row there is.
+        ws.reset_dimensions()
+        rows = ws.iter_rows(values_only=True)
+        header = _excel_header(next(rows, None), f"sheet {ws.title!r} of {str(path)!r}")
+        mapped = _rename(pd.DataFrame(columns=header), columns).columns
+        text = frozenset(i for i, name in enumerate(mapped) if name in text_columns)
+        yield from _excel_chunks(rows, header, text, chunk_rows)
+    except InputError:
+        raise
+    except OSError as e:  # a missing or unreadable file, not a broken workbook
+        raise InputError(f"cannot read {str(path)!r} as an Excel workbook: {e}") from e
+    except _WORKBOOK_ERRORS as e:
+        raise InputError(f"cannot read {str(path)!r} as an Excel workbook: {e}; check that "
+                         "it opens in Excel, or save it again as .xlsx or CSV") from e
+    finally:
+        if book is not None:
+            book.close()
+
+
+# --------------------------------------------------------------------------------------
+# Any table
+# --------------------------------------------------------------------------------------
+
+
 def iter_table(
     path: str | Path,
     *,
@@ -196,13 +407,14 @@ def iter_table(
     columns: Mapping[str, str] | None = None,
     chunk_rows: int = 50_000,
     text_columns: Sequence[str] = ("leaver_id",),
+    sheet: str | None = None,
 ) -> Iterator[Chunk]:
-    """Read a CSV or Parquet table in chunks of rows.
+    """Read a CSV, Excel or Parquet table in chunks of rows.
 
     Parameters
     ----------
     path : str or pathlib.Path
-        A ``.parquet`` file, or a CSV file.
+        A ``.parquet`` file, an Excel workbook (``.xlsx``, ``.xlsm``), or a CSV file.
     encoding : str, optional
         The CSV encoding; detected when not given (see :func:`detect_encoding`).
     columns : dict of str -> str, optional
@@ -211,6 +423,8 @@ def iter_table(
         Rows per chunk.
     text_columns : sequence of str, default ("leaver_id",)
         Columns (after the mapping) read as text, never as numbers.
+    sheet : str, optional
+        The worksheet of an Excel workbook; default the first.
 
     Yields
     ------
@@ -219,9 +433,20 @@ def iter_table(
     Raises
     ------
     InputError
-        The file cannot be read, decoded or parsed as a table.
+        The file cannot be read, decoded or parsed as a table; an ``.xls`` file; a
+        workbook without the sheet named or with a blank header cell; ``sheet`` given
+        for a file that is not a workbook.
     """
     path = Path(path)
+    _refuse_other_excel(path)
+    if _is_excel(path):
+        for chunk in _workbook_chunks(path, sheet, chunk_rows, columns, text_columns):
+            chunk.frame = _rename(chunk.frame, columns)
+            yield chunk
+        return
+    if sheet is not None:
+        raise InputError(f"{str(path)!r} is not an Excel workbook (.xlsx, .xlsm), so it "
+                         f"has no sheet {sheet!r}; leave out --sheet")
     try:
         if path.suffix.lower() in PARQUET_SUFFIXES:
             chunks = _parquet_chunks(path, chunk_rows)
@@ -257,22 +482,182 @@ def read_table(
     encoding: str | None = None,
     columns: Mapping[str, str] | None = None,
     text_columns: Sequence[str] = ("leaver_id",),
+    sheet: str | None = None,
 ) -> pd.DataFrame:
-    """A whole table (see :func:`iter_table`); malformed CSV lines are an error here."""
+    """A whole table (see :func:`iter_table`); malformed lines or rows are an error here."""
     frames = []
     for chunk in iter_table(path, encoding=encoding, columns=columns,
-                            text_columns=text_columns):
+                            text_columns=text_columns, sheet=sheet):
         if chunk.malformed:
             line, reason = chunk.malformed[0]
-            raise InputError(f"{str(path)!r} line {line} is malformed: {reason}")
+            where = "row" if _is_excel(Path(path)) else "line"
+            raise InputError(f"{str(path)!r} {where} {line} is malformed: {reason}")
         frames.append(chunk.frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8") -> None:
-    """Write a table as Parquet (by suffix) or CSV in ``encoding``."""
+def write_table(frame: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8",
+                sheet: str = "Sheet1") -> None:
+    """Write a table as Parquet or an Excel workbook (by suffix), or CSV in ``encoding``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table (its index is not written).
+    path : str or pathlib.Path
+        ``.parquet`` or ``.pq``, ``.xlsx`` (one sheet, see :class:`XlsxSheet`), else CSV.
+    encoding : str, default "utf-8"
+        The CSV encoding (``utf-8-sig`` opens in Excel with Japanese intact).
+    sheet : str, default "Sheet1"
+        The name of the sheet of an ``.xlsx`` file.
+
+    Raises
+    ------
+    InputError
+        ``path`` names an Excel format other than ``.xlsx``.
+    """
     path = Path(path)
+    check_output_suffix(path)
     if path.suffix.lower() in PARQUET_SUFFIXES:
         frame.to_parquet(path, index=False)
+    elif path.suffix.lower() == ".xlsx":
+        book = XlsxBook()
+        try:
+            book.sheet(sheet).write(frame)
+            book.save(path)
+        except BaseException:
+            book.discard()
+            raise
     else:
         frame.to_csv(path, index=False, encoding=encoding)
+
+
+def check_output_suffix(path: str | Path) -> None:
+    """Refuse to write an Excel format other than ``.xlsx`` (it would not open)."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (*EXCEL_SUFFIXES, *_OTHER_EXCEL_SUFFIXES) and suffix != ".xlsx":
+        name = Path(path).with_suffix(".xlsx").name
+        raise InputError(f"cannot write {str(path)!r}: Excel output is written as .xlsx "
+                         f"only; name it {name!r}, or use .csv or .parquet")
+
+
+# --------------------------------------------------------------------------------------
+# Excel workbooks, written
+# --------------------------------------------------------------------------------------
+
+
+class XlsxBook:
+    """An ``.xlsx`` workbook written row by row (openpyxl's write-only mode).
+
+    Each sheet streams its rows to a temporary file of openpyxl's, so sheets can be
+    written in turns and memory does not grow with the rows; :meth:`save` writes the
+    workbook once, and :meth:`discard` drops it and those temporary files.
+    """
+
+    def __init__(self) -> None:
+        import openpyxl
+
+        self.book = openpyxl.Workbook(write_only=True)
+
+    def sheet(self, title: str) -> XlsxSheet:
+        """A new sheet, after the others."""
+        return XlsxSheet(self.book.create_sheet(title))
+
+    def save(self, path: str | Path) -> None:
+        """Write the workbook (once); a sheet never written gets no header row."""
+        self.book.save(path)
+
+    def discard(self) -> None:
+        """Drop an unsaved workbook and openpyxl's temporary files (best effort)."""
+        for ws in self.book.worksheets:
+            writer = getattr(ws, "_writer", None)
+            if writer is None:
+                continue
+            for close in (ws.close, writer.close, writer.cleanup):
+                with contextlib.suppress(Exception):
+                    close()
+
+
+class XlsxSheet:
+    """A sheet of an :class:`XlsxBook`: a bold, frozen header row, then the rows.
+
+    Text is always stored as text cells, so a value such as ``=HYPERLINK(...)``, ``+1``
+    or ``@x`` is shown as written and never runs as a formula; numbers are number
+    cells, booleans boolean cells, dates and times date cells; missing values (None,
+    NaN, NaT) are empty cells. Characters that XML cannot hold become U+FFFD.
+    Column widths follow the headers and the first rows written (at most 60).
+
+    Attributes
+    ----------
+    header : bool
+        True until the first :meth:`write`, which writes the header row.
+    """
+
+    def __init__(self, ws: Any) -> None:
+        self.ws, self.header = ws, True
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Append the rows of ``frame`` (the header row too, the first time)."""
+        if self.header:
+            self._start(frame)
+        for row in frame.itertuples(index=False, name=None):
+            self.ws.append([self._cell(value) for value in row])
+
+    def _start(self, frame: pd.DataFrame) -> None:
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        # Widths and frozen panes must be set before the first row is written.
+        sample = frame.head(200)
+        for i, name in enumerate(frame.columns):
+            widths = [_display_width(str(name))]
+            widths += [_display_width(str(v)[:_MAX_WIDTH]) for v in sample.iloc[:, i]
+                       if not _is_na(v)]
+            width = min(_MAX_WIDTH, max(8, max(widths) + 2))
+            self.ws.column_dimensions[get_column_letter(i + 1)].width = width
+        self.ws.freeze_panes = "A2"
+        bold = Font(bold=True)
+        header = [self._text(str(name)) for name in frame.columns]
+        for cell in header:
+            cell.font = bold
+        self.ws.append(header)
+        self.header = False
+
+    def _text(self, text: str) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        cell = WriteOnlyCell(self.ws, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", text))
+        cell.data_type = "s"  # text, even when it starts with "=" (never a formula)
+        return cell
+
+    def _cell(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._text(value)
+        if isinstance(value, np.generic):
+            value = value.item()
+        if value is None or _is_na(value):
+            return None
+        if isinstance(value, bool | int):
+            return value
+        if isinstance(value, float):
+            return value if math.isfinite(value) else self._text(str(value))
+        if isinstance(value, pd.Timestamp):
+            value = value.to_pydatetime()
+        if isinstance(value, datetime.date | datetime.time | datetime.timedelta):
+            # Excel dates have no time zone: a zoned one is written as text.
+            return value if getattr(value, "tzinfo", None) is None else self._text(
+                value.isoformat())
+        return self._text(str(value))
+
+
+def _is_na(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and arrays are values
+        return False
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes on screen: wide (Japanese) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

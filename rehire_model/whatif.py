@@ -33,31 +33,29 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import RehireModelError
-from .explain import TARGET_LABELS
 from .model import RehireModel
 from .schema import CONSTRUCTS, FIELDS_BY_NAME, TARGETS, Field, read_value, validate_records
+from .texts import check_lang, text
 
 __all__ = ["ACTIONS", "LeverError", "apply_settings", "coach", "simulate_policies",
            "what_if"]
 
-CAUSAL_NOTE = ("These are the model's predictions with the field changed and everything "
-               "else held, not proven causal effects: the training data are observational.")
+CAUSAL_NOTE = text("coach.causal_note", "en")
 
-#: Exit-interview actions a supervisor can take, as checklist items (English, Japanese).
-ACTIONS: dict[str, tuple[str, str]] = {
-    "sup_welcomed_return": ("Say they would be welcome back", "戻ってきても歓迎する意思を伝える"),
-    "sup_listened_to_end": ("Listen to the end", "最後まで話を聞く"),
-    "sup_listened_carefully": ("Listen carefully", "丁寧に話を聞く"),
-    "sup_heard_dissatisfaction": ("Let them voice their dissatisfaction", "不満を伝えてもらう"),
-    "sup_answered_questions": ("Answer the questions they have", "聞きたいことに答える"),
-    "sup_understood_reason": ("Show you understand why they leave", "退職理由への理解を示す"),
-    "sup_respected_timing": ("Respect the leaving date they want", "希望する退職時期を尊重する"),
-    "invited_to_alumni_community": ("Invite them to the alumni community",
-                                    "退職者コミュニティに招待する"),
-    "informed_of_rehire_route": ("Tell them how to come back", "再入社制度の内容を伝える"),
-}
-_RESPECT_WITH_DRAWING_OUT = ("Respect the decision and draw out their feelings",
-                             "退職の意思を尊重し、想いを引き出す")
+#: Exit-interview actions a supervisor can take, in the order they are tried; their
+#: checklist texts are ``action.<name>`` in :mod:`rehire_model.texts`.
+ACTIONS: tuple[str, ...] = (
+    "sup_welcomed_return",
+    "sup_listened_to_end",
+    "sup_listened_carefully",
+    "sup_heard_dissatisfaction",
+    "sup_answered_questions",
+    "sup_understood_reason",
+    "sup_respected_timing",
+    "invited_to_alumni_community",
+    "informed_of_rehire_route",
+)
+_RESPECT_WITH_DRAWING_OUT = "respect_with_drawing_out"
 _AMICABILITY = {"sup_interview_held": "sup_interview_amicability",
                 "hr_interview_held": "hr_interview_amicability"}
 
@@ -319,7 +317,7 @@ def _candidate_actions(record: pd.Series, fields: Mapping[str, Field]) -> list[t
         return any(not _taken(record.get(n)) for n in names)
 
     if all(n in fields for n in (*respect, *drawing)) and missing(respect) and missing(drawing):
-        candidates.append(("respect_with_drawing_out",
+        candidates.append((_RESPECT_WITH_DRAWING_OUT,
                            dict.fromkeys((*respect, *drawing), True)))
     return candidates
 
@@ -347,11 +345,10 @@ def coach(
     -------
     pandas.DataFrame
         ``action`` (key), ``item`` (checklist text with the gains, e.g.
-        「戻ってきても歓迎する意思を伝える: アルムナイ意識 +9pt」), ``gain_pp_<target>`` per
+        「戻ってきても歓迎する意思を伝える：アルムナイ意識 +9pt」), ``gain_pp_<target>`` per
         target of the model.
     """
-    if lang not in ("en", "ja"):
-        raise ValueError(f"lang must be 'en' or 'ja', got {lang!r}")
+    check_lang(lang)
     records = _records(model, record if not isinstance(record, pd.Series)
                        else record.to_dict())
     fields = {f.name: f for f in model.record_fields}
@@ -382,13 +379,10 @@ def coach(
 
 
 def _item_text(action: str, row: pd.Series, lang: str) -> str:
-    en, ja = ACTIONS.get(action, _RESPECT_WITH_DRAWING_OUT)
-    gains = {t: row[f"gain_pp_{t}"] for t in TARGETS if f"gain_pp_{t}" in row.index}
-    if lang == "ja":
-        return f"{ja}: " + "、".join(f"{TARGET_LABELS['ja'][t]} {g:+.0f}pt"
-                                     for t, g in gains.items())
-    return f"{en}: " + ", ".join(f"{TARGET_LABELS['en'][t]} {g:+.0f} pt"
-                                 for t, g in gains.items())
+    gains = [text("coach.gain", lang, outcome=text(f"target.{t}", lang), gain=row[f"gain_pp_{t}"])
+             for t in TARGETS if f"gain_pp_{t}" in row.index]
+    return text("coach.item", lang, action=text(f"action.{action}", lang),
+                gains=text("coach.separator", lang).join(gains))
 
 
 

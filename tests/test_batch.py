@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 import rehire_model as rm
 from rehire_model import batch
 from rehire_model.exceptions import InputError, SchemaError
+from rehire_model.tables import write_table
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +119,7 @@ def test_no_row_is_lost_to_any_pattern_of_blanks(tmp_path_factory, model, cohort
         assert (len(listed.split(";")) if listed else 0) == counts[leaver_id]
 
 
-def test_an_interrupted_run_leaves_no_output(tmp_path, model, cohort, monkeypatch):
-    cohort.to_csv(tmp_path / "in.csv", index=False)
-    (tmp_path / "out.csv").write_text("previous results\n", encoding="utf-8")
+def _interrupt_on_second_chunk(model, monkeypatch):
     calls = {"n": 0}
     original = model._predict_arrays
 
@@ -131,8 +130,16 @@ def test_an_interrupted_run_leaves_no_output(tmp_path, model, cohort, monkeypatc
         return original(*args)
 
     monkeypatch.setattr(model, "_predict_arrays", fail_on_second_chunk)
+    return calls
+
+
+def test_an_interrupted_run_leaves_no_output(tmp_path, model, cohort, monkeypatch):
+    cohort.to_csv(tmp_path / "in.csv", index=False)
+    (tmp_path / "out.csv").write_text("previous results\n", encoding="utf-8")
+    calls = _interrupt_on_second_chunk(model, monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         batch.score_file(tmp_path / "in.csv", tmp_path / "out.csv", model=model, chunk_rows=50)
+    assert calls["n"] == 3
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "previous results\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
 
@@ -199,3 +206,104 @@ def test_audit_log_has_one_line_per_scored_person(tmp_path, model, cohort):
     assert [line["p_rehire_intent"] for line in lines[:29]] == pytest.approx(
         scores["p_rehire_intent"].tolist(), rel=1e-12)
     assert "tenure_years" not in log.read_text(encoding="utf-8")  # no record values
+
+
+# --------------------------------------------------------------------------------------
+# Excel in and out
+# --------------------------------------------------------------------------------------
+
+FORMULA_LIKE = ["=HYPERLINK(\"http://example.com\")", "+1", "-2x", "@x"]
+
+
+def _excel_cohort(tmp_path, cohort):
+    """30 leavers in an .xlsx: formula-like text, a bad value (row 6), an empty row 12."""
+    frame = cohort.head(30).astype(object)
+    frame.insert(1, "氏名", [FORMULA_LIKE[i % 4] for i in range(30)])
+    frame.loc[0, "leaver_id"] = FORMULA_LIKE[0]
+    frame.loc[4, "industry"] = "banking"
+    blank = pd.DataFrame([[None] * frame.shape[1]], columns=frame.columns)
+    frame = pd.concat([frame.iloc[:10], blank, frame.iloc[10:]], ignore_index=True)
+    write_table(frame, tmp_path / "in.xlsx", sheet="退職者")
+    return frame
+
+
+def test_excel_in_and_out(tmp_path, model, cohort):
+    import openpyxl
+
+    frame = _excel_cohort(tmp_path, cohort)
+    summary = batch.score_file(tmp_path / "in.xlsx", tmp_path / "out.xlsx", model=model,
+                               chunk_rows=7, keep=["氏名"], explain=1, sheet="退職者",
+                               output_encoding="cp932")  # no encoding for .xlsx: ignored
+    assert summary.line() == "read 31 rows: scored 29, rejected 2"
+    assert summary.rejects == tmp_path / "out.xlsx"
+    assert summary.rejects_place() == f"sheet 'rejects' of {tmp_path / 'out.xlsx'}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.xlsx", "out.xlsx"]
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert book.sheetnames == ["scores", "rejects"]
+    scores = pd.DataFrame(book["scores"].values)
+    scores = scores.iloc[1:].set_axis(scores.iloc[0], axis=1).reset_index(drop=True)
+    good = frame.drop(index=[4, 10])
+    expected = model.predict(good.drop(columns="氏名"))
+    assert scores["leaver_id"].tolist() == good["leaver_id"].tolist()
+    assert scores["氏名"].tolist() == good["氏名"].tolist()
+    for name in ("p_alumni_engagement", "p_rehire_intent"):
+        np.testing.assert_allclose(scores[name].astype(float), expected[name], rtol=1e-12)
+    assert scores["segment"].tolist() == expected["segment"].tolist()
+    rejects = list(book["rejects"].values)
+    assert rejects[0] == batch.REJECT_COLUMNS
+    assert [(r[0], r[2], r[4]) for r in rejects[1:]] == [
+        (6, "industry", rejects[1][4]), (12, None, "empty row")]
+    assert "banking" in rejects[1][4]
+
+
+def test_excel_text_cells_never_become_formulas(tmp_path, model, cohort):
+    import openpyxl
+
+    _excel_cohort(tmp_path, cohort)
+    batch.score_file(tmp_path / "in.xlsx", tmp_path / "out.xlsx", model=model, keep=["氏名"],
+                     sheet="退職者")
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["scores"]
+    header = [cell.value for cell in ws[1]]
+    assert all(cell.font.bold for cell in ws[1]) and ws.freeze_panes == "A2"
+    first = {name: cell for name, cell in zip(header, ws[2], strict=True)}
+    assert (first["leaver_id"].value, first["leaver_id"].data_type) == (FORMULA_LIKE[0], "s")
+    kept = [row[1] for row in ws.iter_rows(min_row=2, max_row=5)]
+    assert [(c.value, c.data_type) for c in kept] == [(v, "s") for v in FORMULA_LIKE]
+    assert first["p_rehire_intent"].data_type == "n"
+    assert isinstance(first["p_rehire_intent"].value, float)
+    assert all(ws.column_dimensions[letter].width <= 60 for letter in "ABCDEF")
+    rejects = openpyxl.load_workbook(tmp_path / "out.xlsx")["rejects"]
+    assert rejects.freeze_panes == "A2"
+    assert [c.data_type for c in rejects[2][:1]] == ["n"]  # the row number is a number
+
+
+def test_excel_output_with_a_rejects_file_given(tmp_path, model, cohort):
+    import openpyxl
+
+    _excel_cohort(tmp_path, cohort)
+    summary = batch.score_file(tmp_path / "in.xlsx", tmp_path / "out.xlsx", model=model,
+                               rejects=tmp_path / "bad.csv", sheet="退職者")
+    assert summary.rejects == tmp_path / "bad.csv" and summary.rejects_sheet is None
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames == ["scores"]
+    assert pd.read_csv(tmp_path / "bad.csv")["line"].tolist() == [6, 12]
+    with pytest.raises(InputError, match="Excel output is written as .xlsx"):
+        batch.score_file(tmp_path / "in.xlsx", tmp_path / "out.xlsm", model=model)
+
+
+def test_an_interrupted_excel_run_leaves_no_output(tmp_path, model, cohort, monkeypatch):
+    import tempfile
+
+    cohort.to_csv(tmp_path / "in.csv", index=False)
+    (tmp_path / "out.xlsx").write_bytes(b"previous results")
+    system_temp = tmp_path / "system-temp"  # where openpyxl keeps each sheet's rows
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    calls = _interrupt_on_second_chunk(model, monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        batch.score_file(tmp_path / "in.csv", tmp_path / "out.xlsx", model=model,
+                         chunk_rows=50)
+    assert calls["n"] == 3
+    assert (tmp_path / "out.xlsx").read_bytes() == b"previous results"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.xlsx",
+                                                          "system-temp"]
+    assert list(system_temp.iterdir()) == []

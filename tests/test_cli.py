@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import rehire_model as rm
+from rehire_model.tables import write_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = Path(sys.executable).with_name("rehire-model")
@@ -98,7 +99,7 @@ def test_score_a_japanese_excel_export_with_a_mapping(tmp_path):
     result = run("score", EXAMPLES / "leavers_sample_ja.csv", "-o", tmp_path / "out.csv",
                  "--columns", EXAMPLES / "columns_ja.toml", "--keep", "氏名", "--explain", 2,
                  "--lang", "ja", check_code=0)
-    assert "scored 300, rejected 0" in result.stderr
+    assert "300行を読み込み：スコアリング 300行、除外 0行" in result.stderr
     out = pd.read_csv(tmp_path / "out.csv")
     assert list(out.columns[:2]) == ["leaver_id", "氏名"]
     assert out["rehire_intent_reason_1"].str.contains("再入社意向を").all()
@@ -172,7 +173,7 @@ def test_verbose_logs_go_to_stderr(leavers, tmp_path):
 def test_report_command_writes_html(leavers, tmp_path):
     result = run("report", "--data", leavers, "-o", tmp_path / "report.html", "--lang", "ja",
                  "--leaver-ids", "L000001", check_code=0)
-    assert "wrote" in result.stderr
+    assert "を書き出しました" in result.stderr
     text = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "グループ別の公平性" in text and 'data-chart="person-L000001-rehire_intent"' in text
 
@@ -237,3 +238,75 @@ def test_init_config_drafts_a_config_that_trains_one_target(tmp_path):
     out = pd.read_csv(tmp_path / "out.csv")
     assert list(out.columns) == ["leaver_id", "p_rehire_intent", "missing_fields",
                                  "rehire_intent_reason_1", "rehire_intent_reason_2"]
+
+
+def test_score_a_japanese_excel_workbook_to_a_workbook(tmp_path):
+    import openpyxl
+
+    export = pd.read_csv(EXAMPLES / "leavers_sample_ja.csv", encoding="cp932",
+                         dtype={"退職者ID": str})
+    write_table(export, tmp_path / "退職者.xlsx", sheet="退職者一覧")
+    result = run("score", tmp_path / "退職者.xlsx", "--sheet", "退職者一覧", "--columns",
+                 EXAMPLES / "columns_ja.toml", "--keep", "氏名", "--explain", 3, "--lang", "ja",
+                 "-o", tmp_path / "out.xlsx", check_code=0)
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "300行を読み込み：スコアリング 300行、除外 0行")
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
+    assert book.sheetnames == ["scores", "rejects"]
+    rows = list(book["scores"].values)
+    scores = pd.DataFrame(rows[1:], columns=rows[0])
+    assert len(scores) == 300 and list(scores.columns[:2]) == ["leaver_id", "氏名"]
+    assert scores["rehire_intent_reason_3"].str.contains("再入社意向を").all()
+    expected = rm.load_model().predict(pd.read_csv(EXAMPLES / "leavers_sample.csv"))
+    np.testing.assert_allclose(scores["p_rehire_intent"].astype(float),
+                               expected["p_rehire_intent"], rtol=1e-12)
+    assert list(book["rejects"].values) == [("line", "leaver_id", "column", "value",
+                                             "problem")]
+    assert not (tmp_path / "out.xlsx.rejects.csv").exists()
+
+
+def test_validate_an_excel_workbook(leavers, tmp_path):
+    data = pd.read_csv(leavers, dtype={"leaver_id": str}).head(40)
+    data.loc[4, "industry"] = "banking"
+    write_table(data, tmp_path / "bad.xlsx")
+    result = run("validate", tmp_path / "bad.xlsx", "--report", tmp_path / "problems.xlsx",
+                 check_code=1)
+    assert "line 6: column 'industry' has 'banking'" in result.stderr
+    assert "checked 40 rows: 39 valid, 1 with problems" in result.stderr
+    problems = pd.read_excel(tmp_path / "problems.xlsx")
+    assert problems[["line", "column"]].values.tolist() == [[6, "industry"]]
+    missing = run("validate", tmp_path / "bad.xlsx", "--sheet", "Leavers", check_code=2)
+    assert "has no sheet 'Leavers'; its sheets are 'Sheet1'" in missing.stderr
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    old = run("score", tmp_path / "old.xls", "-o", tmp_path / "out.xlsx", check_code=2)
+    assert "save it as an Excel Workbook (.xlsx) or as CSV" in old.stderr
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_score_rejects_go_to_the_rejects_sheet(leavers, tmp_path):
+    data = pd.read_csv(leavers, dtype={"leaver_id": str}).head(20)
+    data.loc[2, "industry"] = "banking"
+    write_table(data, tmp_path / "in.xlsx")
+    result = run("score", tmp_path / "in.xlsx", "-o", tmp_path / "out.xlsx", check_code=1)
+    assert (f"read 20 rows: scored 19, rejected 1 (reasons in sheet 'rejects' of "
+            f"{tmp_path / 'out.xlsx'})") in result.stderr
+    assert pd.read_excel(tmp_path / "out.xlsx", sheet_name="rejects")["line"].tolist() == [4]
+
+
+def test_summaries_in_japanese(leavers, tmp_path):
+    data = pd.read_csv(leavers, dtype={"leaver_id": str}).head(30)
+    data.loc[4, "industry"] = "banking"
+    data.to_csv(tmp_path / "in.csv", index=False)
+    checked = run("validate", tmp_path / "in.csv", "--lang", "ja", check_code=1)
+    assert "6行目：column 'industry' has 'banking'" in checked.stderr
+    assert "30行を確認：問題なし 29行、問題あり 1行（問題 1件）" in checked.stderr
+    scored = run("score", tmp_path / "in.csv", "-o", tmp_path / "out.xlsx", "--lang", "ja",
+                 check_code=1)
+    assert (f"30行を読み込み：スコアリング 29行、除外 1行（理由は {tmp_path / 'out.xlsx'} の"
+            "シート「rejects」）") in scored.stderr
+    data.drop(index=4).to_csv(tmp_path / "valid.csv", index=False)
+    simulated = run("simulate", tmp_path / "valid.csv", "--lang", "ja", "--bootstrap", 20,
+                    "--no-pairs", check_code=0)
+    assert "導入する施策" in simulated.stdout
+    assert "カムバック制度（出戻り制度）" in simulated.stdout
+    assert "因果効果が証明されたものではありません" in simulated.stderr

@@ -10,8 +10,8 @@ from scipy.special import expit
 
 import rehire_model as rm
 from rehire_model import _scoring
-from rehire_model.explain import LEVER_TAGS
 from rehire_model.schema import FIELDS_BY_NAME, TARGETS, field_names
+from rehire_model.texts import text as text_of
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +140,7 @@ def test_reason_text_names_the_lever_first_in_both_languages(models, people):
     for lang in ("en", "ja"):
         reasons = models["logistic"].explain(record, top_k=5, lang=lang)
         for lever, text in zip(reasons["lever"], reasons["text"], strict=True):
-            tag = LEVER_TAGS[lang][lever]
+            tag = text_of(f"lever.{lever}", lang)
             assert text.startswith(f"[{tag}]" if lang == "en" else f"［{tag}］")
     ja = models["logistic"].explain(record, lang="ja")
     assert ja["text"].str.contains("pt").all()
@@ -296,3 +296,10 @@ def test_predict_and_explain_are_thread_safe(models, people):
         thread.join()
     assert not failures, failures[:1]
     assert set(TARGETS) <= set(expected[2]["target"])
+
+
+def test_category_values_read_as_hr_staff_know_them(models, people):
+    record = people.drop(columns="leaver_id").iloc[0].to_dict() | {"industry": "it_telecom"}
+    for lang, shown in (("ja", "情報通信業"), ("en", "IT and telecommunications")):
+        reasons = models["logistic"].explain(record, top_k=40, lang=lang)
+        assert (reasons.loc[reasons["reason"] == "industry", "value"] == shown).all()

@@ -162,7 +162,7 @@ def test_one_target_model_round_trip(survey, tmp_path):
     model = rm.train(data.head(800), {**FAST, "targets": {"alumni_engagement": False}})
     path = model.save(tmp_path / "one")
     assert sorted(p.name for p in path.iterdir()) == [
-        "MODEL_CARD.md", "features.skops", "model.json", "rehire_intent.skops"]
+        "MODEL_CARD.ja.md", "MODEL_CARD.md", "features.skops", "model.json", "rehire_intent.skops"]
     loaded = rm.load_model(path)
     assert loaded.targets == ("rehire_intent",)
     pd.testing.assert_frame_equal(loaded.predict(data.head(50)), model.predict(data.head(50)))

@@ -1,0 +1,256 @@
+"""The model card of a fitted model, in English and Japanese.
+
+Every model folder holds ``MODEL_CARD.md`` and ``MODEL_CARD.ja.md`` (Mitchell et al.
+2019: model details, intended and out-of-scope uses, training and evaluation data,
+metrics, results by group, ethical considerations, caveats), written when the model is
+saved; the trust report shows the same card in the page's language. The card is built
+once as sections of paragraphs and tables (:func:`model_card_sections`) and then
+written as Markdown or HTML.
+
+Examples
+--------
+>>> import rehire_model as rm
+>>> card = model_card_markdown(rm.load_model(), "default", lang="ja")
+>>> card.splitlines()[0]
+'# モデルカード：標準モデル'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .evaluation import METRICS
+from .fairness import MIN_GROUP_SIZE
+from .texts import check_lang, has_text, text
+
+if TYPE_CHECKING:
+    from .model import RehireModel
+
+__all__ = [
+    "CARD_FILES",
+    "Section",
+    "display_name",
+    "format_count",
+    "format_number",
+    "format_percent",
+    "group_label",
+    "model_card_markdown",
+    "model_card_sections",
+    "write_model_cards",
+]
+
+#: The model card's file in a model folder, per language.
+CARD_FILES = {"en": "MODEL_CARD.md", "ja": "MODEL_CARD.ja.md"}
+#: Name of the default model folder, shown as a name readers know.
+_DEFAULT_NAME = {"en": "default model", "ja": "標準モデル"}
+
+
+@dataclass
+class Section:
+    """A heading and its paragraphs and tables, in order."""
+
+    heading: str
+    blocks: list[str | pd.DataFrame] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------
+# Numbers as people read them
+# --------------------------------------------------------------------------------------
+
+
+def format_number(value: Any) -> str:
+    """A metric: three decimals ("n/a" when undefined)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return "n/a" if number != number else f"{number:.3f}"
+
+
+def format_count(value: Any) -> str:
+    """A count with thousands separators."""
+    return f"{int(value):,}"
+
+
+def format_percent(value: Any, lang: str) -> str:
+    """A share as a percentage with one decimal: "12.3 %" (English), "12.3%" (Japanese)."""
+    number = float(value)
+    if number != number:
+        return "n/a"
+    return f"{100 * number:.1f}" + ("%" if lang == "ja" else " %")
+
+
+def display_name(name: str, lang: str) -> str:
+    """A model folder's name as shown to readers ("default" reads as the default model)."""
+    return _DEFAULT_NAME[lang] if name == "default" else name
+
+
+# --------------------------------------------------------------------------------------
+# The card
+# --------------------------------------------------------------------------------------
+
+
+def _families(model: RehireModel, lang: str) -> str:
+    parts = []
+    for target, result in model.metrics.items():
+        settings = text("coach.separator", lang).join(
+            text(f"card.setting.{k}", lang, value=f"{v:g}")
+            for k, v in result.get("settings", {}).items() if has_text(f"card.setting.{k}"))
+        parts.append(text("card.family_item", lang, outcome=text(f"field.{target}", lang),
+                          family=text(f"card.family.{result['selected']}", lang),
+                          settings=text("card.settings", lang, settings=settings)
+                          if settings else ""))
+    return text("coach.separator", lang).join(parts)
+
+
+def _details(model: RehireModel, lang: str) -> str:
+    separator = text("coach.separator", lang)
+    return text(
+        "card.details_text", lang,
+        count=text(f"card.count_{len(model.targets)}", lang),
+        meanings=separator.join(text(f"card.meaning.{t}", lang) for t in model.targets),
+        families=_families(model, lang),
+        missing=text(f"card.missing_{model.config.missing}", lang),
+        thresholds=separator.join(f"{text(f'target.{t}', lang)} {format_percent(v, lang)}"
+                                  for t, v in model.thresholds.items()),
+    )
+
+
+def _training(model: RehireModel, lang: str) -> str:
+    data = model.training_data
+    source = "card.source_synthetic" if data.get("synthetic_oracle") else "card.source_given"
+    return text(
+        "card.training_text", lang,
+        source=text(source, lang),
+        rows=format_count(data["n_rows"]),
+        fitted=format_count(data["n_fit"]),
+        held_out=text("card.held_out", lang, test=format_count(data["n_test"]))
+        if data["n_test"] else "",
+        left_out=text("card.left_out", lang, n=format_count(data["n_left_out"]))
+        if data.get("n_left_out") else "",
+        rates=text("coach.separator", lang).join(
+            f"{text(f'target.{t}', lang)} {format_percent(r, lang)}"
+            for t, r in data["positive_rate"].items()),
+        fingerprint=data["fingerprint_sha256"][:16] + "…",
+    )
+
+
+def _metrics_table(model: RehireModel, lang: str) -> pd.DataFrame:
+    rows = []
+    for target, result in model.metrics.items():
+        outcome = text(f"field.{target}", lang)
+        scorers = [("table.model", {m: format_number(result["test"][m]) for m in METRICS})]
+        if "interval" in result:
+            scorers.append(("table.interval", {
+                m: text("table.interval_value", lang, low=format_number(low),
+                        high=format_number(high))
+                for m, (low, high) in result["interval"].items()}))
+        if "oracle_test" in result:
+            scorers.append(("table.oracle",
+                            {m: format_number(result["oracle_test"][m]) for m in METRICS}))
+        for key, values in scorers:
+            rows.append({text("table.outcome", lang): outcome,
+                         text("table.scorer", lang): text(key, lang),
+                         **{text(f"metric.{m}", lang): values[m] for m in METRICS}})
+    return pd.DataFrame(rows)
+
+
+def _group_table(result: dict[str, Any], lang: str) -> pd.DataFrame:
+    """A fairness summary's groups with readable headers and values."""
+    frame = pd.DataFrame(result["groups"])
+    shown = pd.DataFrame({text("table.group", lang): [group_label(g, lang)
+                                                      for g in frame["group"]],
+                          text("table.people", lang): [format_count(n) for n in frame["n"]]})
+    for column in frame.columns.drop(["group", "n"]):
+        values = frame[column]
+        shown[text(f"metric.{column}", lang)] = (
+            [format_number(v) for v in values] if column == "auc"
+            else [format_percent(v, lang) for v in values])
+    return shown
+
+
+def group_label(group: Any, lang: str) -> str:
+    """An audit group (gender, age band) as readers know it."""
+    for key in (f"value.gender.{group}", f"group.{group}"):
+        if has_text(key):
+            return text(key, lang)
+    return str(group)
+
+
+def _analyses(model: RehireModel, lang: str) -> list[str | pd.DataFrame]:
+    fairness = {t: m["fairness"] for t, m in model.metrics.items() if m.get("fairness")}
+    if not fairness:
+        return [text("card.no_groups", lang)]
+    blocks: list[str | pd.DataFrame] = []
+    for target, by_group in fairness.items():
+        for grouping, result in by_group.items():
+            blocks.append(text(
+                "card.group_heading", lang, outcome=text(f"field.{target}", lang),
+                grouping=text(f"group.{grouping}", lang),
+                ratio=format_number(result["selection_ratio"]),
+                flag=text("card.flag", lang) if result["four_fifths_flag"] else "",
+                suppressed=result["suppressed"], minimum=MIN_GROUP_SIZE))
+            blocks.append(_group_table(result, lang))
+    return blocks
+
+
+def model_card_sections(model: RehireModel, name: str = "model", lang: str = "en"
+                        ) -> list[Section]:
+    """The model card as sections of paragraphs and tables, in ``lang``."""
+    check_lang(lang)
+    by_cv = model.training_data.get("evaluation") == "cross_validation"
+    rows = format_count(model.training_data["n_rows"])
+    test = format_count(model.training_data["n_test"])
+    evaluation = (text("card.evaluation_cv", lang, rows=rows) if by_cv
+                  else text("card.evaluation_split", lang, test=test))
+    return [
+        Section(text("card.details", lang), [_details(model, lang)]),
+        Section(text("card.intended", lang), [text("report.intended_use", lang)]),
+        Section(text("card.out", lang), [text("card.out_text", lang)]),
+        Section(text("card.training", lang), [_training(model, lang)]),
+        Section(text("card.metrics", lang), [
+            text("card.metrics_cv" if by_cv else "card.metrics_split", lang),
+            _metrics_table(model, lang)]),
+        Section(text("card.evaluation", lang), [evaluation]),
+        Section(text("card.analyses", lang), _analyses(model, lang)),
+        Section(text("card.ethics", lang), [text("card.ethics_text", lang)]),
+        Section(text("card.caveats", lang), [text("card.caveats_text", lang)]),
+    ]
+
+
+def _markdown_table(frame: pd.DataFrame) -> str:
+    def cell(value: Any) -> str:
+        return str(value).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(cell(c) for c in frame.columns) + " |",
+             "|" + "---|" * frame.shape[1]]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |"
+              for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def model_card_markdown(model: RehireModel, name: str = "model", lang: str = "en") -> str:
+    """The model card in Markdown, in ``lang`` (``"en"`` or ``"ja"``)."""
+    lines = [f"# {text('card.title', lang, name=display_name(name, lang))}", ""]
+    for section in model_card_sections(model, name, lang):
+        lines += [f"## {section.heading}", ""]
+        for block in section.blocks:
+            lines += [block if isinstance(block, str) else _markdown_table(block), ""]
+    return "\n".join(lines)
+
+
+def write_model_cards(model: RehireModel, folder: str | Path, name: str | None = None
+                      ) -> list[Path]:
+    """Write ``MODEL_CARD.md`` and ``MODEL_CARD.ja.md`` into ``folder``."""
+    folder = Path(folder)
+    paths = []
+    for lang, file in CARD_FILES.items():
+        path = folder / file
+        path.write_text(model_card_markdown(model, name or folder.name, lang),
+                        encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -1,0 +1,482 @@
+"""Every word HR staff read, in English and Japanese: labels, values, sentences.
+
+One table, :data:`TEXTS`, holds each text by key in both languages, so that a
+translator or a reviewer edits this one file. Keys are grouped by their first part:
+
+- ``field.<name>``: the label of a leaver-record field (survey terms in Japanese);
+- ``value.<field>.<category>``: the label of a category value (industry, job level, ...);
+- ``construct.<name>``, ``interview.<name>``: reasons that group several fields;
+- ``target.<name>``, ``lever.<name>``, ``segment.<name>``, ``metric.<name>``,
+  ``group.<value>``: outcomes, lever tags, segments, metrics and audit groups;
+- ``action.<key>``: the supervisor's checklist items;
+- ``shown.*``, ``reason.*``, ``coach.*``: how a person's value, reason and checklist
+  item read;
+- ``report.*``, ``card.*``, ``chart.*``, ``table.*``: the trust report and model card;
+- ``cli.*``: what the ``rehire-model`` command prints.
+
+A text may hold ``{name}`` fields, filled by :func:`text`.
+
+Examples
+--------
+>>> text("segment.boomerang_candidate", "ja")
+'再入社候補'
+>>> text("reason.raises", "en", tag="Policy", label="Comeback program", value="yes",
+...      outcome="rehire intent", size="3.1")
+'[Policy] Comeback program: yes — raises rehire intent by 3.1 pt'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["LANGS", "TEXTS", "check_lang", "has_text", "text"]
+
+LANGS = ("en", "ja")
+
+_FIELDS = {
+    "leaver_id": ("Leaver ID", "退職者ID"),
+    "company_size": ("Company size (employees)", "企業規模（従業員数）"),
+    "industry": ("Industry", "業種"),
+    "job_level": ("Job level", "役職"),
+    "tenure_years": ("Tenure at the former employer (years)", "前職での勤続年数（年）"),
+    "years_since_exit": ("Years since leaving", "退職後の経過年数（年）"),
+    "age": ("Age", "年齢"),
+    "gender": ("Gender", "性別"),
+    "married": ("Married", "既婚"),
+    "has_children": ("Has children", "子どもがいる"),
+    "policy_comeback_program": ("Comeback program (official rehire route)",
+                                "カムバック制度（出戻り制度）"),
+    "policy_alumni_perks": ("Alumni perks (leaver discounts or service benefits)",
+                            "退職者向けの割引やサービス優待"),
+    "policy_alumni_community": ("Alumni community",
+                                "退職者コミュニティ（アルムナイ・コミュニティ）"),
+    "policy_alumni_events": ("Alumni events", "交流イベント"),
+    "informal_rehire_custom": ("Informal rehire by custom (no program)",
+                               "インフォーマルな再入社（慣例）"),
+    "sup_interview_held": ("Exit interview by the supervisor held", "上司の退職面談の実施"),
+    "sup_interview_amicability": ("How amicable the supervisor's exit interview was",
+                                  "上司の退職面談の円満具合"),
+    "hr_interview_held": ("Exit interview by HR held", "人事の退職面談の実施"),
+    "hr_interview_amicability": ("How amicable the HR exit interview was",
+                                 "人事の退職面談の円満具合"),
+    "sup_understood_reason": ("Supervisor understood the reason for leaving",
+                              "上司が退職理由を理解した"),
+    "sup_respected_timing": ("Supervisor respected the leaving date the leaver wanted",
+                             "上司が希望する退職のタイミングを尊重した"),
+    "sup_listened_to_end": ("Supervisor listened to the end", "上司が最後まで話を聞いた"),
+    "sup_listened_carefully": ("Supervisor listened carefully", "上司が丁寧に話を聞いた"),
+    "sup_heard_dissatisfaction": ("Leaver could voice dissatisfaction to the supervisor",
+                                  "上司に不満を伝えられた"),
+    "sup_answered_questions": ("Leaver could ask the supervisor the questions they had",
+                               "上司に聞きたかったことを質問できた"),
+    "sup_welcomed_return": ("Supervisor said the leaver would be welcome back",
+                            "戻ってきても歓迎する意思を示した"),
+    "invited_to_alumni_community": ("Invited to join the alumni community",
+                                    "退職者コミュニティへの参加呼びかけ"),
+    "informed_of_rehire_route": ("Told how to come back (rehire program explained)",
+                                 "再入社制度内容伝達"),
+    "alumni_engagement": ("Alumni engagement", "アルムナイ意識"),
+    "rehire_intent": ("Rehire intent", "再入社意向"),
+}
+
+_VALUES = {
+    "company_size": {
+        "10-99": ("10-99 employees", "10〜99人"),
+        "100-999": ("100-999 employees", "100〜999人"),
+        "1000-4999": ("1,000-4,999 employees", "1,000〜4,999人"),
+        "5000+": ("5,000 employees or more", "5,000人以上"),
+    },
+    "industry": {
+        "manufacturing": ("Manufacturing", "製造業"),
+        "construction_real_estate": ("Construction and real estate", "建設・不動産業"),
+        "it_telecom": ("IT and telecommunications", "情報通信業"),
+        "wholesale_retail": ("Wholesale and retail", "卸売・小売業"),
+        "finance_insurance": ("Finance and insurance", "金融・保険業"),
+        "transport_logistics": ("Transport and logistics", "運輸・物流業"),
+        "healthcare_welfare": ("Healthcare and welfare", "医療・福祉"),
+        "services": ("Services", "サービス業"),
+        "other": ("Other", "その他"),
+    },
+    "job_level": {
+        "staff": ("Staff", "一般社員"),
+        "supervisor": ("Supervisor (team lead)", "監督職（係長・主任クラス）"),
+        "manager": ("Manager", "管理職"),
+    },
+    "gender": {
+        "female": ("Female", "女性"),
+        "male": ("Male", "男性"),
+        "other": ("Other", "その他"),
+        "unknown": ("Unknown", "不明"),
+    },
+}
+
+TEXTS: dict[str, dict[str, str]] = {
+    **{f"field.{name}": {"en": en, "ja": ja} for name, (en, ja) in _FIELDS.items()},
+    **{f"value.{field}.{value}": {"en": en, "ja": ja}
+       for field, values in _VALUES.items() for value, (en, ja) in values.items()},
+    # --- reasons that group fields ---------------------------------------------------
+    "construct.respect": {"en": "Respect for the decision", "ja": "退職意思の尊重"},
+    "construct.drawing_out": {"en": "Drawing out feelings", "ja": "想いの引き出し"},
+    "construct.welcome": {"en": "Welcome signal", "ja": "歓迎の意思表示"},
+    "interview.sup_interview": {"en": "Supervisor's exit interview", "ja": "上司の退職面談"},
+    "interview.hr_interview": {"en": "HR exit interview", "ja": "人事の退職面談"},
+    # --- outcomes, levers, segments ----------------------------------------------------
+    "target.alumni_engagement": {"en": "alumni engagement", "ja": "アルムナイ意識"},
+    "target.rehire_intent": {"en": "rehire intent", "ja": "再入社意向"},
+    "lever.policy": {"en": "Policy", "ja": "施策"},
+    "lever.exit_interview": {"en": "Exit interview", "ja": "退職面談"},
+    "lever.fixed": {"en": "Fact", "ja": "事実"},
+    "segment.boomerang_candidate": {"en": "Boomerang candidate", "ja": "再入社候補"},
+    "segment.ambassador": {"en": "Ambassador (engaged, not returning)",
+                           "ja": "応援者（関係は続くが再入社は見込みにくい）"},
+    "segment.latent_returner": {"en": "Latent returner (would return, little attached)",
+                                "ja": "潜在的な再入社候補（関係は薄いが再入社の可能性あり）"},
+    "segment.detached": {"en": "Detached", "ja": "関係が途切れがちな層"},
+    # --- metrics, with a one-line meaning ----------------------------------------------
+    "metric.roc_auc": {"en": "ROC AUC (how well people are ranked; 0.5 = chance, 1 = perfect)",
+                       "ja": "ROC AUC（順位付けの正確さ。0.5は偶然、1は完全）"},
+    "metric.average_precision": {
+        "en": "Average precision (how well the highest scores find the positives)",
+        "ja": "平均適合率（上位の予測が実際に該当する度合い）"},
+    "metric.brier": {"en": "Brier score (error of the probabilities; lower is better)",
+                     "ja": "ブライアスコア（確率の誤差。小さいほど良い）"},
+    "metric.ece": {"en": "ECE (calibration error: predicted vs actual rates; lower is better)",
+                   "ja": "ECE（較正誤差：予測した割合と実際の割合の差。小さいほど良い）"},
+    "metric.n": {"en": "People", "ja": "人数"},
+    "metric.positive_rate": {"en": "Actual rate", "ja": "実際の該当率"},
+    "metric.selection_rate": {"en": "Selected (at or above the threshold)",
+                              "ja": "選定率（閾値以上の割合）"},
+    "metric.true_positive_rate": {"en": "True positive rate (positives found)",
+                                  "ja": "真陽性率（該当者を捉えた割合）"},
+    "metric.false_positive_rate": {"en": "False positive rate (non-positives selected)",
+                                   "ja": "偽陽性率（非該当者を選んだ割合）"},
+    "metric.auc": {"en": "ROC AUC", "ja": "ROC AUC"},
+    # --- audit groups ------------------------------------------------------------------
+    "group.gender": {"en": "gender", "ja": "性別"},
+    "group.age_band": {"en": "age band", "ja": "年代"},
+    "group.under 20": {"en": "Under 20", "ja": "20歳未満"},
+    "group.20s": {"en": "20s", "ja": "20代"},
+    "group.30s": {"en": "30s", "ja": "30代"},
+    "group.40s": {"en": "40s", "ja": "40代"},
+    "group.50s": {"en": "50s", "ja": "50代"},
+    "group.60+": {"en": "60 and over", "ja": "60歳以上"},
+    "group.unknown": {"en": "Unknown", "ja": "不明"},
+    # --- a person's value in a reason --------------------------------------------------
+    "shown.yes": {"en": "yes", "ja": "はい"},
+    "shown.no": {"en": "no", "ja": "いいえ"},
+    "shown.not_answered": {"en": "not answered", "ja": "未回答"},
+    "shown.no_supervisor_interview": {"en": "no supervisor interview", "ja": "上司面談なし"},
+    "shown.not_held": {"en": "not held", "ja": "実施なし"},
+    "shown.held": {"en": "held", "ja": "実施"},
+    "shown.held_amicability": {"en": "held, amicability {level} of 5",
+                               "ja": "実施（円満度 {level}/5）"},
+    "shown.held_amicability_not_answered": {"en": "held, amicability not answered",
+                                            "ja": "実施（円満度は未回答）"},
+    "shown.items": {"en": "{shown} of {total}", "ja": "{total}項目中{shown}"},
+    "shown.items_skipped": {"en": "{shown} of {total} ({skipped} not answered)",
+                            "ja": "{total}項目中{shown}（{skipped}項目は未回答）"},
+    "reason.raises": {"en": "[{tag}] {label}: {value} — raises {outcome} by {size} pt",
+                      "ja": "［{tag}］{label}：{value} → {outcome}を{size}pt上げる"},
+    "reason.lowers": {"en": "[{tag}] {label}: {value} — lowers {outcome} by {size} pt",
+                      "ja": "［{tag}］{label}：{value} → {outcome}を{size}pt下げる"},
+    # --- coaching ----------------------------------------------------------------------
+    "action.sup_welcomed_return": {"en": "Say they would be welcome back",
+                                   "ja": "戻ってきても歓迎する意思を伝える"},
+    "action.sup_listened_to_end": {"en": "Listen to the end", "ja": "最後まで話を聞く"},
+    "action.sup_listened_carefully": {"en": "Listen carefully", "ja": "丁寧に話を聞く"},
+    "action.sup_heard_dissatisfaction": {"en": "Let them voice their dissatisfaction",
+                                         "ja": "不満を伝えてもらう"},
+    "action.sup_answered_questions": {"en": "Answer the questions they have",
+                                      "ja": "聞きたいことに答える"},
+    "action.sup_understood_reason": {"en": "Show you understand why they leave",
+                                     "ja": "退職理由への理解を示す"},
+    "action.sup_respected_timing": {"en": "Respect the leaving date they want",
+                                    "ja": "希望する退職時期を尊重する"},
+    "action.invited_to_alumni_community": {"en": "Invite them to the alumni community",
+                                           "ja": "退職者コミュニティに招待する"},
+    "action.informed_of_rehire_route": {"en": "Tell them how to come back",
+                                        "ja": "再入社制度の内容を伝える"},
+    "action.respect_with_drawing_out": {
+        "en": "Respect the decision and draw out their feelings",
+        "ja": "退職の意思を尊重し、想いを引き出す"},
+    "coach.gain": {"en": "{outcome} {gain:+.0f} pt", "ja": "{outcome} {gain:+.0f}pt"},
+    "coach.item": {"en": "{action}: {gains}", "ja": "{action}：{gains}"},
+    "coach.separator": {"en": ", ", "ja": "、"},
+    "coach.causal_note": {
+        "en": "These are the model's predictions with the field changed and everything "
+              "else held, not proven causal effects: the training data are observational.",
+        "ja": "ここに示すのは、その項目だけを変え、他をすべて同じにしたときのモデルの予測"
+              "です。学習データは観察データのため、因果効果が証明されたものではありません。"},
+    # --- the trust report --------------------------------------------------------------
+    "report.title": {"en": "Trust report of leaver scores: {name}",
+                     "ja": "退職者スコアの信頼性レポート：{name}"},
+    "report.intended_use": {
+        "en": "Decision support for HR staff and people-analytics teams: which leavers to "
+              "keep in touch with, and which alumni measures and exit-interview practices "
+              "to prioritise. Decision support only: never the sole basis for a decision "
+              "about a person.",
+        "ja": "人事担当者とピープルアナリティクス担当者の意思決定を支援するためのものです。"
+              "どの退職者との関係を保つか、どのアルムナイ施策や退職面談の進め方を優先するかの"
+              "判断材料として使います。あくまで判断の支援であり、個人についての決定を"
+              "このスコアだけで行ってはいけません。"},
+    "report.cohort": {"en": "Cohort: {scored} leavers scored; {rejected} rows left out for "
+                            "problems in their data.",
+                      "ja": "対象：{scored}人をスコアリングしました。データに問題があった"
+                            "{rejected}行は除外しています。"},
+    "report.metrics": {"en": "How well the model predicts", "ja": "予測の精度"},
+    "report.metrics_note": {
+        "en": "Measured on the outcomes in these data: how well the scores rank people and "
+              "how close the predicted probabilities are to the actual rates.",
+        "ja": "このデータの実際の結果と照らし合わせ、スコアの順位付けの正確さと、予測した"
+              "確率が実際の割合にどれだけ近いかを測っています。"},
+    "report.no_outcomes": {
+        "en": "The data have no outcome columns: this report describes the scored cohort; "
+              "accuracy, calibration and error rates need the outcomes.",
+        "ja": "データに結果（アルムナイ意識・再入社意向）の列がないため、スコアリングした集団の"
+              "説明のみを示します。精度・較正・誤り率の確認には結果の列が必要です。"},
+    "report.deciles": {"en": "Predicted and actual rates by score decile",
+                       "ja": "スコア十分位ごとの予測割合と実際の割合"},
+    "report.deciles_note": {
+        "en": "People sorted by score into ten equal groups (1 = lowest scores).",
+        "ja": "スコアの低い順に10等分したグループごとの比較です（1がスコアの最も低い"
+              "グループ）。"},
+    "report.fairness": {"en": "Fairness by group", "ja": "グループ別の公平性"},
+    "report.fairness_note": {
+        "en": "Selected = probability at or above the segment threshold. Groups of fewer "
+              "than {minimum} people are never shown. The ratio of the lowest to the highest "
+              "selection rate is flagged under {four_fifths} (the four-fifths rule).",
+        "ja": "選定＝確率がセグメントの閾値以上であること。{minimum}人未満のグループは表示"
+              "しません。選定率の最低と最高の比が{four_fifths}未満の場合に注意を表示します"
+              "（5分の4ルール）。"},
+    "report.fairness_by": {"en": "{outcome} by {grouping}", "ja": "{outcome}（{grouping}ごと）"},
+    "report.fairness_ratio": {
+        "en": "Lowest / highest selection rate: {ratio} ({status}); groups not shown for "
+              "their size: {suppressed}.",
+        "ja": "選定率の最低／最高の比：{ratio}（{status}）。人数が少なく表示していない"
+              "グループ：{suppressed}。"},
+    "report.fairness_ok": {"en": "within four fifths", "ja": "5分の4以上"},
+    "report.fairness_flag": {"en": "under four fifths: review", "ja": "5分の4未満：要確認"},
+    "report.no_groups": {"en": "The data have no gender or age column to audit.",
+                         "ja": "データに監査に使える性別・年齢の列がありません。"},
+    "report.drivers": {"en": "What drives the scores overall", "ja": "スコア全体に効いている要因"},
+    "report.drivers_note": {
+        "en": "Average size of each reason's effect across the cohort. Blue: raises the "
+              "score when present or higher; red: lowers it; grey: depends on the category.",
+        "ja": "各要因が集団全体でどれだけ効いているか（効果の大きさの平均）です。青：あると"
+              "（高いと）スコアを上げる、赤：下げる、灰色：カテゴリーによって異なる。"},
+    "report.help": {"en": "What would help most", "ja": "最も効果が見込める施策・行動"},
+    "report.simulation_note": {
+        "en": "Each alumni policy (and pair of policies) the employers of this cohort lack, "
+              "introduced for everyone who lacks it: the mean change across the cohort.",
+        "ja": "この集団の勤務先にない各アルムナイ施策（と施策の組み合わせ）を、ない人全員に"
+              "導入した場合の、集団全体での平均変化です。"},
+    "report.coaching": {"en": "Most common first checklist item for the supervisor, among "
+                              "the first {n} leavers",
+                        "ja": "上司へのチェックリストで最も多い第一項目（先頭の{n}人）"},
+    "report.segments": {"en": "Segment mix", "ja": "セグメント構成"},
+    "report.segments_note": {
+        "en": "A leaver's segment is set by whether the probabilities of alumni engagement "
+              "and of rehire intent are at or above the model's thresholds.",
+        "ja": "セグメントは、アルムナイ意識と再入社意向の確率がそれぞれモデルの閾値以上か"
+              "どうかで決まります。"},
+    "report.people": {"en": "Reasons for selected leavers", "ja": "指定した退職者の理由"},
+    "report.card": {"en": "Model card", "ja": "モデルカード"},
+    # --- tables ------------------------------------------------------------------------
+    "table.outcome": {"en": "Outcome", "ja": "結果"},
+    "table.group": {"en": "Group", "ja": "グループ"},
+    "table.decile": {"en": "Score decile", "ja": "スコア十分位"},
+    "table.predicted": {"en": "Predicted rate", "ja": "予測割合"},
+    "table.actual": {"en": "Actual rate", "ja": "実際の割合"},
+    "table.people": {"en": "People", "ja": "人数"},
+    "table.share": {"en": "Share", "ja": "割合"},
+    "table.segment": {"en": "Segment", "ja": "セグメント"},
+    "table.policies": {"en": "Policies introduced", "ja": "導入する施策"},
+    "table.affected": {"en": "Leavers who lack them", "ja": "対象となる人数"},
+    "table.mean_change": {"en": "Mean change in {outcome} (pt)",
+                          "ja": "{outcome}の平均変化（pt）"},
+    "table.new_candidates": {"en": "New boomerang candidates", "ja": "新たな再入社候補"},
+    "table.item": {"en": "Checklist item", "ja": "チェックリストの項目"},
+    "table.leavers": {"en": "Leavers", "ja": "人数"},
+    "table.scorer": {"en": "Scores", "ja": "スコア"},
+    "table.model": {"en": "This model", "ja": "このモデル"},
+    "table.interval": {"en": "95 % interval", "ja": "95%区間"},
+    "table.oracle": {"en": "True probabilities (synthetic data)", "ja": "真の確率（合成データ）"},
+    "table.interval_value": {"en": "{low} to {high}", "ja": "{low}〜{high}"},
+    # --- charts ------------------------------------------------------------------------
+    "chart.reliability": {"en": "Predicted vs actual: {outcome}",
+                          "ja": "予測と実際の比較：{outcome}"},
+    "chart.predicted": {"en": "Predicted probability", "ja": "予測した確率"},
+    "chart.observed": {"en": "Actual rate", "ja": "実際の割合"},
+    "chart.drivers_axis": {"en": "Average size of effect (log-odds)",
+                           "ja": "効果の大きさの平均（対数オッズ）"},
+    "chart.mean_change": {"en": "Mean change (percentage points)", "ja": "平均変化（ポイント）"},
+    "chart.person": {"en": "{leaver}: {outcome} {probability}",
+                     "ja": "{leaver}：{outcome} {probability}"},
+    "chart.effect": {"en": "Effect on the score (log-odds)", "ja": "スコアへの効果（対数オッズ）"},
+    # --- the model card ----------------------------------------------------------------
+    "card.title": {"en": "Model card: {name}", "ja": "モデルカード：{name}"},
+    "card.details": {"en": "Model details", "ja": "モデルの詳細"},
+    "card.details_text": {
+        "en": "{count}: {meanings}. Kept per outcome by cross-validation: "
+              "{families}. Fitted on every training row; probabilities calibrated (Platt "
+              "scaling) on cross-validated predictions of those rows. {missing} Thresholds: "
+              "{thresholds}.",
+        "ja": "{count}です。{meanings}。交差検証で結果ごとに選んだモデル："
+              "{families}。学習データのすべての行で学習し、その行の交差検証による予測で確率を"
+              "較正しています。{missing}閾値：{thresholds}。"},
+    "card.count_1": {"en": "One calibrated classifier", "ja": "較正済み分類モデル1つ"},
+    "card.count_2": {"en": "Two calibrated classifiers", "ja": "較正済み分類モデル2つ"},
+    "card.meaning.alumni_engagement": {
+        "en": "the probability that a leaver stays attached to the former employer "
+              "(alumni engagement)",
+        "ja": "退職者が元の勤務先とのつながりを保つ確率（アルムナイ意識）"},
+    "card.meaning.rehire_intent": {
+        "en": "the probability that a leaver would consider returning (rehire intent)",
+        "ja": "退職者が再入社を考える確率（再入社意向）"},
+    "card.family.logistic": {"en": "logistic regression", "ja": "ロジスティック回帰"},
+    "card.family.hist_gradient_boosting": {"en": "gradient-boosted trees",
+                                           "ja": "勾配ブースティング木"},
+    "card.family_item": {"en": "{outcome}: {family}{settings}",
+                         "ja": "{outcome}：{family}{settings}"},
+    "card.settings": {"en": " ({settings})", "ja": "（{settings}）"},
+    "card.setting.C": {"en": "C = {value}", "ja": "C = {value}"},
+    "card.setting.learning_rate": {"en": "learning rate {value}", "ja": "学習率 {value}"},
+    "card.setting.max_leaf_nodes": {"en": "{value} leaves per tree", "ja": "木あたりの葉 {value}"},
+    "card.missing_impute": {
+        "en": "Unanswered fields are handled inside the model.",
+        "ja": "未回答の項目はモデルの中で扱います。"},
+    "card.missing_reject": {"en": "Records with unanswered fields are refused.",
+                            "ja": "未回答の項目がある記録は受け付けません。"},
+    "card.intended": {"en": "Intended use", "ja": "想定される用途"},
+    "card.out": {"en": "Out-of-scope uses", "ja": "想定外の用途"},
+    "card.out_text": {
+        "en": "Hiring, firing, pay, promotion or performance decisions; any automated "
+              "decision about a person without human review; people outside the population "
+              "the model was trained on; inferring a person's protected attributes.",
+        "ja": "採用・解雇・給与・昇進・評価の決定、人が確認しない自動的な個人への決定、"
+              "学習した集団の外にいる人への適用、個人の属性（年齢・性別など）の推測には"
+              "使わないでください。"},
+    "card.training": {"en": "Training data", "ja": "学習データ"},
+    "card.training_text": {
+        "en": "{source}. {rows} leavers; the models are fitted on {fitted}{held_out}"
+              "{left_out}. Actual rates: {rates}. No rows are stored (fingerprint "
+              "SHA-256 {fingerprint}).",
+        "ja": "{source}。{rows}人。モデルの学習に{fitted}人{held_out}{left_out}。"
+              "実際の該当率：{rates}。行そのものは保存していません（指紋 SHA-256 "
+              "{fingerprint}）。"},
+    "card.source_given": {"en": "Labelled leaver records supplied by the trainer",
+                          "ja": "学習者が用意した結果付きの退職者データ"},
+    "card.source_synthetic": {
+        "en": "A synthetic leaver survey calibrated to the published survey of PERSOL "
+              "Research and Consulting (2019), with 10 % of answers left blank at random",
+        "ja": "パーソル総合研究所（2019）の公表調査に合わせた合成退職者調査（回答の10%を"
+              "無作為に未回答）"},
+    "card.held_out": {"en": ", {test} held out to test", "ja": "、検証用に{test}人"},
+    "card.left_out": {"en": ", {n} left out for too many unanswered fields",
+                      "ja": "、未回答が多すぎる{n}人は除外"},
+    "card.metrics": {"en": "Metrics", "ja": "評価指標"},
+    "card.metrics_cv": {
+        "en": "Repeated stratified cross-validation on all rows, with the model choice made "
+              "inside each fold (mean over the folds, with the 95 % interval).",
+        "ja": "すべての行を使った層化交差検証の繰り返しで測っています。モデルの選択も各分割の"
+              "中で行っています（分割ごとの値の平均と95%区間）。"},
+    "card.metrics_split": {"en": "Measured on a held-out test split.",
+                           "ja": "学習に使っていない検証用データで測っています。"},
+    "card.evaluation": {"en": "Evaluation data", "ja": "評価データ"},
+    "card.evaluation_cv": {
+        "en": "All {rows} leavers of the training data, each scored by a model that did "
+              "not see them. Run the trust report on your own labelled data before use.",
+        "ja": "学習データの{rows}人全員を、その人を学習に使っていないモデルでスコアリング"
+              "しています。利用前に、自社の結果付きデータで信頼性レポートを作成してください。"},
+    "card.evaluation_split": {
+        "en": "The {test} held-out leavers of the training data, never used to fit, choose "
+              "or calibrate. Run the trust report on your own labelled data before use.",
+        "ja": "学習・選択・較正のいずれにも使っていない検証用の{test}人です。利用前に、自社の"
+              "結果付きデータで信頼性レポートを作成してください。"},
+    "card.analyses": {"en": "Results by group", "ja": "グループ別の結果"},
+    "card.no_groups": {
+        "en": "The training data had no protected attributes, so no group analysis could "
+              "be made; audit with the trust report.",
+        "ja": "学習データに性別・年齢などの属性がなかったため、グループ別の分析はできません。"
+              "信頼性レポートで監査してください。"},
+    "card.group_heading": {
+        "en": "{outcome} by {grouping}: lowest / highest selection rate {ratio}{flag}; "
+              "{suppressed} groups under {minimum} people not shown",
+        "ja": "{outcome}（{grouping}ごと）：選定率の最低／最高の比 {ratio}{flag}。"
+              "{minimum}人未満で表示しないグループ：{suppressed}件"},
+    "card.flag": {"en": " (under four fifths)", "ja": "（5分の4未満）"},
+    "card.ethics": {"en": "Ethical considerations", "ja": "倫理的な配慮"},
+    "card.ethics_text": {
+        "en": "Profiling in employment is a high-risk use under the EU AI Act (Annex III, "
+              "point 4) and per-person scores are profiling under GDPR Article 22: keep a "
+              "human in the loop, tell leavers how their data are used, keep the audit log. "
+              "Age, gender, marital status and children are not model features unless the "
+              "training config opted them in; they are used here only to audit the model.",
+        "ja": "雇用に関わるプロファイリングはEU AI法で高リスクの用途（附属書III第4項）とされ、"
+              "個人ごとのスコアはGDPR第22条のプロファイリングにあたります。必ず人が確認し、"
+              "退職者にはデータの使い方を伝え、監査ログを保管してください。年齢・性別・婚姻・"
+              "子どもの有無は、学習設定で明示的に選ばない限りモデルに使わず、ここでは監査に"
+              "のみ使っています。"},
+    "card.caveats": {"en": "Caveats", "ja": "注意事項"},
+    "card.caveats_text": {
+        "en": "The reasons show what the model associates with higher or lower scores, not "
+              "proven causes. The default model is trained on a synthetic survey calibrated "
+              "to a published Japanese survey of 2,000 leavers; retrain and re-audit on your "
+              "own data before relying on it. Groups of fewer than 5 people are never shown.",
+        "ja": "理由は、モデルがスコアの高低と結びつけている要因であり、証明された原因では"
+              "ありません。標準モデルは、退職者2,000人の公表調査に合わせた合成データで学習して"
+              "います。頼る前に自社のデータで学習し直し、監査し直してください。5人未満の"
+              "グループは表示しません。"},
+    # --- what the command prints -------------------------------------------------------
+    "cli.scored": {"en": "read {read} rows: scored {scored}, rejected {rejected}",
+                   "ja": "{read}行を読み込み：スコアリング {scored}行、除外 {rejected}行"},
+    "cli.rejects_in": {"en": " (reasons in {path})", "ja": "（理由は {path}）"},
+    "cli.rejects_sheet": {"en": "sheet '{sheet}' of {path}", "ja": "{path} のシート「{sheet}」"},
+    "cli.problem_line": {"en": "line {line}: {problem}", "ja": "{line}行目：{problem}"},
+    "cli.more_problems": {"en": "... and {n} more problems", "ja": "…ほか{n}件の問題"},
+    "cli.rate": {"en": "; {rate} rows/s", "ja": "、毎秒{rate}行"},
+    "cli.checked": {
+        "en": "checked {read} rows: {valid} valid, {rejected} with problems ({problems} "
+              "problems)",
+        "ja": "{read}行を確認：問題なし {valid}行、問題あり {rejected}行（問題 {problems}件）"},
+    "cli.wrote": {"en": "wrote {path}", "ja": "{path} を書き出しました"},
+}
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if it is ``"en"`` or ``"ja"``; else a ValueError saying so."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be 'en' or 'ja', got {lang!r}")
+    return lang
+
+
+def has_text(key: str) -> bool:
+    """Whether :data:`TEXTS` holds ``key``."""
+    return key in TEXTS
+
+
+def text(key: str, lang: str, **values: Any) -> str:
+    """The text of ``key`` in ``lang``, its ``{name}`` fields filled from ``values``.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`TEXTS`.
+    lang : {"en", "ja"}
+    **values
+        Values of the text's ``{name}`` fields (``str.format`` rules).
+
+    Raises
+    ------
+    KeyError
+        No text has that key.
+    ValueError
+        ``lang`` is not ``"en"`` or ``"ja"``.
+
+    Examples
+    --------
+    >>> text("shown.items_skipped", "ja", shown=1, total=4, skipped=1)
+    '4項目中1（1項目は未回答）'
+    """
+    entry = TEXTS[key][check_lang(lang)]
+    return entry.format(**values) if values else entry
