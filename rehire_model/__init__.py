@@ -1,9 +1,6 @@
 """rehire_model: predict and explain alumni engagement and rehire intent of leavers."""
 
-from .analysis import AnalysisError, DriverAnalysis, code_leaver_survey, driver_analysis
-from .calibration import calibration_table
 from .config import load_config
-from .datasets import make_leaver_survey, true_probabilities
 from .evaluation import evaluate
 from .exceptions import (
     ConfigError,
@@ -17,6 +14,16 @@ from .exceptions import (
 from .model import RehireModel
 from .model_io import load_model
 from .schema import FIELDS, FIELDS_BY_NAME, Field, validate_records
+from .survey import (
+    AnalysisError,
+    DriverAnalysis,
+    code_leaver_survey,
+    driver_analysis,
+    fidelity_table,
+    make_leaver_survey,
+    true_probabilities,
+)
+from .survey import fidelity_table as calibration_table
 from .training import train
 from .whatif import LeverError, simulate_policies
 
@@ -42,6 +49,7 @@ __all__ = [
     "code_leaver_survey",
     "driver_analysis",
     "evaluate",
+    "fidelity_table",
     "load_config",
     "load_model",
     "make_leaver_survey",

@@ -7,21 +7,21 @@ from pathlib import Path
 import pandas as pd
 
 from .batch import score_file
-from .calibration import calibration_table
 from .evaluation import held_out_table, oracle_check
 from .model_io import load_model
 from .report import write_report
+from .survey import fidelity_table
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "leavers_sample.csv"
 
 
 def main(output_dir: str | Path = "demo") -> None:
-    """Print the survey calibration and the default model's metrics; score the sample
+    """Print the survey fidelity table and the default model's metrics; score the sample
     cohort and write its trust report into ``output_dir``."""
     output_dir = Path(output_dir)
     with pd.option_context("display.max_colwidth", 90, "display.width", 200):
         print("Synthetic leaver survey vs PERSOL Research and Consulting (2019)\n")
-        print(calibration_table().to_string(index=False))
+        print(fidelity_table().to_string(index=False))
         model = load_model()
         print(
             f"\nDefault model ({model.training_data['n_test']:,} held-out synthetic "

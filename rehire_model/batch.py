@@ -42,6 +42,7 @@ from .exceptions import InputError
 from .model import RehireModel
 from .model_io import load_model
 from .schema import MAX_MISSING, validate_records
+from .scoring import LeaverBatch
 from .tables import PARQUET_SUFFIXES, Chunk, XlsxBook, check_output_suffix, iter_table
 from .texts import text
 
@@ -324,26 +325,45 @@ def _rejects(chunk: Chunk, blank: np.ndarray, problems: pd.DataFrame,
     return pd.concat(parts, ignore_index=True).sort_values("line", kind="stable")
 
 
-def _reason_columns(reasons: pd.DataFrame, n_rows: int, top_k: int, n_reasons: int,
+def _reason_columns(sentences: Any, n_rows: int, top_k: int, n_reasons: int,
                     targets: Sequence[str]) -> dict[str, Any]:
-    """Wide, readable reason columns ``<target>_reason_<rank>`` (empty past the last)."""
+    """Wide, readable reason columns ``<target>_reason_<rank>`` (empty past the last).
+
+    ``sentences`` are ordered by leaver, then target, then rank.
+    """
     k = min(top_k, n_reasons)
-    texts = reasons["text"].to_numpy(dtype=object).reshape(n_rows, len(targets), k)
+    per_leaver = len(targets) * k
     return {
-        f"{target}_reason_{rank + 1}": texts[:, t, rank] if rank < k else [None] * n_rows
+        f"{target}_reason_{rank + 1}": (sentences[np.arange(n_rows) * per_leaver + t * k + rank]
+                                        if rank < k else [None] * n_rows)
         for t, target in enumerate(targets)
         for rank in range(top_k)
     }
 
 
-def _audit_lines(model: RehireModel, arrays: Mapping[str, np.ndarray], ids: list | None,
-                 scores: pd.DataFrame, reasons: pd.DataFrame) -> list[str]:
+def _coaching_column(model: RehireModel, leavers: LeaverBatch, lang: str, top_k: int
+                     ) -> np.ndarray:
+    """Each leaver's first ``top_k`` checklist items, joined by " / "."""
+    from .whatif import coach
+
+    checklists = coach(model, leavers, lang=lang, top_k=top_k)
+    counts = np.bincount(checklists["row"].to_numpy(), minlength=len(leavers))
+    ends = np.cumsum(counts).tolist()
+    items = checklists["item"].tolist()  # sorted by row, then rank
+    return np.array([" / ".join(items[end - n:end]) for n, end in zip(counts.tolist(), ends,
+                                                                     strict=True)],
+                    dtype=object)
+
+
+def _audit_lines(model: RehireModel, leavers: LeaverBatch, scores: pd.DataFrame,
+                 sentences: Any) -> list[str]:
     """One JSON line per scored person: the record a deployer keeps (not the record)."""
+    arrays, ids = leavers.arrays, leavers.ids
     now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     model_sha = (model.manifest or {}).get("manifest_sha256")
     names = sorted(arrays)
     targets = model.targets
-    texts = reasons["text"].to_numpy(dtype=object).reshape(len(scores), len(targets), -1)
+    texts = np.asarray(sentences, dtype=object).reshape(len(scores), len(targets), -1)
     lines = []
     for i in range(len(scores)):
         record = {name: _plain(arrays[name][i]) for name in names}
@@ -378,28 +398,25 @@ def _score_chunk(model: RehireModel, chunk: Chunk, keep: Sequence[str], explain:
     kept = np.flatnonzero(~blank)
     valid, problems = validate_records(frame.iloc[kept], errors="report",
                                        **model.config.validation_options)
-    arrays, ids = model._arrays(valid)
-    out = model._predict_arrays(arrays, ids)
-    first = 0 if ids is None else 1  # kept columns follow leaver_id
+    leavers = model.scoring.valid(valid)
+    if explain or audit is not None:
+        leavers.raw_contributions()  # the scores then add up from them
+    out = leavers.predictions()
+    first = 0 if leavers.ids is None else 1  # kept columns follow leaver_id
     for offset, name in enumerate(keep):
         out.insert(first + offset, name, frame.loc[valid.index, name].to_numpy())
-    reasons = None
+    sentences = None
     if explain or audit is not None:
-        reasons = model._explain_arrays(arrays, ids, explain or 3, lang, None)
+        sentences = leavers.reason_sentences(explain or 3, lang)
     if explain:
-        n_reasons = len(model._reasons["reason"][0])
-        for name, values in _reason_columns(reasons, len(valid), explain, n_reasons,
+        n_reasons = len(model.scoring.reasons["reason"][0])
+        for name, values in _reason_columns(sentences, len(valid), explain, n_reasons,
                                             model.targets).items():
             out[name] = values
     if audit is not None:
-        audit.extend(_audit_lines(model, arrays, ids, out, reasons))
+        audit.extend(_audit_lines(model, leavers, out, sentences))
     if coaching:
-        from .whatif import coach
-
-        out["coaching"] = [
-            " / ".join(coach(model, valid.iloc[[i]], lang=lang, top_k=coaching)["item"])
-            for i in range(len(valid))
-        ]
+        out["coaching"] = _coaching_column(model, leavers, lang, coaching)
     rejects = _rejects(chunk, blank, problems, kept)
     n_rejected = int(blank.sum()) + problems["row"].nunique() + len(chunk.malformed)
     return out, rejects, n_rejected

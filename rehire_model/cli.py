@@ -18,12 +18,12 @@ import pandas as pd
 
 from . import __version__
 from .batch import check_file, score_file
-from .datasets import make_leaver_survey
 from .draft import draft_config
 from .evaluation import held_out_table
 from .exceptions import InputError, RehireModelError, SchemaError
 from .model_io import load_model
 from .report import simulation_display, write_report
+from .survey import make_leaver_survey
 from .tables import read_column_map, read_table, write_table
 from .texts import LANGS, text
 from .training import train

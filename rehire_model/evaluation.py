@@ -212,7 +212,7 @@ def oracle_check(
     >>> bool((table["auc_share"] > 0.95).all())
     True
     """
-    from .datasets import make_leaver_survey  # the synthetic survey: only for this check
+    from .survey import make_leaver_survey  # the synthetic survey: only for this check
 
     rows = {}
     for rate in missing_rates:

@@ -21,14 +21,22 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from ._groups import first_of_each
 from .schema import CONSTRUCT_LABELS, FIELDS_BY_NAME, Field
 from .texts import LANGS, has_text, text
 
-__all__ = ["Reason", "display_value", "reason_map", "reason_text", "value_label"]
+__all__ = ["Reason", "describe_reasons", "display_value", "reason_map", "reason_text",
+           "value_label"]
 
 #: The reason that stands for an interview (its held flag and amicability together).
 _INTERVIEWS = {"sup_interview_held": "sup_interview", "hr_interview_held": "hr_interview"}
+_SUPERVISOR_HELD = "sup_interview_held"
+#: pandas' own type of text columns (Arrow-backed where pandas uses Arrow for text).
+TEXT_DTYPE = pd.Series(dtype="str").dtype
 
 
 @dataclass(frozen=True)
@@ -122,7 +130,7 @@ def _interview_value(reason: Reason, arrays: dict[str, np.ndarray], row: int, la
 
 def _construct_value(reason: Reason, arrays: dict[str, np.ndarray], row: int, lang: str
                      ) -> str:
-    held = arrays["sup_interview_held"][row] if "sup_interview_held" in arrays else 1.0
+    held = arrays[_SUPERVISOR_HELD][row] if _SUPERVISOR_HELD in arrays else 1.0
     if held == 0.0:
         return text("shown.no_supervisor_interview", lang)
     items = [arrays[name][row] for name in reason.fields if name in arrays]
@@ -170,3 +178,98 @@ def reason_text(reason: Reason, value: str, target: str, pp: float, lang: str) -
     return text("reason.raises" if pp >= 0 else "reason.lowers", lang,
                 tag=text(f"lever.{reason.lever}", lang), label=reason.label(lang),
                 value=value, outcome=text(f"target.{target}", lang), size=f"{abs(pp):.1f}")
+
+
+def _shown_from(reason: Reason) -> tuple[str, ...]:
+    """The fields a reason's shown value is read from (see :func:`display_value`)."""
+    return (*reason.fields, _SUPERVISOR_HELD) if reason.kind == "construct" else reason.fields
+
+
+def _value_codes(arrays: dict[str, np.ndarray], names: tuple[str, ...], rows: np.ndarray
+                 ) -> np.ndarray:
+    """One integer per row that is equal exactly when the rows' values of ``names`` are."""
+    codes = np.zeros(len(rows), dtype=np.int64)
+    for name in names:
+        if name in arrays:
+            part, uniques = pd.factorize(arrays[name][rows], use_na_sentinel=False)
+            codes = codes * (len(uniques) + 1) + part
+    return codes
+
+
+def _split_at_size(reason: Reason, value: str, target: str, sign: str, lang: str
+                   ) -> tuple[str, str]:
+    """A reason sentence around its size: the text before it and after it."""
+    sentence = text(f"reason.{sign}", lang, tag=text(f"lever.{reason.lever}", lang),
+                    label=reason.label(lang), value=value,
+                    outcome=text(f"target.{target}", lang), size="\0")
+    before, after = sentence.split("\0")
+    return before, after
+
+
+def _one_decimal(x: np.ndarray) -> pa.Array:
+    """``f"{v:.1f}"`` of each non-negative number, as Arrow strings.
+
+    Formatting in Arrow keeps a large batch of reasons fast; rounding ``10 x`` to the
+    nearest integer is exact except within a hair of a half, where Python formats.
+    """
+    scaled = x * 10
+    tenths = np.floor(scaled + 0.5).astype(np.int64)
+    strings = pc.binary_join_element_wise(pc.cast(pa.array(tenths // 10), pa.string()),
+                                          pc.cast(pa.array(tenths % 10), pa.string()), ".")
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    if near_half.any():
+        exact = pa.array([f"{v:.1f}" for v in x[near_half].tolist()], type=pa.string())
+        strings = pc.replace_with_mask(strings, pa.array(near_half), exact)
+    return strings
+
+
+def describe_reasons(
+    reasons: list[Reason],
+    picked: np.ndarray,
+    rows: np.ndarray,
+    targets: tuple[str, ...],
+    target_of: np.ndarray,
+    pp: np.ndarray,
+    arrays: dict[str, np.ndarray],
+    fields: dict[str, Field],
+    lang: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The shown values and the sentences of many reasons at once.
+
+    Entry ``i`` is reason ``reasons[picked[i]]`` of the leaver at ``rows[i]`` for
+    ``targets[target_of[i]]``, of size ``pp[i]`` percentage points. Each distinct value and each
+    distinct sentence is written once; the entries share them, so the result equals
+    :func:`display_value` and :func:`reason_text` entry by entry.
+
+    Returns
+    -------
+    values : numpy.ndarray of str (object)
+    sentences : pandas array of pandas' string type
+    """
+    n = len(picked)
+    values = np.empty(n, dtype=object)
+    value_codes = np.zeros(n, dtype=np.int64)
+    by_reason = np.argsort(picked, kind="stable")
+    bounds = np.cumsum(np.bincount(picked, minlength=len(reasons)))
+    for j, entries in enumerate(np.split(by_reason, bounds[:-1])):
+        if not len(entries):
+            continue
+        groups, first = first_of_each(_value_codes(arrays, _shown_from(reasons[j]), rows[entries]))
+        shown = np.array([display_value(reasons[j], arrays, int(rows[entries[k]]), lang,
+                                        fields) for k in first.tolist()], dtype=object)
+        values[entries] = shown[groups]
+        value_codes[entries] = groups
+    raises = pp >= 0
+    # One code per distinct sentence around its size: reason, shown value, target, sign.
+    code = ((picked * (value_codes.max(initial=0) + 1) + value_codes) * len(targets)
+            + target_of) * 2 + raises
+    groups, first = first_of_each(code)
+    pieces = [_split_at_size(reasons[picked[i]], values[i], targets[target_of[i]],
+                             "raises" if raises[i] else "lowers", lang)
+              for i in first.tolist()]
+    which = pa.array(groups)
+    before = pa.array([b for b, _ in pieces], type=pa.string()).take(which)
+    after = pa.array([a for _, a in pieces], type=pa.string()).take(which)
+    joined = pc.binary_join_element_wise(before, _one_decimal(np.abs(pp)), after, "")
+    sentences = pd.array(joined, dtype=TEXT_DTYPE)
+    return values, sentences

@@ -238,7 +238,8 @@ class _RecordFeatures(TransformerMixin, BaseEstimator):
     def _compute(self, arrays: _Arrays) -> list[_Column]:
         raise NotImplementedError
 
-    def _categorical_fields(self) -> frozenset[str]:
+    def categorical_fields(self) -> frozenset[str]:
+        """The input fields read as categories (object arrays); every other is a number."""
         return _CATEGORY_FIELDS
 
     def _check_params(self) -> None:
@@ -275,18 +276,33 @@ class _RecordFeatures(TransformerMixin, BaseEstimator):
         validate_data(self, records, skip_check_array=True, reset=True)
         self._fit_parts(records)
         # Nothing is learned from the values, but computing them checks them.
-        columns = self._compute(_to_arrays(records, self._categorical_fields()))
+        columns = self._compute(_to_arrays(records, self.categorical_fields()))
         self.feature_sources_ = {name: sources for name, sources, _ in columns}
         return self
 
     def _fit_parts(self, records: pd.DataFrame) -> None:
         """Fit the sub-transformers of a composite (none by default)."""
 
-    def _matrix(self, arrays: _Arrays) -> np.ndarray:
+    def record_arrays(self, records: pd.DataFrame) -> dict[str, np.ndarray]:
+        """The input columns of validated records as arrays, ready for :meth:`transform_arrays`.
+
+        Category fields become object arrays, every other field float64 (booleans as
+        1.0/0.0, a skipped answer as NaN).
+
+        Raises
+        ------
+        SchemaError
+            A value is not a number or true/false (the records were not validated).
+        """
+        columns = list(self.feature_names_in_)
+        return _to_arrays(records.loc[:, columns], self.categorical_fields())
+
+    def transform_arrays(self, arrays: _Arrays) -> np.ndarray:
         """The model matrix (rows x output columns, float64) of record arrays.
 
         The one encoding path: :meth:`transform` uses it on a table, a fitted model on
-        the arrays of a single record, so both give the same numbers.
+        the arrays of a batch of records (:meth:`record_arrays`), so both give the
+        same numbers.
         """
         columns = self._compute(arrays)
         n_rows = len(next(iter(arrays.values()))) if arrays else 0
@@ -332,7 +348,7 @@ class _RecordFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "feature_sources_")
         records = _select(X, list(self.feature_names_in_), type(self).__name__)
         validate_data(self, records, skip_check_array=True, reset=False)
-        matrix = self._matrix(_to_arrays(records, self._categorical_fields()))
+        matrix = self.transform_arrays(_to_arrays(records, self.categorical_fields()))
         return pd.DataFrame(matrix, index=records.index, columns=list(self.feature_sources_))
 
     def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
@@ -707,7 +723,8 @@ class LeaverFeatures(_RecordFeatures):
         used = sorted(self._used_schema_fields(), key=_SCHEMA_ORDER.__getitem__)
         return (*used, *(spec[0] for spec in self.extra))
 
-    def _categorical_fields(self) -> frozenset[str]:
+    def categorical_fields(self) -> frozenset[str]:
+        """The input fields read as categories: the schema's and a company's own."""
         own = {name for name, kind, _ in self.extra if kind == "category"}
         return _CATEGORY_FIELDS | own
 

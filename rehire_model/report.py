@@ -52,6 +52,7 @@ from .model_card import (
     model_card_sections,
 )
 from .schema import FIELDS_BY_NAME, field_names, validate_records
+from .scoring import LeaverBatch
 from .texts import check_lang, text
 
 __all__ = ["report_html", "simulation_display", "write_report"]
@@ -284,7 +285,7 @@ def _driver_colors(model: RehireModel, matrix: np.ndarray, table: pd.DataFrame,
                    keys: Sequence[str]) -> list[str]:
     """Blue: the reason raises the score when its value is higher (or present); red: it
     lowers it; grey: it depends on the category."""
-    reasons, shares = model._reasons["reason"]
+    reasons, shares = model.scoring.reasons["reason"]
     order = [r.key for r in reasons]
     colors = []
     for key in keys:
@@ -303,11 +304,12 @@ def _driver_colors(model: RehireModel, matrix: np.ndarray, table: pd.DataFrame,
     return colors
 
 
-def _drivers_section(model, records, contributions, lang) -> list[str]:
+def _drivers_section(model: RehireModel, leavers: LeaverBatch,
+                     contributions: dict[str, pd.DataFrame], lang: str) -> list[str]:
     parts = [f"<h2>{text('report.drivers', lang)}</h2>",
              f"<p>{text('report.drivers_note', lang)}</p>", '<div class="charts">']
-    reasons = {r.key: r for r in model._reasons["reason"][0]}
-    matrix = model.features.transform(records).to_numpy()
+    reasons = {r.key: r for r in model.scoring.reasons["reason"][0]}
+    matrix = leavers.matrix
     for target, table in contributions.items():
         strength = table.drop(columns="base").abs().mean().sort_values(ascending=False)
         strength = strength.head(12)
@@ -350,19 +352,18 @@ def simulation_display(model: RehireModel, table: pd.DataFrame, lang: str) -> pd
     return shown
 
 
-def _help_section(model: RehireModel, records: pd.DataFrame, lang: str) -> list[str]:
+def _help_section(model: RehireModel, leavers: LeaverBatch, lang: str) -> list[str]:
     """Cohort policy simulation and the most common first coaching items."""
     from .whatif import coach, simulate_policies
 
-    table = simulate_policies(model, records, n_bootstrap=200).head(8)
+    table = simulate_policies(model, leavers, n_bootstrap=200).head(8)
     shown = simulation_display(model, table, lang)
     ranked = "rehire_intent" if "rehire_intent" in model.targets else model.targets[0]
     chart = _bar_chart(shown.iloc[:, 0].tolist(), table[f"mean_change_pp_{ranked}"].tolist(),
                        text(f"field.{ranked}", lang), "policy-simulation",
                        text("chart.mean_change", lang))
-    sample = records.head(COACHED_IN_REPORT)
-    firsts = pd.Series([coach(model, sample.iloc[[i]], lang=lang, top_k=1)["action"].tolist()
-                        for i in range(len(sample))]).explode().dropna().value_counts().head(5)
+    sample = leavers.take(np.arange(min(COACHED_IN_REPORT, len(leavers))))
+    firsts = coach(model, sample, lang=lang, top_k=1)["action"].value_counts().head(5)
     common = pd.DataFrame({text("table.item", lang): [text(f"action.{a}", lang)
                                                       for a in firsts.index],
                            text("table.leavers", lang): [format_count(n) for n in firsts]})
@@ -394,16 +395,17 @@ def _segments_section(model: RehireModel, scores: pd.DataFrame, lang: str) -> li
             _table_html(table, attrs='id="segments"')]
 
 
-def _people_section(model, records, leaver_ids, lang) -> list[str]:
-    if not leaver_ids or "leaver_id" not in records.columns:
+def _people_section(model: RehireModel, leavers: LeaverBatch, leaver_ids: Sequence[str],
+                    lang: str) -> list[str]:
+    if not leaver_ids or leavers.ids is None:
         return []
-    chosen = records[records["leaver_id"].isin(list(leaver_ids))]
-    if chosen.empty:
+    chosen = leavers.take(np.isin(np.array(leavers.ids, dtype=object), list(leaver_ids)))
+    if not len(chosen):
         return []
     parts = [f"<h2>{text('report.people', lang)}</h2>", '<div class="charts">']
-    reasons = {r.key: r for r in model._reasons["reason"][0]}
-    contributions = model.contributions(chosen)
-    for leaver_id in chosen["leaver_id"]:
+    reasons = {r.key: r for r in model.scoring.reasons["reason"][0]}
+    contributions = chosen.contributions()
+    for leaver_id in chosen.ids:
         for target, table in contributions.items():
             row = table.loc[leaver_id].drop("base")
             top = row.reindex(row.abs().sort_values(ascending=False).index[:8])
@@ -459,12 +461,13 @@ def report_html(
                    fields=(*model.record_fields, *protected))
     records, problems = validate_records(data, errors="report", **options)
     kept = data.iloc[np.flatnonzero(~np.isin(np.arange(len(data)), problems["row"]))]
-    scores = model.predict(records)
+    leavers = model.scoring.valid(records)
+    scores = leavers.predictions()
     outcomes = _outcomes(model, kept)
     # Error rates by group need every outcome of the target answered.
     complete = {t: y.astype(np.int64) for t, y in outcomes.items() if not np.isnan(y).any()}
     tables = fairness_tables(scores, model.thresholds, audit_groups(records), complete or None)
-    contributions = model.contributions(records)
+    contributions = leavers.contributions()
     title = text("report.title", lang, name=display_name(name, lang))
     cohort = text("report.cohort", lang,
                   scored=f"<b id='n-scored'>{format_count(len(records))}</b>",
@@ -477,10 +480,10 @@ def report_html(
             f"<p>{cohort}</p>",
             *_metrics_section(scores, outcomes, lang),
             *_fairness_section(tables, lang),
-            *_drivers_section(model, records, contributions, lang),
-            *_help_section(model, records, lang),
+            *_drivers_section(model, leavers, contributions, lang),
+            *_help_section(model, leavers, lang),
             *_segments_section(model, scores, lang),
-            *_people_section(model, records, leaver_ids, lang),
+            *_people_section(model, leavers, leaver_ids, lang),
             *_card_section(model, name, lang),
         ]
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'

@@ -22,7 +22,7 @@ import functools
 import math
 import numbers
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -54,6 +54,7 @@ __all__ = [
     "MISSING_TEXT",
     "TARGETS",
     "Field",
+    "as_records_frame",
     "field_names",
     "read_record",
     "read_value",
@@ -276,6 +277,8 @@ _MISSING, _WITHOUT_INTERVIEW, _MISSING_WITH_INTERVIEW = 4, 5, 6
 _NUMBER_KINDS = ("ordinal", "int", "float")
 _INTERVIEW_WORDS = {_SUP: "a supervisor exit interview", _HR: "an HR exit interview"}
 
+_Bounds = tuple[float, float, bool, bool]
+
 
 class _Unreadable(Exception):
     """A single value cannot be read as the field's kind."""
@@ -315,7 +318,11 @@ def _read_number(value: Any) -> float:
 
 
 def _read_bool(value: Any) -> float:
-    """Read a yes/no answer as 1.0 or 0.0."""
+    """Read a yes/no answer as 1.0 or 0.0.
+
+    A number comes back as it is: the bounds of a yes/no field (:func:`_bounds`) accept
+    only 0 and 1, for single values and numeric columns alike.
+    """
     if isinstance(value, (bool, np.bool_)):
         return float(value)
     if isinstance(value, str):
@@ -324,10 +331,7 @@ def _read_bool(value: Any) -> float:
             return 1.0
         if text in _FALSE_TEXT:
             return 0.0
-    number = _read_number(value)
-    if number in (0.0, 1.0):
-        return number
-    raise _Unreadable
+    return _read_number(value)
 
 
 def _text_reader(allowed: Mapping[str, Any]) -> Callable[[Any], Any]:
@@ -352,6 +356,11 @@ def _reader(field: Field) -> Callable[[Any], Any]:
     return _read_number
 
 
+@functools.cache
+def _cached_reader(field: Field) -> Callable[[Any], Any]:
+    return _reader(field)
+
+
 def _reads_text(field: Field) -> bool:
     """Values are read by their text (categories, and ordinal levels given as text)."""
     return field.kind == "category" or bool(field.levels)
@@ -369,107 +378,80 @@ def _expectation(field: Field) -> str:
     return f"a whole number from {field.low:g} to {field.high:g}"
 
 
-# --------------------------------------------------------------------------------------
-# Coercing whole columns
-# --------------------------------------------------------------------------------------
+def _bounds(field: Field) -> _Bounds:
+    """What a field's numbers must meet: ``(low, high, whole, yes_no)``.
+
+    A yes/no field takes only 0 and 1, and any other number is not an answer to it
+    (``yes_no``); a category has no numbers (NaN bounds).
+    """
+    if field.kind == "bool":
+        return 0.0, 1.0, True, True
+    if field.kind in _NUMBER_KINDS:
+        return float(field.low), float(field.high), field.kind != "float", False
+    return math.nan, math.nan, False, False
 
 
-@dataclass(slots=True)
-class _Column:
-    """A coerced column: canonical values, where a value was given, and what went wrong."""
+def _check_numbers(x: np.ndarray, low: Any, high: Any, whole: Any, yes_no: Any) -> np.ndarray:
+    """Reason codes for numbers outside their :func:`_bounds`.
 
-    values: Any
-    given: np.ndarray
-    reason: np.ndarray
-
-
-def _check_numbers(x: np.ndarray, field: Field) -> np.ndarray:
-    """Reason codes for numbers that are not whole (when they must be) or out of bounds."""
-    reason = np.zeros(len(x), dtype=np.int8)
-    with np.errstate(invalid="ignore"):
-        if field.kind in ("ordinal", "int"):
-            reason[np.isfinite(x) & (x != np.round(x))] = _NOT_WHOLE
-        outside = (x < field.low) | (x > field.high)
-    reason[outside & (reason == _OK)] = _OUT_OF_RANGE
+    The bounds are scalars for values of one field, or arrays for one value of each
+    field of a layout.
+    """
+    reason = np.zeros(x.shape, dtype=np.int8)
+    reason[whole & np.isfinite(x) & (x != np.round(x))] = _NOT_WHOLE
+    reason[((x < low) | (x > high)) & (reason == _OK)] = _OUT_OF_RANGE
+    reason[yes_no & (reason != _OK)] = _UNRECOGNISED
     return reason
 
 
-def _parse_uniques(uniques: np.ndarray, field: Field) -> _Column:
-    """Read each distinct value once; the last slot stands for a missing value."""
-    read = _reader(field)
-    n = len(uniques) + 1
-    numeric = field.kind != "category"
-    values = np.full(n, np.nan) if numeric else np.full(n, None, dtype=object)
-    given = np.zeros(n, dtype=bool)
-    reason = np.zeros(n, dtype=np.int8)
-    pending = range(len(uniques))
-    if (field.kind in _NUMBER_KINDS and not field.levels
-            and ptypes.infer_dtype(uniques, skipna=False) == "string"):
-        # Many distinct numbers written as text: read the plain ones in one pass.
-        quick = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
-        quick = quick.to_numpy(dtype="float64", na_value=np.nan)
-        plain = np.isfinite(quick)
-        values[:-1][plain] = quick[plain]
-        given[:-1][plain] = True
-        pending = np.flatnonzero(~plain).tolist()
-    for i in pending:
-        value = uniques[i]
-        if _is_missing(value):
-            continue
-        given[i] = True
-        try:
-            values[i] = read(value)
-        except _Unreadable:
-            reason[i] = _UNRECOGNISED
-    if field.kind in _NUMBER_KINDS:
-        checked = _check_numbers(values, field)
-        reason = np.where(reason == _OK, checked, reason)
-    return _Column(values, given, reason)
+def _read_cell(read: Callable[[Any], Any], value: Any) -> tuple[Any, bool, int]:
+    """One value as given, read by ``read``: ``(value, given, reason)``.
+
+    The value is None when the cell is blank (``given`` False) or cannot be read (reason
+    ``_UNRECOGNISED``); numbers are checked against their bounds afterwards.
+    """
+    if _is_missing(value):
+        return None, False, _OK
+    try:
+        return read(value), True, _OK
+    except _Unreadable:
+        return None, True, _UNRECOGNISED
 
 
-def _coerce_numeric_dtype(series: pd.Series, field: Field) -> _Column:
-    """Coerce a column that already holds numbers, without looking at each value."""
-    x = series.to_numpy(dtype="float64", na_value=np.nan)
-    given = ~np.isnan(x)
-    if field.kind == "bool":
-        reason = np.where(given & (x != 0) & (x != 1), _UNRECOGNISED, _OK).astype(np.int8)
-    else:
-        reason = _check_numbers(x, field)
-    return _Column(x, given, reason)
+def read_value(field: Field, value: Any) -> Any:
+    """One value in canonical form: ``str`` for a category, else ``float`` (NaN if blank).
 
+    Parameters
+    ----------
+    field : Field
+        The field the value is an answer to.
+    value : object
+        The value as given (any accepted spelling, see :func:`validate_records`).
 
-def _coerce_column(series: pd.Series, field: Field) -> _Column:
-    is_number_column = ptypes.is_numeric_dtype(series.dtype) and not ptypes.is_bool_dtype(
-        series.dtype
-    )
-    if is_number_column and not _reads_text(field):
-        column = _coerce_numeric_dtype(series, field)
-    else:
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        per_unique = _parse_uniques(np.asarray(uniques, dtype=object), field)
-        column = _Column(
-            per_unique.values[codes], per_unique.given[codes], per_unique.reason[codes]
-        )
-    column.values = _canonical(column, field, series.index)
-    return column
+    Returns
+    -------
+    str, float or None
+        A category as its declared text (None if blank); any other kind as a float
+        (booleans 1.0/0.0, NaN if blank).
 
+    Raises
+    ------
+    ValueError
+        The value is not one the field accepts (the message says what is expected).
 
-def _canonical(column: _Column, field: Field, index: pd.Index) -> pd.Series:
-    """Build the column in its canonical dtype, NA wherever no good value was given."""
-    empty = ~column.given | (column.reason != _OK)
-    values = column.values
-    if field.kind == "category":
-        values = values.copy()
-        values[empty] = None
-        return pd.Series(values, index=index, dtype=object, name=field.name)
-    if field.kind == "float":
-        return pd.Series(np.where(empty, np.nan, values), index=index, name=field.name)
-    filled = np.where(empty, 0, values)
-    if field.kind == "bool":
-        array = BooleanArray(filled.astype(bool), empty)
-    else:
-        array = IntegerArray(filled.astype(np.int64), empty)
-    return pd.Series(array, index=index, name=field.name)
+    Examples
+    --------
+    >>> read_value(FIELDS_BY_NAME["sup_welcomed_return"], "はい")
+    1.0
+    """
+    read, given, reason = _read_cell(_cached_reader(field), value)
+    if given and reason == _OK and field.kind != "category":
+        reason = int(_check_numbers(np.array([read]), *_bounds(field))[0])
+    if reason != _OK:
+        raise ValueError(f"{field.name!r} cannot be {value!r}; expected {_expectation(field)}")
+    if not given:
+        return None if field.kind == "category" else math.nan
+    return read
 
 
 def _id_text(value: Any) -> str | None:
@@ -480,93 +462,238 @@ def _id_text(value: Any) -> str | None:
     return str(value.item() if isinstance(value, np.generic) else value)
 
 
-def _coerce_ids(series: pd.Series) -> pd.Series:
-    """Leaver ids as plain text (None where missing); never validated further."""
-    if ptypes.infer_dtype(series, skipna=True) in ("string", "empty"):
-        values = series.to_numpy(dtype=object, na_value=None, copy=True)
-        blank = (series.eq("") | series.str.isspace()).to_numpy(dtype=bool, na_value=False)
-        values[blank] = None
-    else:
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        texts = np.array([_id_text(u) for u in uniques] + [None], dtype=object)
-        values = texts[codes]
-    return pd.Series(values, index=series.index, dtype=object, name="leaver_id")
-
-
 # --------------------------------------------------------------------------------------
-# Rules across columns
+# The rules across fields
+#
+# read_record reads a record value by value (_read_cells), validate_records a table
+# column by column (_read_columns); both put what they read into a _Checked, with one
+# row per field of a _Layout and one column per record. The rules then run on those
+# arrays (_apply_rules): the same code for one record as for a table.
 # --------------------------------------------------------------------------------------
 
 
-def _held_flags(columns: Mapping[str, _Column]) -> dict[str, np.ndarray]:
-    """Where each interview flag present is known to be true."""
-    return {
-        name: columns[name].values.eq(True).to_numpy(dtype=bool, na_value=False)
-        for name in _INTERVIEW_WORDS
-        if name in columns
-    }
+def _required_names(fields: Sequence[Field], require_targets: bool) -> list[str]:
+    """The columns records must have: every field with a feature role (and the targets,
+    for training)."""
+    return [
+        f.name
+        for f in fields
+        if f.role in FEATURE_ROLES or (require_targets and f.role == "target")
+    ]
 
 
-def _infer_held(columns: dict[str, _Column], by_name: Mapping[str, Field]) -> None:
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """The fields records are checked on, one row each, and where each rule looks.
+
+    ``flags`` are the rows of the interview flags present (one interview each);
+    ``answers`` the rows of the fields that need one of them, grouped by interview, with
+    ``answer_of`` their interview and ``answer_starts`` where each group starts. ``used``
+    are the rows with a feature role, where skipped answers count; ``expected_by`` says
+    per used row when an answer is expected (a row of the matrix in :func:`_skipped`).
+    """
+
+    fields: tuple[Field, ...]
+    readers: tuple[Callable[[Any], Any], ...]
+    text: tuple[bool, ...]
+    low: np.ndarray
+    high: np.ndarray
+    whole: np.ndarray
+    yes_no: np.ndarray
+    flags: np.ndarray
+    answers: np.ndarray
+    answer_of: np.ndarray
+    answer_starts: np.ndarray
+    used: np.ndarray
+    used_names: tuple[str, ...]
+    expected_by: np.ndarray
+    feature_free: np.ndarray
+    target_free: np.ndarray
+    complete: bool
+
+    def bounds(self, row: int) -> _Bounds:
+        """The :func:`_bounds` of the field in ``row``."""
+        return self.low[row], self.high[row], self.whole[row], self.yes_no[row]
+
+    def needs_answer(self, missing: str, require_targets: bool) -> np.ndarray | None:
+        """Per row, whether a blank is a problem (None: nowhere).
+
+        With ``missing="reject"`` every field with a feature role needs an answer, and for
+        training every target; an interview's answers are left to the interview rules.
+        """
+        if missing == "reject":
+            return self.feature_free | self.target_free if require_targets else self.feature_free
+        return self.target_free if require_targets else None
+
+
+def _build_layout(fields: tuple[Field, ...], absent: tuple[str, ...]) -> _Layout:
+    present = tuple(f for f in fields if f.kind != "id" and f.name not in absent)
+    row_of = {f.name: row for row, f in enumerate(present)}
+    flags = list(dict.fromkeys(f.requires for f in present if f.requires in row_of))
+    groups = [[row for row, f in enumerate(present) if f.requires == flag] for flag in flags]
+    used = [row for row, f in enumerate(present) if f.role in FEATURE_ROLES]
+    always, never = len(flags), len(flags) + 1
+    expected_by = [
+        always if present[row].requires is None
+        else flags.index(present[row].requires) if present[row].requires in flags
+        else never
+        for row in used
+    ]
+    bounds = [_bounds(f) for f in present]
+    low, high = (np.array([b[i] for b in bounds], dtype=float) for i in (0, 1))
+    whole, yes_no = (np.array([b[i] for b in bounds], dtype=bool) for i in (2, 3))
+    free = np.array([f.requires is None for f in present], dtype=bool)
+    return _Layout(
+        fields=present,
+        readers=tuple(_reader(f) for f in present),
+        text=tuple(f.kind == "category" for f in present),
+        low=low,
+        high=high,
+        whole=whole,
+        yes_no=yes_no,
+        flags=np.array([row_of[flag] for flag in flags], dtype=np.intp),
+        answers=np.array([row for group in groups for row in group], dtype=np.intp),
+        answer_of=np.array([i for i, group in enumerate(groups) for _ in group], dtype=np.intp),
+        answer_starts=np.cumsum([0, *map(len, groups)], dtype=np.intp)[:-1],
+        used=np.array(used, dtype=np.intp),
+        used_names=tuple(present[row].name for row in used),
+        expected_by=np.array(expected_by, dtype=np.intp),
+        feature_free=free & np.array([f.role in FEATURE_ROLES for f in present], dtype=bool),
+        target_free=free & np.array([f.role == "target" for f in present], dtype=bool),
+        complete=not set(_required_names(fields, require_targets=False)) & set(absent),
+    )
+
+
+_LAYOUTS: dict[tuple[int, tuple[str, ...]], tuple[tuple[Field, ...], _Layout]] = {}
+_MAX_LAYOUTS = 64
+
+
+def _layout(fields: Sequence[Field], columns: Container[Any]) -> _Layout:
+    """The layout of the ``fields`` found in ``columns`` (a record's keys or a table's
+    columns).
+
+    Kept per ``fields`` object, so that a model reading record after record with its
+    fields builds it once; checking identity (not hashing every Field) keeps that quick.
+    """
+    absent = tuple(f.name for f in fields if f.name not in columns)
+    key = (id(fields), absent)
+    snapshot = tuple(fields)
+    kept = _LAYOUTS.get(key)
+    if kept is not None and kept[0] == snapshot:
+        return kept[1]
+    if len(_LAYOUTS) >= _MAX_LAYOUTS:
+        _LAYOUTS.clear()
+    layout = _build_layout(snapshot, absent)
+    _LAYOUTS[key] = (snapshot, layout)
+    return layout
+
+
+@dataclass(slots=True)
+class _Checked:
+    """Records under the rules: one row per field of a layout, one column per record.
+
+    ``given``: a value was given (not blank). ``reason``: what is wrong with it (0:
+    nothing). ``held``: one row per interview of the layout, 1.0 where it was held, 0.0
+    where not, NaN where unknown.
+    """
+
+    given: np.ndarray
+    reason: np.ndarray
+    held: np.ndarray
+
+    @classmethod
+    def read(cls, given: np.ndarray, reason: np.ndarray, flags: np.ndarray,
+             layout: _Layout) -> _Checked:
+        """Start from values as read; ``flags`` are the numbers read for the interview
+        flags, one row per interview."""
+        known = given[layout.flags] & (reason[layout.flags] == _OK)
+        return cls(given, reason, np.where(known, flags, np.nan))
+
+
+def _infer_held(checked: _Checked, layout: _Layout) -> None:
     """An unanswered interview flag with answers about that interview means it was held."""
-    for held_name in _INTERVIEW_WORDS:
-        if held_name not in columns:
-            continue
-        held = columns[held_name]
-        answered = np.zeros(len(held.given), dtype=bool)
-        for name, column in columns.items():
-            if by_name[name].requires == held_name:
-                answered |= column.given & (column.reason == _OK)
-        inferred = ~held.given & answered
-        if inferred.any():
-            values = held.values.array.copy()
-            values[inferred] = True
-            held.values = pd.Series(values, index=held.values.index, name=held_name)
-            held.given = held.given | inferred
+    if not len(layout.flags):
+        return
+    rows = layout.answers
+    answered = checked.given[rows] & (checked.reason[rows] == _OK)
+    inferred = ~checked.given[layout.flags] & np.logical_or.reduceat(
+        answered, layout.answer_starts, axis=0)
+    checked.held[inferred] = 1.0
+    checked.given[layout.flags] |= inferred
 
 
-def _apply_structure(
-    columns: dict[str, _Column], by_name: Mapping[str, Field], missing: str
-) -> None:
+def _check_structure(checked: _Checked, layout: _Layout, missing: str) -> None:
     """Flag answers given without their interview (and, when blanks are rejected, answers
     missing although the interview was held)."""
-    held_flags = _held_flags(columns)
-    for name, column in columns.items():
-        held_name = by_name[name].requires
-        if held_name is None or held_name not in columns:
-            continue
-        not_held = columns[held_name].values.eq(False).to_numpy(dtype=bool, na_value=False)
-        readable = column.reason == _OK
-        column.reason[not_held & column.given & readable] = _WITHOUT_INTERVIEW
-        if missing == "reject":
-            column.reason[held_flags[held_name] & ~column.given] = _MISSING_WITH_INTERVIEW
+    rows = layout.answers
+    given, reason = checked.given[rows], checked.reason[rows]
+    not_held = (checked.held == 0.0)[layout.answer_of]
+    reason[not_held & given & (reason == _OK)] = _WITHOUT_INTERVIEW
+    if missing == "reject":
+        reason[(checked.held == 1.0)[layout.answer_of] & ~given] = _MISSING_WITH_INTERVIEW
+    checked.reason[rows] = reason
 
 
-def _apply_required(
-    columns: dict[str, _Column], required: set[str], by_name: Mapping[str, Field]
-) -> None:
-    for name, column in columns.items():
-        if name in required and by_name[name].requires is None:
-            column.reason[~column.given & (column.reason == _OK)] = _MISSING
+def _require_answers(checked: _Checked, needed: np.ndarray | None) -> None:
+    """Flag blanks of the rows that need an answer (see :meth:`_Layout.needs_answer`)."""
+    if needed is not None and needed.any():
+        blank = ~checked.given & (checked.reason == _OK)
+        checked.reason[needed[:, None] & blank] = _MISSING
 
 
-def _skipped_mask(
-    blank: Mapping[str, np.ndarray], held: Mapping[str, np.ndarray], fields: Sequence[Field]
-) -> tuple[tuple[str, ...], np.ndarray]:
-    """The used fields and a rows x fields mask of the answers skipped.
+def _skipped(blank: np.ndarray, held: np.ndarray, layout: _Layout) -> np.ndarray:
+    """Per used field (the rows of ``blank``) and record: an answer was skipped.
 
     An interview's answers are expected only when the interview is known to have been
     held: without it (or when whether it was held is itself unanswered) they are empty
-    by structure, not skipped.
+    by structure, not skipped. ``expected`` has a row per interview, then one for the
+    fields that are always expected and one for answers whose interview flag is not in
+    use (never expected).
     """
-    used = [f for f in fields if f.role in FEATURE_ROLES and f.name in blank]
-    n_rows = len(next(iter(blank.values()))) if blank else 0
-    mask = np.zeros((n_rows, len(used)), dtype=bool)
-    for j, field in enumerate(used):
-        mask[:, j] = blank[field.name]
-        if field.requires is not None:
-            mask[:, j] &= held.get(field.requires, False)
-    return tuple(f.name for f in used), mask
+    n_records = blank.shape[1]
+    expected = np.concatenate((held == 1.0, np.ones((1, n_records), dtype=bool),
+                               np.zeros((1, n_records), dtype=bool)))
+    return blank & expected[layout.expected_by]
+
+
+def _too_many_blanks(
+    checked: _Checked, layout: _Layout, max_missing: float
+) -> list[tuple[int, str]]:
+    """(record, problem) for each record that left more than ``max_missing`` unanswered."""
+    names = layout.used_names
+    if not names:
+        return []
+    mask = _skipped(~checked.given[layout.used], checked.held, layout)
+    problems = []
+    for record in np.flatnonzero(mask.sum(axis=0) > max_missing * len(names)).tolist():
+        skipped = [names[row] for row in np.flatnonzero(mask[:, record]).tolist()]
+        shown = ", ".join(skipped[:6]) + (", ..." if len(skipped) > 6 else "")
+        problems.append((record, (
+            f"{len(skipped)} of the {len(names)} fields in use are unanswered ({shown}), "
+            f"more than max_missing {max_missing:g} allows; too little is known to score "
+            "this record: fill in some of these answers"
+        )))
+    return problems
+
+
+def _apply_rules(
+    checked: _Checked,
+    layout: _Layout,
+    *,
+    missing: str,
+    max_missing: float,
+    require_targets: bool,
+) -> list[tuple[int, str]]:
+    """Apply the rules across fields to values as read.
+
+    Bad values are marked in ``checked.reason``; problems with a whole record are
+    returned as (record, problem).
+    """
+    if missing == "impute":
+        _infer_held(checked, layout)
+    _check_structure(checked, layout, missing)
+    _require_answers(checked, layout.needs_answer(missing, require_targets))
+    return _too_many_blanks(checked, layout, max_missing) if missing == "impute" else []
 
 
 def skipped_answers(
@@ -601,32 +728,22 @@ def skipped_answers(
     >>> mask.tolist()
     [[True, False, False], [False, False, True]]
     """
-    blank = {name: np.isnan(values) if values.dtype.kind == "f" else pd.isna(values)
-             for name, values in arrays.items()}
-    held = {name: arrays[name] == 1.0 for name in _INTERVIEW_WORDS if name in arrays}
-    return _skipped_mask(blank, held, fields)
+    layout = _layout(fields, arrays)
+    n_records = len(next(iter(arrays.values()))) if arrays else 0
+    blank = [
+        np.isnan(values) if values.dtype.kind == "f" else pd.isna(values)
+        for values in (arrays[name] for name in layout.used_names)
+    ]
+    held = [
+        np.where(arrays[layout.fields[row].name] == 1.0, 1.0, np.nan) for row in layout.flags
+    ]
+    mask = _skipped(_rows(blank, n_records, bool), _rows(held, n_records, float), layout)
+    return layout.used_names, np.ascontiguousarray(mask.T)
 
 
-def _too_many_blanks(
-    columns: Mapping[str, _Column], fields: Sequence[Field], max_missing: float
-) -> list[tuple[int, str]]:
-    """(row, problem) for each record that left more than ``max_missing`` unanswered."""
-    blank = {name: ~column.given for name, column in columns.items()}
-    names, mask = _skipped_mask(blank, _held_flags(columns), fields)
-    if not names:
-        return []
-    counts = mask.sum(axis=1)
-    rows = np.flatnonzero(counts > max_missing * len(names))
-    problems = []
-    for row in rows.tolist():
-        skipped = [n for n, m in zip(names, mask[row], strict=True) if m]
-        shown = ", ".join(skipped[:6]) + (", ..." if len(skipped) > 6 else "")
-        problems.append((row, (
-            f"{len(skipped)} of the {len(names)} fields in use are unanswered ({shown}), "
-            f"more than max_missing {max_missing:g} allows; too little is known to score "
-            "this record: fill in some of these answers"
-        )))
-    return problems
+def _rows(arrays: Sequence[np.ndarray], n_records: int, dtype: Any) -> np.ndarray:
+    """Per-field arrays as the rows of one matrix (also when there are none)."""
+    return np.array(arrays, dtype=dtype).reshape(len(arrays), n_records)
 
 
 # --------------------------------------------------------------------------------------
@@ -673,6 +790,29 @@ def _problem_text(field: Field, reason: int, value: Any) -> str:
     )
 
 
+_Problem = tuple[int | None, str | None, str | None, Any, str]
+
+
+def _problems_table(found: Sequence[_Problem]) -> pd.DataFrame:
+    """The table of problems, one row per ``(row, leaver_id, column, value, problem)``.
+
+    ``row`` (the record's 0-based position, NA for a problem with a whole column) is
+    ``Int64``; the other columns hold objects.
+    """
+    rows, leaver_ids, columns, values, texts = (
+        [list(c) for c in zip(*found, strict=True)] if found else [[] for _ in PROBLEM_COLUMNS]
+    )
+    return pd.DataFrame(
+        {
+            "row": pd.array(rows, dtype="Int64"),
+            "leaver_id": pd.Series(leaver_ids, dtype=object),
+            "column": pd.Series(columns, dtype=object),
+            "value": pd.Series(values, dtype=object),
+            "problem": pd.Series(texts, dtype=object),
+        }
+    )
+
+
 def _row_prefix(position: int, label: Any, leaver_id: str | None) -> str:
     details = []
     if not (isinstance(label, numbers.Integral) and label == position):
@@ -682,76 +822,144 @@ def _row_prefix(position: int, label: Any, leaver_id: str | None) -> str:
     return f"row {position}" + (f" ({', '.join(details)})" if details else "")
 
 
-def _empty_problems() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
-    frame["row"] = frame["row"].astype("Int64")
-    return frame
-
-
-def _problems_frame(
-    frame: pd.DataFrame,
-    columns: dict[str, _Column],
-    ids: pd.Series | None,
-    by_name: Mapping[str, Field],
-    record_problems: Sequence[tuple[int, str]] = (),
-) -> tuple[pd.DataFrame, list[str]]:
-    """One row per problem, ordered by row then by schema column, and one line each.
-
-    ``record_problems`` are (row, text) about a whole record; they come after the
-    record's problems with single values.
-    """
-    records = []
-    for name, column in columns.items():
-        rows = np.flatnonzero(column.reason != _OK)
-        field, original = by_name[name], frame[name]
-        for row, reason in zip(rows.tolist(), column.reason[rows].tolist(), strict=True):
-            value = _plain(original.iloc[row])
-            records.append((row, name, value, _problem_text(field, reason, value)))
-    records += [(row, None, None, text) for row, text in record_problems]
-    if not records:
-        return _empty_problems(), []
-    records.sort(key=lambda r: r[0])  # stable: schema order within a row
-    rows = [r[0] for r in records]
-    leaver_ids = [None if ids is None else ids.iloc[r] for r in rows]
-    problems = pd.DataFrame(
-        {
-            "row": pd.array(rows, dtype="Int64"),
-            "leaver_id": pd.Series(leaver_ids, dtype=object),
-            "column": pd.Series([r[1] for r in records], dtype=object),
-            "value": pd.Series([r[2] for r in records], dtype=object),
-            "problem": pd.Series([r[3] for r in records], dtype=object),
-        }
+def _schema_error(problems: pd.DataFrame, index: pd.Index) -> SchemaError:
+    """The error for problems with records: how many, the first five, and what to do."""
+    first = problems.iloc[:5]
+    shown = "\n".join(
+        f"  {_row_prefix(row, index[row], leaver_id)}: {text}"
+        for row, leaver_id, text in zip(
+            first["row"].tolist(), first["leaver_id"].tolist(), first["problem"].tolist(),
+            strict=True,
+        )
     )
-    lines = [
-        f"{_row_prefix(row, frame.index[row], lid)}: {text}"
-        for row, lid, text in zip(rows, leaver_ids, problems["problem"], strict=True)
-    ]
-    return problems, lines
-
-
-def _raise_problems(problems: pd.DataFrame, lines: list[str], n_rows: int) -> None:
-    n_bad_rows = problems["row"].nunique()
-    shown = "\n".join(f"  {line}" for line in lines[:5])
-    more = len(lines) - 5
+    n_problems, n_records = len(problems), len(index)
+    more = n_problems - 5
     tail = (
         f"\n  ... and {more} more; the full list is in the .problems attribute of this error"
         if more > 0
         else ""
     )
     message = (
-        f"{len(lines)} problem{'s' if len(lines) != 1 else ''} in {n_bad_rows} of {n_rows} "
-        f"leaver record{'s' if n_rows != 1 else ''}:\n{shown}{tail}\n"
+        f"{n_problems} problem{'s' if n_problems != 1 else ''} in {problems['row'].nunique()} "
+        f"of {n_records} leaver record{'s' if n_records != 1 else ''}:\n{shown}{tail}\n"
         "Fix these values, or use errors='report' to keep only the valid rows."
     )
-    raise SchemaError(message, problems=problems)
+    return SchemaError(message, problems=problems)
 
 
 # --------------------------------------------------------------------------------------
-# Columns and input shape
+# One record, without a table
 # --------------------------------------------------------------------------------------
 
 
-def _as_frame(data: Any) -> pd.DataFrame:
+def _read_cells(record: Mapping[str, Any], layout: _Layout) -> tuple[dict[str, Any], _Checked]:
+    """A record's values as read (canonical, by field) and the record ready for the rules."""
+    values: dict[str, Any] = {}
+    x, given, reasons = [], [], []
+    for field, read, is_text in zip(layout.fields, layout.readers, layout.text, strict=True):
+        value, is_given, reason = _read_cell(read, record[field.name])
+        given.append(is_given)
+        reasons.append(reason)
+        if is_text:
+            values[field.name] = value
+            x.append(math.nan)
+        else:
+            values[field.name] = number = math.nan if value is None else value
+            x.append(number)
+    numbers = np.array(x, dtype=np.float64)
+    reason = np.array(reasons, dtype=np.int8)
+    reason = np.where(reason == _OK, _check_numbers(numbers, layout.low, layout.high,
+                                                    layout.whole, layout.yes_no), reason)
+    checked = _Checked.read(np.array(given, dtype=bool)[:, None], reason[:, None],
+                            numbers[layout.flags][:, None], layout)
+    return values, checked
+
+
+def read_record(
+    record: Mapping[str, Any],
+    fields: Sequence[Field],
+    *,
+    missing: str = "impute",
+    max_missing: float = MAX_MISSING,
+) -> dict[str, Any] | None:
+    """One record's canonical values by the same rules as :func:`validate_records`.
+
+    The quick path for a single record: no table is built. Categories come back as
+    ``str`` (None if missing), every other field as ``float`` (booleans 0.0/1.0, NaN if
+    missing), and ``leaver_id`` as text when given. Returns None when the record has any
+    problem; :func:`validate_records` then gives the full report.
+
+    Parameters
+    ----------
+    record : dict
+        Column -> value, as given.
+    fields : sequence of Field
+        The fields to read (a model's ``record_fields``). Those with a feature role must
+        be keys of ``record``; the others are read when present.
+    missing : {"impute", "reject"}, default "impute"
+        How unanswered fields are treated, as in :func:`validate_records`.
+    max_missing : float, default 0.5
+        The share of the fields in use that may be unanswered (``missing="impute"``).
+
+    Returns
+    -------
+    dict or None
+        The canonical values of the fields present, in the order of ``fields`` (then
+        ``leaver_id``), or None if the record has a problem.
+
+    Examples
+    --------
+    >>> fields = [FIELDS_BY_NAME["job_level"], FIELDS_BY_NAME["sup_interview_held"]]
+    >>> read_record({"job_level": " Staff", "sup_interview_held": "はい"}, fields)
+    {'job_level': 'staff', 'sup_interview_held': 1.0}
+    >>> read_record({"job_level": "intern", "sup_interview_held": "yes"}, fields) is None
+    True
+    """
+    layout = _layout(fields, record)
+    if not layout.complete:
+        return None
+    values, checked = _read_cells(record, layout)
+    if (_apply_rules(checked, layout, missing=missing, max_missing=max_missing,
+                     require_targets=False) or checked.reason.any()):
+        return None
+    for i, row in enumerate(layout.flags.tolist()):
+        values[layout.fields[row].name] = float(checked.held[i, 0])
+    if "leaver_id" in record:
+        values["leaver_id"] = _id_text(record["leaver_id"])
+    return values
+
+
+# --------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------
+
+
+def as_records_frame(
+    data: pd.DataFrame | pd.Series | Mapping[str, Any] | Sequence[Mapping[str, Any]],
+) -> pd.DataFrame:
+    """Leaver records as a table, the way :func:`validate_records` reads them.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, pandas.Series, dict or list of dict
+        A table (returned as it is, not copied), one record (a Series keeps its name as
+        the row label) or a list of records.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per record, the columns as given.
+
+    Raises
+    ------
+    TypeError
+        ``data`` is not a table, a record or a list of records.
+
+    Examples
+    --------
+    >>> as_records_frame([{"leaver_id": "L1"}, {"leaver_id": "L2"}])["leaver_id"].tolist()
+    ['L1', 'L2']
+    """
     if isinstance(data, pd.DataFrame):
         return data
     if isinstance(data, pd.Series):
@@ -773,29 +981,21 @@ def _as_frame(data: Any) -> pd.DataFrame:
     )
 
 
-def _check_columns(
-    frame: pd.DataFrame, required: list[str], by_name: Mapping[str, Field]
-) -> None:
-    """Raise when a required column is missing or a schema column appears twice."""
+def _check_columns(frame: pd.DataFrame, required: list[str], fields: Sequence[Field]) -> None:
+    """Raise when a required column is missing or a field's column appears twice."""
     present = list(frame.columns)
+    names = {f.name for f in fields}
     missing = [name for name in required if name not in present]
-    repeated = sorted(
-        {name for name in present if name in by_name and present.count(name) > 1}
-    )
+    repeated = sorted({name for name in present if name in names and present.count(name) > 1})
     if not missing and not repeated:
         return
-    rows = [(name, "required column is missing; add the column or map your header to it")
-            for name in missing]
-    rows += [(name, "column appears more than once; keep only one") for name in repeated]
-    problems = pd.DataFrame(
-        {
-            "row": pd.array([None] * len(rows), dtype="Int64"),
-            "leaver_id": pd.Series([None] * len(rows), dtype=object),
-            "column": pd.Series([r[0] for r in rows], dtype=object),
-            "value": pd.Series([None] * len(rows), dtype=object),
-            "problem": pd.Series([r[1] for r in rows], dtype=object),
-        }
-    )
+    found: list[_Problem] = [
+        (None, None, name, None, "required column is missing; add the column or map your "
+         "header to it")
+        for name in missing
+    ]
+    found += [(None, None, name, None, "column appears more than once; keep only one")
+              for name in repeated]
     parts = []
     if missing:
         parts.append(
@@ -805,120 +1005,145 @@ def _check_columns(
     if repeated:
         parts.append(f"repeated column{'s' if len(repeated) > 1 else ''}: {', '.join(repeated)}"
                      " (keep only one of each)")
-    raise SchemaError("leaver records have " + "; ".join(parts), problems=problems)
+    raise SchemaError("leaver records have " + "; ".join(parts),
+                      problems=_problems_table(found))
 
 
-# --------------------------------------------------------------------------------------
-# One record, without a table
-# --------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Column:
+    """A column as read: values (float, or text for a category), where a value was given,
+    and what went wrong."""
+
+    values: np.ndarray
+    given: np.ndarray
+    reason: np.ndarray
 
 
-@functools.cache
-def _cached_reader(field: Field) -> Callable[[Any], Any]:
-    return _reader(field)
+def _read_uniques(uniques: np.ndarray, field: Field, read: Callable[[Any], Any],
+                  bounds: _Bounds) -> _Column:
+    """Read each distinct value once; the last slot stands for a missing value."""
+    n = len(uniques) + 1
+    text = field.kind == "category"
+    values = np.full(n, None, dtype=object) if text else np.full(n, np.nan)
+    given = np.zeros(n, dtype=bool)
+    reason = np.zeros(n, dtype=np.int8)
+    pending = range(len(uniques))
+    if (field.kind in _NUMBER_KINDS and not field.levels
+            and ptypes.infer_dtype(uniques, skipna=False) == "string"):
+        # Many distinct numbers written as text: read the plain ones in one pass.
+        quick = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
+        quick = quick.to_numpy(dtype="float64", na_value=np.nan)
+        plain = np.isfinite(quick)
+        values[:-1][plain] = quick[plain]
+        given[:-1][plain] = True
+        pending = np.flatnonzero(~plain).tolist()
+    for i in pending:
+        value, given[i], reason[i] = _read_cell(read, uniques[i])
+        if value is not None:
+            values[i] = value
+    if not text:
+        reason = np.where(reason == _OK, _check_numbers(values, *bounds), reason)
+    return _Column(values, given, reason)
 
 
-def _read_value(field: Field, value: Any) -> Any:
-    """The canonical value (str, or float with NaN for NA); raises _Unreadable if bad."""
-    if _is_missing(value):
-        return None if field.kind == "category" else math.nan
-    read = _cached_reader(field)(value)
-    if field.kind in _NUMBER_KINDS and _check_numbers(np.array([read]), field)[0] != _OK:
-        raise _Unreadable
-    return read
+def _read_column(series: pd.Series, layout: _Layout, row: int) -> _Column:
+    """Read the column of the layout's field in ``row``."""
+    field = layout.fields[row]
+    is_number_column = ptypes.is_numeric_dtype(series.dtype) and not ptypes.is_bool_dtype(
+        series.dtype
+    )
+    if is_number_column and not _reads_text(field):
+        # A column that already holds numbers: no value needs looking at one by one.
+        x = series.to_numpy(dtype="float64", na_value=np.nan)
+        return _Column(x, ~np.isnan(x), _check_numbers(x, *layout.bounds(row)))
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    per_unique = _read_uniques(np.asarray(uniques, dtype=object), field, layout.readers[row],
+                               layout.bounds(row))
+    return _Column(per_unique.values[codes], per_unique.given[codes], per_unique.reason[codes])
 
 
-def read_value(field: Field, value: Any) -> Any:
-    """One value in canonical form: ``str`` for a category, else ``float`` (NaN if blank).
-
-    Raises
-    ------
-    ValueError
-        The value is not one the field accepts (the message says what is expected).
-
-    Examples
-    --------
-    >>> read_value(FIELDS_BY_NAME["sup_welcomed_return"], "はい")
-    1.0
-    """
-    try:
-        return _read_value(field, value)
-    except _Unreadable:
-        raise ValueError(
-            f"{field.name!r} cannot be {value!r}; expected {_expectation(field)}"
-        ) from None
+def _read_columns(frame: pd.DataFrame, layout: _Layout) -> tuple[list[_Column], _Checked]:
+    """A table's columns as read and its records ready for the rules."""
+    columns = [_read_column(frame[f.name], layout, row) for row, f in enumerate(layout.fields)]
+    n_records = len(frame)
+    checked = _Checked.read(
+        _rows([c.given for c in columns], n_records, bool),
+        _rows([c.reason for c in columns], n_records, np.int8),
+        _rows([columns[row].values for row in layout.flags], n_records, float),
+        layout,
+    )
+    return columns, checked
 
 
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def _canonical(values: np.ndarray, empty: np.ndarray, field: Field, index: pd.Index) -> pd.Series:
+    """Build the column in its canonical dtype, NA where ``empty``."""
+    if field.kind == "category":
+        values = values.copy()
+        values[empty] = None
+        return pd.Series(values, index=index, dtype=object, name=field.name)
+    if field.kind == "float":
+        return pd.Series(np.where(empty, np.nan, values), index=index, name=field.name)
+    filled = np.where(empty, 0, values)
+    if field.kind == "bool":
+        array = BooleanArray(filled.astype(bool), empty)
+    else:
+        array = IntegerArray(filled.astype(np.int64), empty)
+    return pd.Series(array, index=index, name=field.name)
 
 
-def _follows_structure(values: dict[str, Any], fields: Sequence[Field], missing: str) -> bool:
-    """Infer unanswered interview flags from their answers, then check the structure."""
-    if missing == "impute":
-        for field in fields:
-            held = field.requires
-            if (held in values and field.name in values and _is_blank(values[held])
-                    and not _is_blank(values[field.name])):
-                values[held] = 1.0
-    for field in fields:
-        if field.name not in values:
+def _canonical_frame(
+    columns: Sequence[_Column], checked: _Checked, layout: _Layout, index: pd.Index
+) -> pd.DataFrame:
+    """The records in canonical dtypes (interview flags as the rules left them)."""
+    values = [column.values for column in columns]
+    for i, row in enumerate(layout.flags.tolist()):
+        values[row] = checked.held[i]
+    empty = ~checked.given | (checked.reason != _OK)
+    return pd.DataFrame(
+        {f.name: _canonical(values[row], empty[row], f, index)
+         for row, f in enumerate(layout.fields)},
+        index=index,
+    )
+
+
+def _coerce_ids(series: pd.Series) -> pd.Series:
+    """Leaver ids as plain text (None where missing); never validated further."""
+    if ptypes.infer_dtype(series, skipna=True) in ("string", "empty"):
+        values = series.to_numpy(dtype=object, na_value=None, copy=True)
+        blank = (series.eq("") | series.str.isspace()).to_numpy(dtype=bool, na_value=False)
+        values[blank] = None
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        texts = np.array([_id_text(u) for u in uniques] + [None], dtype=object)
+        values = texts[codes]
+    return pd.Series(values, index=series.index, dtype=object, name="leaver_id")
+
+
+def _table_problems(
+    frame: pd.DataFrame,
+    checked: _Checked,
+    layout: _Layout,
+    ids: pd.Series | None,
+    record_problems: Sequence[tuple[int, str]],
+) -> pd.DataFrame:
+    """The problems of a table, ordered by record, then by field, then whole-record ones."""
+    found: list[tuple[int, str | None, Any, str]] = []
+    for row, field in enumerate(layout.fields):
+        records = np.flatnonzero(checked.reason[row])
+        if not len(records):
             continue
-        given = not _is_blank(values[field.name])
-        if field.requires is not None and field.requires in values:
-            held = values[field.requires]
-            if (given and held == 0.0) or (not given and held == 1.0 and missing == "reject"):
-                return False
-        elif field.role in FEATURE_ROLES and not given and missing == "reject":
-            return False
-    return True
-
-
-def read_record(
-    record: Mapping[str, Any],
-    fields: Sequence[Field],
-    *,
-    missing: str = "impute",
-    max_missing: float = MAX_MISSING,
-) -> dict[str, Any] | None:
-    """One record's canonical values by the same rules as :func:`validate_records`.
-
-    The quick path for a single record: no table is built. Categories come back as
-    ``str`` (None if missing), every other field as ``float`` (booleans 0.0/1.0, NaN if
-    missing), and ``leaver_id`` as text when given. Returns None when the record has any
-    problem; :func:`validate_records` then gives the full report.
-
-    Examples
-    --------
-    >>> fields = [FIELDS_BY_NAME["job_level"], FIELDS_BY_NAME["sup_interview_held"]]
-    >>> read_record({"job_level": " Staff", "sup_interview_held": "はい"}, fields)
-    {'job_level': 'staff', 'sup_interview_held': 1.0}
-    >>> read_record({"job_level": "intern", "sup_interview_held": "yes"}, fields) is None
-    True
-    """
-    values: dict[str, Any] = {}
-    fields = [field for field in fields if field.kind != "id"]
-    for field in fields:
-        if field.name not in record:
-            if field.role in FEATURE_ROLES:
-                return None
-            continue
-        try:
-            values[field.name] = _read_value(field, record[field.name])
-        except _Unreadable:
-            return None
-    if not _follows_structure(values, fields, missing):
-        return None
-    if missing == "impute":
-        blank = {name: np.array([_is_blank(value)]) for name, value in values.items()}
-        held = {name: np.array([values[name] == 1.0]) for name in _INTERVIEW_WORDS
-                if name in values}
-        names, mask = _skipped_mask(blank, held, fields)
-        if mask.sum() > max_missing * len(names):
-            return None
-    if "leaver_id" in record:
-        values["leaver_id"] = _id_text(record["leaver_id"])
-    return values
+        original = frame[field.name]
+        for record, reason in zip(records.tolist(), checked.reason[row, records].tolist(),
+                                  strict=True):
+            value = _plain(original.iloc[record])
+            found.append((record, field.name, value, _problem_text(field, reason, value)))
+    found += [(record, None, None, text) for record, text in record_problems]
+    found.sort(key=lambda problem: problem[0])  # stable: field order within a record
+    leaver_ids = ids.to_numpy() if ids is not None else None
+    return _problems_table([
+        (record, None if leaver_ids is None else leaver_ids[record], column, value, text)
+        for record, column, value, text in found
+    ])
 
 
 # --------------------------------------------------------------------------------------
@@ -1017,42 +1242,26 @@ def validate_records(
         raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
     if missing not in MISSING_MODES:
         raise ValueError(f"missing must be 'impute' or 'reject', got {missing!r}")
-    frame = _as_frame(data)
+    frame = as_records_frame(data)
     fields = FIELDS if fields is None else tuple(fields)
-    by_name = {f.name: f for f in fields}
-    required = [
-        f.name
-        for f in fields
-        if f.role in FEATURE_ROLES or (require_targets and f.role == "target")
-    ]
+    required = _required_names(fields, require_targets)
     if frame.shape[1] == 0 and len(frame) == 0:
         frame = pd.DataFrame({name: pd.Series(dtype=object) for name in required})
-    _check_columns(frame, required, by_name)
+    _check_columns(frame, required, fields)
 
+    layout = _layout(fields, frame.columns)
+    columns, checked = _read_columns(frame, layout)
+    record_problems = _apply_rules(checked, layout, missing=missing, max_missing=max_missing,
+                                   require_targets=require_targets)
+
+    output = _canonical_frame(columns, checked, layout, frame.index)
     ids = _coerce_ids(frame["leaver_id"]) if "leaver_id" in frame.columns else None
-    columns = {
-        f.name: _coerce_column(frame[f.name], f)
-        for f in fields
-        if f.kind != "id" and f.name in frame.columns
-    }
-    if missing == "impute":
-        _infer_held(columns, by_name)
-    _apply_structure(columns, by_name, missing)
-    answers_needed = {f.name for f in fields if f.role == "target"} & set(required)
-    if missing == "reject":
-        answers_needed |= set(required)
-    _apply_required(columns, answers_needed, by_name)
-    record_problems = (_too_many_blanks(columns, fields, max_missing)
-                       if missing == "impute" else [])
-
-    output = pd.DataFrame({name: column.values for name, column in columns.items()},
-                          index=frame.index)
     if ids is not None:
         output.insert(0, "leaver_id", ids)
-    problems, lines = _problems_frame(frame, columns, ids, by_name, record_problems)
+    problems = _table_problems(frame, checked, layout, ids, record_problems)
     if errors == "raise":
-        if lines:
-            _raise_problems(problems, lines, len(frame))
+        if len(problems):
+            raise _schema_error(problems, frame.index)
         return output
     bad = np.zeros(len(frame), dtype=bool)
     bad[problems["row"].to_numpy(dtype=np.int64)] = True

@@ -68,7 +68,7 @@ from .exceptions import ConfigError, DataWarning, SchemaError
 from .fairness import audit_groups, fairness_summary, fairness_tables
 from .features import LeaverFeatures
 from .model import RehireModel
-from .schema import FIELDS_BY_NAME, _as_frame, field_names, validate_records
+from .schema import FIELDS_BY_NAME, as_records_frame, field_names, validate_records
 
 __all__ = ["MIN_CLASS_ROWS_PER_FOLD", "make_candidate", "train"]
 
@@ -479,7 +479,7 @@ def train(
         ``max_missing`` of a record's fields unanswered.
     """
     config = load_config(config)
-    frame = _as_frame(data)
+    frame = as_records_frame(data)
     if truth is not None and len(truth) != len(frame):
         raise ValueError(
             f"truth has {len(truth)} rows but data has {len(frame)}; pass the truth returned "

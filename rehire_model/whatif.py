@@ -32,13 +32,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._groups import first_of_each
 from .exceptions import RehireModelError
 from .model import RehireModel
 from .schema import CONSTRUCTS, FIELDS_BY_NAME, TARGETS, Field, read_value, validate_records
+from .scoring import LeaverBatch
 from .texts import check_lang, text
 
-__all__ = ["ACTIONS", "LeverError", "apply_settings", "coach", "simulate_policies",
-           "what_if"]
+__all__ = ["ACTIONS", "LeverError", "apply_settings", "coach", "set_levers",
+           "simulate_policies", "what_if"]
 
 CAUSAL_NOTE = text("coach.causal_note", "en")
 
@@ -56,6 +58,9 @@ ACTIONS: tuple[str, ...] = (
     "informed_of_rehire_route",
 )
 _RESPECT_WITH_DRAWING_OUT = "respect_with_drawing_out"
+_HELD = "sup_interview_held"
+#: Text columns of a checklist table, kept as Python strings.
+TEXT_COLUMNS = ("leaver_id", "action", "item")
 _AMICABILITY = {"sup_interview_held": "sup_interview_amicability",
                 "hr_interview_held": "hr_interview_amicability"}
 
@@ -96,6 +101,95 @@ def _check_settings(settings: Mapping[str, Any], fields: Mapping[str, Field]
     return values
 
 
+def _settled(arrays: Mapping[str, np.ndarray], values: Mapping[str, Any],
+             fields: Mapping[str, Field], amicability: int | None) -> dict[str, np.ndarray]:
+    """The record arrays that checked settings change, the interview structure kept.
+
+    Booleans are 1.0/0.0 and a skipped answer NaN, as in a scoring batch. This is the
+    one statement of the rules of :func:`apply_settings`.
+    """
+    n_rows = len(next(iter(arrays.values())))
+    changed: dict[str, np.ndarray] = {}
+    for held, amicable in _AMICABILITY.items():
+        answers = [n for n, f in fields.items() if f.requires == held and n in arrays]
+        touched = any(name in answers for name in values) or bool(values.get(held))
+        if held in values and not values[held]:
+            changed[held] = np.zeros(n_rows)
+            changed.update({name: np.full(n_rows, np.nan) for name in answers})
+            continue
+        if not touched or held not in arrays:
+            continue
+        flag = arrays[held].copy()
+        newly, unknown = flag == 0, np.isnan(flag)
+        level = values.get(amicable, amicability)
+        if newly.any():
+            if level is None and amicable in arrays:
+                raise LeverError(
+                    f"these settings mean {held} becomes true for {int(newly.sum())} "
+                    f"leaver(s); give {amicable} (1..5) too, or amicability=..., since a "
+                    "held interview has an amicability"
+                )
+            for name in answers:
+                changed[name] = np.where(newly, level if name == amicable else 0.0,
+                                         arrays[name])
+        if unknown.any() and level is not None and amicable in arrays:
+            changed[amicable] = np.where(unknown, level, changed.get(amicable, arrays[amicable]))
+        flag[newly | unknown] = 1.0
+        changed[held] = flag
+    for name, value in values.items():
+        changed[name] = (np.full(n_rows, value, dtype=object) if fields[name].kind == "category"
+                         else np.full(n_rows, float(value)))
+    return changed
+
+
+def set_levers(batch: LeaverBatch, settings: Mapping[str, Any], *,
+               amicability: int | None = None) -> LeaverBatch:
+    """The same leavers with actionable fields set, without validating them again.
+
+    The rules are those of :func:`apply_settings`.
+
+    Parameters
+    ----------
+    batch : LeaverBatch
+        Leavers read by a model (``model.scoring.read(records)``).
+    settings : dict
+        Field -> value, for actionable fields only.
+    amicability : int, optional
+        Amicability (1..5) of an interview the settings make happen.
+
+    Raises
+    ------
+    LeverError
+        A field is a fact or protected, a value is invalid, or an interview would be
+        held without an amicability.
+
+    Examples
+    --------
+    >>> import rehire_model as rm
+    >>> model = rm.load_model()
+    >>> batch = model.scoring.read(rm.make_leaver_survey(3, random_state=0))
+    >>> set_levers(batch, {"policy_alumni_perks": True}).arrays["policy_alumni_perks"]
+    array([1., 1., 1.])
+    """
+    fields = batch.scoring.fields_by_name
+    values = _check_settings(settings, fields)
+    return batch.with_values(_settled(batch.arrays, values, fields, amicability))
+
+
+def _as_array(series: pd.Series, field: Field) -> np.ndarray:
+    if field.kind == "category":
+        return series.to_numpy(dtype=object)
+    return pd.to_numeric(series).to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _as_column(values: np.ndarray, field: Field) -> Any:
+    if field.kind == "category":
+        return values
+    if field.kind == "bool":
+        return pd.array([None if np.isnan(v) else bool(v) for v in values], dtype="boolean")
+    return pd.array([None if np.isnan(v) else v for v in values], dtype="Float64")
+
+
 def apply_settings(
     records: pd.DataFrame,
     settings: Mapping[str, Any],
@@ -131,48 +225,21 @@ def apply_settings(
     """
     by_name = {f.name: f for f in fields} if fields is not None else dict(FIELDS_BY_NAME)
     values = _check_settings(settings, by_name)
+    present = {name: field for name, field in by_name.items() if name in records.columns}
+    involved = {name: field for name, field in present.items()
+                if name in values or name in _AMICABILITY or field.requires}
+    arrays = {name: _as_array(records[name], field) for name, field in involved.items()}
     out = records.copy()
-    for held, amicable in _AMICABILITY.items():
-        answers = [n for n, f in by_name.items() if f.requires == held and n in out.columns]
-        touched = any(name in answers for name in values) or bool(values.get(held))
-        if held in values and not values[held]:
-            out[held] = False
-            for name in answers:
-                out[name] = pd.NA
-            continue
-        if not touched or held not in out.columns:
-            continue
-        flag = out[held].astype("boolean")
-        newly = flag.eq(False).to_numpy(dtype=bool, na_value=False)
-        unknown = flag.isna().to_numpy()
-        level = values.get(amicable, amicability)
-        if newly.any():
-            if level is None and amicable in out.columns:
-                raise LeverError(
-                    f"these settings mean {held} becomes true for {int(newly.sum())} "
-                    f"leaver(s); give {amicable} (1..5) too, or amicability=..., since a "
-                    "held interview has an amicability"
-                )
-            out.loc[newly, held] = True
-            for name in answers:
-                out.loc[newly, name] = level if name == amicable else False
-        if unknown.any():
-            out.loc[unknown, held] = True
-            if level is not None and amicable in out.columns:
-                out.loc[unknown, amicable] = level
-    for name, value in values.items():
-        out[name] = bool(value) if by_name[name].kind == "bool" else value
-    keep = [f for f in by_name.values() if f.name in out.columns]
+    if arrays:
+        for name, changed in _settled(arrays, values, involved, amicability).items():
+            out[name] = _as_column(changed, by_name[name])
+    keep = list(present.values())
     return validate_records(out, fields=keep) if keep else out
 
 
 # --------------------------------------------------------------------------------------
 # what_if and the policy simulation
 # --------------------------------------------------------------------------------------
-
-
-def _records(model: RehireModel, X: Any) -> pd.DataFrame:
-    return validate_records(X, **model.config.validation_options).reset_index(drop=True)
 
 
 def what_if(
@@ -187,7 +254,7 @@ def what_if(
     Parameters
     ----------
     model : RehireModel
-    X : pandas.DataFrame, dict or list of dict
+    X : pandas.DataFrame, dict, list of dict or LeaverBatch
         Leaver records.
     settings : dict
         Field -> value for alumni policies, exit-interview behaviours or follow-ups.
@@ -206,21 +273,19 @@ def what_if(
     LeverError
         A setting is a fact or protected field, or an invalid value.
     """
-    records = _records(model, X)
-    after = apply_settings(records, settings, fields=model.record_fields,
-                           amicability=amicability)
-    before_scores, after_scores = model.predict(records), model.predict(after)
-    out = pd.DataFrame(index=before_scores.index)
-    if "leaver_id" in before_scores.columns:
-        out["leaver_id"] = before_scores["leaver_id"]
+    batch = model.scoring.read(X)
+    after = set_levers(batch, settings, amicability=amicability)
+    before_p, after_p = batch.probabilities(), after.probabilities()
+    out = pd.DataFrame(index=pd.RangeIndex(len(batch)))
+    if batch.ids is not None:
+        out["leaver_id"] = pd.Series(batch.ids, index=out.index, dtype=object)
     for target in model.targets:
-        out[f"p_{target}_before"] = before_scores[f"p_{target}"]
-        out[f"p_{target}_after"] = after_scores[f"p_{target}"]
-        out[f"change_pp_{target}"] = 100 * (after_scores[f"p_{target}"]
-                                             - before_scores[f"p_{target}"])
+        out[f"p_{target}_before"] = before_p[target]
+        out[f"p_{target}_after"] = after_p[target]
+        out[f"change_pp_{target}"] = 100 * (after_p[target] - before_p[target])
     if model.has_segments:
-        out["segment_before"] = before_scores["segment"]
-        out["segment_after"] = after_scores["segment"]
+        out["segment_before"] = pd.Series(batch.segments(), index=out.index, dtype=object)
+        out["segment_after"] = pd.Series(after.segments(), index=out.index, dtype=object)
     return out
 
 
@@ -231,6 +296,28 @@ def _ranking_target(model: RehireModel) -> str:
 
 def _policy_levers(model: RehireModel) -> list[str]:
     return [f.name for f in model.record_fields if f.lever == "policy" and f.kind == "bool"]
+
+
+#: Bootstrap resamples drawn at a time (bounds the memory of the resample counts).
+_RESAMPLES_AT_A_TIME = 50
+
+
+def _bootstrap_means(changes: np.ndarray, n_bootstrap: int, rng: np.random.Generator
+                     ) -> np.ndarray:
+    """Means of each column of ``changes`` over bootstrap resamples of its rows.
+
+    A resample is counted (how often each row was drawn), so every column's mean is one
+    product with the counts, whatever the number of rows.
+    """
+    n_rows = len(changes)
+    means = np.empty((n_bootstrap, changes.shape[1]))
+    for start in range(0, n_bootstrap, _RESAMPLES_AT_A_TIME):
+        size = min(_RESAMPLES_AT_A_TIME, n_bootstrap - start)
+        drawn = rng.integers(0, n_rows, size=(size, n_rows))
+        drawn += np.arange(size)[:, None] * n_rows
+        counts = np.bincount(drawn.ravel(), minlength=size * n_rows).reshape(size, n_rows)
+        means[start:start + size] = counts @ changes / n_rows
+    return means
 
 
 def simulate_policies(
@@ -264,33 +351,40 @@ def simulate_policies(
     >>> list(table.columns[:2])
     ['levers', 'n_affected']
     """
-    records = _records(model, cohort)
+    batch = model.scoring.read(cohort)
     levers = _policy_levers(model)
     options = [(lever,) for lever in levers]
     if pairs:
         options += list(itertools.combinations(levers, 2))
-    rng = np.random.default_rng(random_state)
-    resamples = rng.integers(0, len(records), size=(n_bootstrap, len(records)))
-    before = model.predict(records)
-    rows = []
+    before, before_segments = batch.probabilities(), batch.segments()
+    rows, changes = [], []
     for option in options:
-        lacking = ~records[list(option)].astype("boolean").fillna(False).all(axis=1)
-        after = model.predict(apply_settings(records, dict.fromkeys(option, True),
-                                             fields=model.record_fields))
+        lacking = ~np.all([batch.arrays[lever] == 1 for lever in option], axis=0)
+        after = set_levers(batch, dict.fromkeys(option, True))
         row: dict[str, Any] = {"levers": " + ".join(option),
                                "n_affected": int(lacking.sum())}
         for target in model.targets:
-            change = 100 * (after[f"p_{target}"] - before[f"p_{target}"]).to_numpy()
-            means = change[resamples].mean(axis=1)
+            change = 100 * (after.probabilities()[target] - before[target])
             row[f"mean_change_pp_{target}"] = float(change.mean())
-            row[f"ci_low_{target}"], row[f"ci_high_{target}"] = np.percentile(means, [2.5, 97.5])
-        if model.has_segments:
+            changes.append(change)
+        if before_segments is not None:
             row["new_boomerang_candidates"] = int(
-                ((after["segment"] == "boomerang_candidate")
-                 & (before["segment"] != "boomerang_candidate")).sum())
+                ((after.segments() == "boomerang_candidate")
+                 & (before_segments != "boomerang_candidate")).sum())
         rows.append(row)
-    table = pd.DataFrame(rows).sort_values(f"mean_change_pp_{_ranking_target(model)}",
-                                           ascending=False, ignore_index=True)
+    if rows:
+        rng = np.random.default_rng(random_state)
+        means = _bootstrap_means(np.column_stack(changes), n_bootstrap, rng)
+        low, high = np.percentile(means, [2.5, 97.5], axis=0)
+        for k, (row, target) in enumerate(itertools.product(rows, model.targets)):
+            row[f"ci_low_{target}"], row[f"ci_high_{target}"] = low[k], high[k]
+    columns = ["levers", "n_affected"]
+    for target in model.targets:
+        columns += [f"mean_change_pp_{target}", f"ci_low_{target}", f"ci_high_{target}"]
+    if before_segments is not None:
+        columns.append("new_boomerang_candidates")
+    table = pd.DataFrame(rows, columns=columns).sort_values(
+        f"mean_change_pp_{_ranking_target(model)}", ascending=False, ignore_index=True)
     table.attrs["note"] = CAUSAL_NOTE
     return table
 
@@ -300,31 +394,36 @@ def simulate_policies(
 # --------------------------------------------------------------------------------------
 
 
-def _taken(value: Any) -> bool:
-    """An action shown (True or 1); not shown, not held and unanswered are not taken."""
-    return not pd.isna(value) and bool(value == 1)
+def _taken(values: Any) -> np.ndarray:
+    """Actions shown (1); not shown, not held and unanswered are not taken."""
+    return np.asarray(values, dtype=np.float64) == 1
 
 
-def _candidate_actions(record: pd.Series, fields: Mapping[str, Field]) -> list[tuple[str, dict]]:
-    """Actions not yet taken (unanswered counts as not taken): (key, settings)."""
-    candidates = []
-    for name in ACTIONS:
-        if name in fields and not _taken(record.get(name)):
-            candidates.append((name, {name: True}))
+def _candidate_actions(arrays: Mapping[str, Any], fields: Mapping[str, Field]
+                       ) -> list[tuple[str, dict[str, bool], np.ndarray]]:
+    """Actions a supervisor can still take: (key, settings, rows where not yet taken)."""
+    candidates = [(name, {name: True}, ~_taken(arrays[name]))
+                  for name in ACTIONS if name in fields]
     respect, drawing = CONSTRUCTS["respect"], CONSTRUCTS["drawing_out"]
+    if all(n in fields for n in (*respect, *drawing)):
+        def missing(names: Sequence[str]) -> np.ndarray:
+            return np.any([~_taken(arrays[n]) for n in names], axis=0)
 
-    def missing(names):
-        return any(not _taken(record.get(n)) for n in names)
-
-    if all(n in fields for n in (*respect, *drawing)) and missing(respect) and missing(drawing):
-        candidates.append((_RESPECT_WITH_DRAWING_OUT,
-                           dict.fromkeys((*respect, *drawing), True)))
+        candidates.append((_RESPECT_WITH_DRAWING_OUT, dict.fromkeys((*respect, *drawing), True),
+                           missing(respect) & missing(drawing)))
     return candidates
+
+
+def _interviewed(batch: LeaverBatch, amicability: int) -> LeaverBatch:
+    """Leavers without a supervisor interview (a planned exit) with one assumed held."""
+    if _HELD not in batch.scoring.fields_by_name or _taken(batch.arrays[_HELD]).all():
+        return batch
+    return set_levers(batch, {_HELD: True}, amicability=amicability)
 
 
 def coach(
     model: RehireModel,
-    record: Mapping[str, Any] | pd.Series,
+    records: Any,
     *,
     lang: str = "en",
     amicability: int = 3,
@@ -341,49 +440,149 @@ def coach(
     lowers engagement for this person is never recommended (so respecting the decision
     alone is left out where it hurts).
 
+    Every candidate action is scored for the whole batch of leavers at once.
+
+    Parameters
+    ----------
+    model : RehireModel
+    records : dict, pandas.Series, pandas.DataFrame, list of dict or LeaverBatch
+        One leaver, or many.
+    lang : {"en", "ja"}, default "en"
+        Language of the checklist items.
+    amicability : int, default 3
+        Amicability of an interview assumed held.
+    top_k : int, optional
+        Items per leaver (default: every action that helps).
+
     Returns
     -------
     pandas.DataFrame
-        ``action`` (key), ``item`` (checklist text with the gains, e.g.
-        「戻ってきても歓迎する意思を伝える：アルムナイ意識 +9pt」), ``gain_pp_<target>`` per
-        target of the model.
+        For one record (a dict or Series): ``action`` (key), ``item`` (checklist text
+        with the gains, e.g. 「戻ってきても歓迎する意思を伝える：アルムナイ意識 +9pt」) and
+        ``gain_pp_<target>`` per target of the model. For many: one row per leaver and
+        item, with ``leaver_id`` (when given), ``row`` (input position) and ``rank``
+        first; a leaver with nothing to recommend has no row.
+
+    Examples
+    --------
+    >>> import rehire_model as rm
+    >>> leavers = rm.make_leaver_survey(3, random_state=4)
+    >>> coach(rm.load_model(), leavers, top_k=1).columns.tolist()[:4]
+    ['leaver_id', 'row', 'rank', 'action']
     """
     check_lang(lang)
-    records = _records(model, record if not isinstance(record, pd.Series)
-                       else record.to_dict())
-    fields = {f.name: f for f in model.record_fields}
-    held = "sup_interview_held"
-    if held in records.columns and not _taken(records.loc[0, held]):
-        records = apply_settings(records, {held: True}, fields=model.record_fields,
-                                 amicability=amicability)
-    base = model.predict(records)
-    rows = []
-    for key, settings in _candidate_actions(records.iloc[0], fields):
-        after = model.predict(apply_settings(records, settings, fields=model.record_fields,
-                                             amicability=amicability))
-        gains = {t: 100 * float(after[f"p_{t}"].iat[0] - base[f"p_{t}"].iat[0])
-                 for t in model.targets}
-        if gains.get("alumni_engagement", 0.0) < 0 or sum(gains.values()) <= 0:
-            continue
-        rows.append({"action": key, **{f"gain_pp_{t}": g for t, g in gains.items()}})
-    gain_columns = [f"gain_pp_{t}" for t in model.targets]
-    table = pd.DataFrame(rows, columns=["action", *gain_columns])
-    table["total"] = table[gain_columns].sum(axis=1)
-    table = table.sort_values("total", ascending=False, ignore_index=True).drop(
-        columns="total")
-    if top_k is not None:
-        table = table.head(top_k)
-    table.insert(1, "item", [_item_text(a, table.iloc[i], lang)
-                             for i, a in enumerate(table["action"])])
+    single = isinstance(records, (Mapping, pd.Series))
+    if isinstance(records, pd.Series):
+        records = records.to_dict()
+    table = _checklists(model.scoring.read(records), lang, amicability, top_k)
+    if single:
+        return table.drop(columns=["leaver_id", "row", "rank"], errors="ignore")
     return table
 
 
-def _item_text(action: str, row: pd.Series, lang: str) -> str:
-    gains = [text("coach.gain", lang, outcome=text(f"target.{t}", lang), gain=row[f"gain_pp_{t}"])
-             for t in TARGETS if f"gain_pp_{t}" in row.index]
-    return text("coach.item", lang, action=text(f"action.{action}", lang),
-                gains=text("coach.separator", lang).join(gains))
+def _checklists(batch: LeaverBatch, lang: str, amicability: int, top_k: int | None
+                ) -> pd.DataFrame:
+    """Every leaver's checklist, as a long table (see :func:`coach`)."""
+    targets = batch.scoring.targets
+    base = _interviewed(batch, amicability)
+    before = base.probabilities()
+    candidates = _candidate_actions(base.arrays, batch.scoring.fields_by_name)
+    keys = [key for key, _, _ in candidates]
+    # gains[t]: rows x candidates, in percentage points.
+    gains = {t: np.empty((len(batch), len(candidates))) for t in targets}
+    open_rows = np.zeros((len(batch), len(candidates)), dtype=bool)
+    for j, (_, settings, not_taken) in enumerate(candidates):
+        open_rows[:, j] = not_taken
+        if not not_taken.any():
+            for t in targets:
+                gains[t][:, j] = 0.0
+            continue
+        after = set_levers(base, settings, amicability=amicability).probabilities()
+        for t in targets:
+            gains[t][:, j] = 100 * (after[t] - before[t])
+    total = sum(gains[t] for t in targets)
+    helps = open_rows & (total > 0)
+    if "alumni_engagement" in gains:
+        helps &= gains["alumni_engagement"] >= 0
+    rows, ranks, chosen = _ranked(helps, total, top_k)
+    columns: dict[str, Any] = {}
+    if batch.ids is not None:
+        columns["leaver_id"] = np.array(batch.ids, dtype=object)[rows]
+    columns |= {"row": rows, "rank": ranks,
+                "action": np.array(keys or [""], dtype=object)[chosen]}
+    item_gains = {t: gains[t][rows, chosen] for t in targets}
+    columns["item"] = _item_texts(columns["action"], item_gains, lang)
+    columns |= {f"gain_pp_{t}": item_gains[t] for t in targets}
+    return pd.DataFrame({name: pd.Series(values, dtype=object if name in TEXT_COLUMNS else None)
+                         for name, values in columns.items()})
 
+
+def _order_patterns(helps: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """One integer per row, equal for rows whose helpful candidates compare alike.
+
+    Rows with the same pattern (which candidates help, and how their totals order,
+    ties included) are ranked alike by any comparison sort.
+    """
+    n_candidates = total.shape[1]
+    values = np.where(helps, total, np.inf)
+    order = np.argsort(values, axis=1, kind="stable")
+    ordered = np.take_along_axis(values, order, axis=1)
+    steps = np.ones(ordered.shape, dtype=np.int64)
+    steps[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    dense = np.empty_like(steps)
+    np.put_along_axis(dense, order, np.cumsum(steps, axis=1) - 1, axis=1)
+    dense = np.where(helps, dense, n_candidates)
+    weights = (n_candidates + 1) ** np.arange(n_candidates, dtype=np.int64)
+    return dense @ weights
+
+
+def _ranked(helps: np.ndarray, total: np.ndarray, top_k: int | None
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's helpful candidates, largest total first, as flat arrays (row, rank,
+    candidate) ordered by row and rank; one ranking per pattern of rows."""
+    n_rows, n_candidates = total.shape
+    if n_rows == 0 or n_candidates == 0:
+        return (np.empty(0, dtype=np.intp),) * 3
+    groups, first = first_of_each(_order_patterns(helps, total))
+    table = np.full((len(first), n_candidates), -1, dtype=np.intp)
+    for g, i in enumerate(first.tolist()):
+        order = _largest_first(np.flatnonzero(helps[i]), total[i])[:top_k]
+        table[g, :len(order)] = order
+    per_row = table[groups]
+    listed = per_row >= 0
+    rows = np.nonzero(listed)[0]
+    return rows, np.cumsum(listed, axis=1)[listed], per_row[listed]
+
+
+def _largest_first(candidates: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """The candidates by total gain, largest first, equal totals ordered as pandas'
+    ``sort_values(ascending=False)`` orders them (the order checklists have)."""
+    values = total[candidates][::-1]
+    return candidates[::-1][values.argsort(kind="quicksort")][::-1]
+
+
+def _item_texts(actions: np.ndarray, gains: Mapping[str, np.ndarray], lang: str
+                ) -> np.ndarray:
+    """The checklist text of each item; each distinct text is written once.
+
+    A text depends only on the action and each gain rounded to a whole point (its sign
+    included, as ``+.0f`` formats it), which ``numpy.rint`` rounds alike.
+    """
+    codes = pd.factorize(actions)[0].astype(np.int64)
+    for values in gains.values():
+        whole = np.clip(np.rint(values), -100, 100).astype(np.int64)
+        codes = (codes * 201 + whole + 100) * 2 + np.signbit(np.rint(values))
+    groups, first = first_of_each(codes)
+    texts = np.array([_item_text(actions[i], {t: v[i] for t, v in gains.items()}, lang)
+                      for i in first.tolist()] or [""], dtype=object)
+    return texts[groups]
+
+
+def _item_text(action: str, gains: Mapping[str, float], lang: str) -> str:
+    parts = [text("coach.gain", lang, outcome=text(f"target.{t}", lang), gain=gains[t])
+             for t in TARGETS if t in gains]
+    return text("coach.item", lang, action=text(f"action.{action}", lang),
+                gains=text("coach.separator", lang).join(parts))
 
 
 # --------------------------------------------------------------------------------------
@@ -427,8 +626,8 @@ def oracle_agreement(
     """
     from scipy.stats import spearmanr
 
-    from .datasets import true_probabilities
     from .schema import FIELDS
+    from .survey import true_probabilities
 
     records = validate_records(survey).reset_index(drop=True)
     interviewed = records[records["sup_interview_held"].astype(bool)].reset_index(drop=True)
@@ -463,20 +662,23 @@ def oracle_agreement(
 
 def _coach_hit(model: RehireModel, record: pd.DataFrame, amicability: int) -> bool | None:
     """Is the model's top coaching action among the two truly best? None: nothing to do."""
-    from .datasets import true_probabilities
     from .schema import FIELDS
+    from .survey import true_probabilities
 
     record = record.reset_index(drop=True)
-    if not _taken(record.loc[0, "sup_interview_held"]):
-        record = apply_settings(record, {"sup_interview_held": True}, fields=FIELDS,
-                                amicability=amicability)
+    if not _taken(_as_array(record[_HELD], FIELDS_BY_NAME[_HELD]))[0]:
+        record = apply_settings(record, {_HELD: True}, fields=FIELDS, amicability=amicability)
     top = coach(model, record, amicability=amicability, top_k=1)
     if top.empty:
         return None
-    fields = {f.name: f for f in model.record_fields}
+    fields = model.scoring.fields_by_name
+    arrays = {name: _as_array(record[name], FIELDS_BY_NAME[name]) for name in fields
+              if name in FIELDS_BY_NAME}
     base = true_probabilities(record)
     gains = {}
-    for key, settings in _candidate_actions(record.iloc[0], fields):
+    for key, settings, not_taken in _candidate_actions(arrays, fields):
+        if not not_taken[0]:
+            continue
         after = true_probabilities(apply_settings(record, settings, fields=FIELDS,
                                                   amicability=amicability))
         gains[key] = float(sum(after[f"p_{t}"].iat[0] - base[f"p_{t}"].iat[0]

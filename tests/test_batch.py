@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 import rehire_model as rm
 from rehire_model import batch
 from rehire_model.exceptions import InputError, SchemaError
+from rehire_model.scoring import LeaverBatch
 from rehire_model.tables import write_table
 
 
@@ -119,24 +120,24 @@ def test_no_row_is_lost_to_any_pattern_of_blanks(tmp_path_factory, model, cohort
         assert (len(listed.split(";")) if listed else 0) == counts[leaver_id]
 
 
-def _interrupt_on_second_chunk(model, monkeypatch):
+def _interrupt_on_second_chunk(monkeypatch):
     calls = {"n": 0}
-    original = model._predict_arrays
+    original = LeaverBatch.predictions
 
-    def fail_on_second_chunk(*args):
+    def fail_on_second_chunk(self):
         calls["n"] += 1
         if calls["n"] == 3:  # 1: empty layout, 2: first chunk, 3: second chunk
             raise KeyboardInterrupt
-        return original(*args)
+        return original(self)
 
-    monkeypatch.setattr(model, "_predict_arrays", fail_on_second_chunk)
+    monkeypatch.setattr(LeaverBatch, "predictions", fail_on_second_chunk)
     return calls
 
 
 def test_an_interrupted_run_leaves_no_output(tmp_path, model, cohort, monkeypatch):
     cohort.to_csv(tmp_path / "in.csv", index=False)
     (tmp_path / "out.csv").write_text("previous results\n", encoding="utf-8")
-    calls = _interrupt_on_second_chunk(model, monkeypatch)
+    calls = _interrupt_on_second_chunk(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         batch.score_file(tmp_path / "in.csv", tmp_path / "out.csv", model=model, chunk_rows=50)
     assert calls["n"] == 3
@@ -298,7 +299,7 @@ def test_an_interrupted_excel_run_leaves_no_output(tmp_path, model, cohort, monk
     system_temp = tmp_path / "system-temp"  # where openpyxl keeps each sheet's rows
     system_temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
-    calls = _interrupt_on_second_chunk(model, monkeypatch)
+    calls = _interrupt_on_second_chunk(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         batch.score_file(tmp_path / "in.csv", tmp_path / "out.xlsx", model=model,
                          chunk_rows=50)
@@ -307,3 +308,21 @@ def test_an_interrupted_excel_run_leaves_no_output(tmp_path, model, cohort, monk
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.xlsx",
                                                           "system-temp"]
     assert list(system_temp.iterdir()) == []
+
+
+def test_coaching_streams_with_each_leavers_checklist(tmp_path, model, cohort):
+    data = cohort.head(90).copy()
+    data.loc[data.index[7], "industry"] = "banking"
+    data.to_csv(tmp_path / "in.csv", index=False)
+    summary = batch.score_file(tmp_path / "in.csv", tmp_path / "chunked.csv", model=model,
+                               coach=3, lang="ja", chunk_rows=25)
+    assert (summary.read, summary.scored, summary.rejected) == (90, 89, 1)
+    batch.score_file(tmp_path / "in.csv", tmp_path / "whole.csv", model=model, coach=3,
+                     lang="ja")
+    chunked = pd.read_csv(tmp_path / "chunked.csv", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(
+        chunked, pd.read_csv(tmp_path / "whole.csv", dtype=str, keep_default_na=False))
+    for record, coaching in zip(data.drop(index=data.index[7]).to_dict("records"),
+                                chunked["coaching"], strict=True):
+        items = model.coach(record, lang="ja", top_k=3)["item"]
+        assert coaching == " / ".join(items)

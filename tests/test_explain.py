@@ -9,7 +9,8 @@ import shap
 from scipy.special import expit
 
 import rehire_model as rm
-from rehire_model import _scoring
+from rehire_model import _scorer
+from rehire_model.explain import display_value, reason_text
 from rehire_model.schema import FIELDS_BY_NAME, TARGETS, field_names
 from rehire_model.texts import text as text_of
 
@@ -73,7 +74,7 @@ def test_tree_contributions_are_shap_values_in_any_chunking(models, blank_people
     estimator = _classifier(model, "rehire_intent")
     expected = shap.TreeExplainer(estimator).shap_values(matrix)
     serial = model.contributions(data, level="column", raw=True, n_jobs=1)["rehire_intent"]
-    monkeypatch.setattr(_scoring, "EXPLAIN_CHUNK_ROWS", 100)
+    monkeypatch.setattr(_scorer, "EXPLAIN_CHUNK_ROWS", 100)
     parallel = model.contributions(data, level="column", raw=True, n_jobs=2)["rehire_intent"]
     np.testing.assert_array_equal(serial.drop(columns="base").to_numpy(), expected)
     pd.testing.assert_frame_equal(parallel, serial, check_exact=True)
@@ -303,3 +304,19 @@ def test_category_values_read_as_hr_staff_know_them(models, people):
     for lang, shown in (("ja", "情報通信業"), ("en", "IT and telecommunications")):
         reasons = models["logistic"].explain(record, top_k=40, lang=lang)
         assert (reasons.loc[reasons["reason"] == "industry", "value"] == shown).all()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("kind", ["logistic", "trees"])
+def test_shared_sentences_equal_each_reason_written_alone(models, blank_people, kind, lang):
+    model = models[kind]
+    people = blank_people.head(400)
+    reasons = model.explain(people, top_k=8, lang=lang)
+    by_key = {r.key: r for r in model.scoring.reasons["reason"][0]}
+    arrays = model.scoring.read(people).arrays
+    fields = model.scoring.fields_by_name
+    for entry in reasons.itertuples():
+        reason = by_key[entry.reason]
+        shown = display_value(reason, arrays, entry.row, lang, fields)
+        assert entry.value == shown
+        assert entry.text == reason_text(reason, shown, entry.target, entry.pp, lang)

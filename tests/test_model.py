@@ -218,12 +218,12 @@ def test_predictions_match_scikit_learn(tree_model):
 
 
 def test_large_tables_are_scored_in_chunks_with_the_same_numbers(monkeypatch, survey):
-    from rehire_model import model as model_module
+    from rehire_model import scoring
 
     data, _ = survey
     model = rm.load_model()
     whole = model.predict(data)
-    monkeypatch.setattr(model_module, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(scoring, "CHUNK_ROWS", 7)
     pd.testing.assert_frame_equal(model.predict(data), whole, check_exact=True)
 
 

@@ -673,6 +673,89 @@ def test_read_record_and_validate_records_agree_on_any_blanks(record, blanks, ma
             assert (pd.isna(expected) and pd.isna(value)) or value == expected, name
 
 
+MOST_FACTS_BLANK = dict.fromkeys(
+    ("company_size", "industry", "job_level", "tenure_years", "years_since_exit",
+     "policy_comeback_program", "policy_alumni_perks", "policy_alumni_community",
+     "policy_alumni_events", "informal_rehire_custom", "invited_to_alumni_community",
+     "informed_of_rehire_route"))
+
+
+@pytest.mark.parametrize(
+    ("record", "options", "column", "problem"),
+    [
+        pytest.param(valid_record(industry="banking"), {}, "industry",
+                     r"^column 'industry' has 'banking'; expected one of manufacturing",
+                     id="bad-category"),
+        pytest.param(valid_record(tenure_years="0.1"), {}, "tenure_years",
+                     r"^column 'tenure_years' has '0\.1', which is out of range",
+                     id="number-out-of-range"),
+        pytest.param(valid_record(sup_interview_amicability=4.5), {},
+                     "sup_interview_amicability", r"has 4\.5, which is not a whole number",
+                     id="number-not-whole"),
+        pytest.param(valid_record(policy_alumni_events=2), {}, "policy_alumni_events",
+                     r"has 2; expected true or false", id="number-for-yes-no"),
+        pytest.param(no_sup_interview(sup_welcomed_return=True), {}, "sup_welcomed_return",
+                     r"has True, reported without a supervisor exit interview",
+                     id="answer-without-interview"),
+        pytest.param(valid_record(hr_interview_amicability="2"), {},
+                     "hr_interview_amicability", r"has '2', reported without an HR exit interview",
+                     id="amicability-without-interview"),
+        pytest.param(valid_record(sup_interview_amicability=""), {"missing": "reject"},
+                     "sup_interview_amicability",
+                     r"is empty \(''\) although a supervisor exit interview was held",
+                     id="held-interview-without-amicability"),
+        pytest.param(valid_record(job_level=""), {"missing": "reject"}, "job_level",
+                     r"is empty \(''\) but a value is required", id="blank-rejected"),
+        pytest.param(valid_record(sup_interview_held=None), {"missing": "reject"},
+                     "sup_interview_held", r"is empty \(None\) but a value is required",
+                     id="blank-interview-flag-rejected"),
+        pytest.param(valid_record(**MOST_FACTS_BLANK), {}, None,
+                     r"^12 of the 23 fields in use are unanswered", id="too-many-blanks"),
+        pytest.param(valid_record(tenure_years=None, industry=None), {"max_missing": 0.05},
+                     None, r"^2 of the 23 fields in use are unanswered \(industry, tenure_years\)",
+                     id="max-missing"),
+    ],
+)
+def test_one_record_and_a_table_get_the_same_verdict(record, options, column, problem):
+    # Values are given as text where a table of numbers would turn them into floats.
+    assert read_record(record, FIELDS, **options) is None
+    alone, alone_problems = validate_records(record, errors="report", **options)
+    table = [valid_record(leaver_id="L0100"), record, valid_record(leaver_id="L0102")]
+    valid, problems = validate_records(table, errors="report", **options)
+    assert alone.empty and valid["leaver_id"].tolist() == ["L0100", "L0102"]
+    assert alone_problems["column"].tolist() == [column]
+    assert re.search(problem, alone_problems.loc[0, "problem"])
+    assert (alone_problems["row"].tolist(), problems["row"].tolist()) == ([0], [1])
+    pd.testing.assert_frame_equal(alone_problems.drop(columns="row"),
+                                  problems.drop(columns="row"))
+    for data, row in ((record, 0), (table, 1)):
+        with pytest.raises(SchemaError) as info:
+            validate_records(data, **options)
+        assert f"\n  row {row} (leaver_id 'L0001'): {alone_problems.loc[0, 'problem']}\n" in (
+            str(info.value))
+
+
+@pytest.mark.parametrize(
+    ("record", "options"),
+    [
+        pytest.param(valid_record(sup_interview_held=None), {}, id="held-inferred-from-answers"),
+        pytest.param(no_sup_interview(sup_interview_held=""), {}, id="held-unknown-stays-blank"),
+        pytest.param(valid_record(sup_welcomed_return="", tenure_years="n/a"), {},
+                     id="skipped-answers-kept"),
+        pytest.param(valid_record(hr_interview_held="yes", hr_interview_amicability="３"),
+                     {"missing": "reject"}, id="every-answer-given"),
+        pytest.param(valid_record(industry=" IT_Telecom", policy_alumni_perks="はい",
+                                  tenure_years="１２．５"), {}, id="spellings"),
+    ],
+)
+def test_one_record_and_a_table_read_the_same_values(record, options):
+    values = read_record(record, FIELDS, **options)
+    row = validate_records([valid_record(leaver_id="L0100"), record], **options).iloc[1]
+    assert values is not None and set(values) == set(row.index)
+    for name, value in values.items():
+        assert (pd.isna(row[name]) and pd.isna(value)) or value == row[name], name
+
+
 # --------------------------------------------------------------------------------------
 # A company's own columns
 # --------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import rehire_model as rm
-from rehire_model.whatif import LeverError, apply_settings, oracle_agreement
+from rehire_model.whatif import ACTIONS, LeverError, apply_settings, oracle_agreement, set_levers
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +146,117 @@ def test_coaching_a_leaver_with_skipped_answers(model, cohort):
     checklist = model.coach(record)
     assert len(checklist) > 0
     assert (checklist["gain_pp_alumni_engagement"] >= 0).all()
+
+
+# --------------------------------------------------------------------------------------
+# Coaching a table: every candidate action scored for the whole batch at once
+# --------------------------------------------------------------------------------------
+
+RESPECT = ("sup_understood_reason", "sup_respected_timing")
+DRAWING_OUT = ("sup_listened_to_end", "sup_listened_carefully", "sup_heard_dissatisfaction",
+               "sup_answered_questions")
+
+
+def _checklist_one_by_one(model, record, amicability=3):
+    """The checklist of one record, action by action through apply_settings and predict."""
+    records = rm.validate_records(pd.DataFrame([record])).reset_index(drop=True)
+
+    def taken(name):
+        value = records.loc[0, name]
+        return not pd.isna(value) and bool(value)
+
+    if not taken("sup_interview_held"):
+        records = apply_settings(records, {"sup_interview_held": True}, amicability=amicability)
+    candidates = [(name, {name: True}) for name in ACTIONS if not taken(name)]
+    if any(not taken(n) for n in RESPECT) and any(not taken(n) for n in DRAWING_OUT):
+        candidates.append(("respect_with_drawing_out",
+                           dict.fromkeys((*RESPECT, *DRAWING_OUT), True)))
+    base = model.predict(records)
+    rows = []
+    for key, settings in candidates:
+        after = model.predict(apply_settings(records, settings, amicability=amicability))
+        gains = {t: 100 * float(after[f"p_{t}"].iat[0] - base[f"p_{t}"].iat[0])
+                 for t in model.targets}
+        if gains["alumni_engagement"] >= 0 and sum(gains.values()) > 0:
+            rows.append({"action": key, **{f"gain_pp_{t}": g for t, g in gains.items()}})
+    table = pd.DataFrame(rows, columns=["action", "gain_pp_alumni_engagement",
+                                        "gain_pp_rehire_intent"])
+    total = table["gain_pp_alumni_engagement"] + table["gain_pp_rehire_intent"]
+    return table.iloc[total.sort_values(ascending=False).index].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def varied():
+    """Leavers with planned exits, unanswered interviews and skipped behaviours."""
+    survey = rm.make_leaver_survey(60, random_state=21)
+    survey.loc[survey.index[:10], "sup_welcomed_return"] = None
+    survey.loc[survey.index[10:16], "sup_interview_held"] = None
+    return survey
+
+
+def test_coaching_a_table_gives_each_leavers_own_checklist(model, varied):
+    table = model.coach(varied, lang="ja")
+    assert list(table.columns) == ["leaver_id", "row", "rank", "action", "item",
+                                   "gain_pp_alumni_engagement", "gain_pp_rehire_intent"]
+    for row, record in enumerate(varied.to_dict("records")):
+        expected = _checklist_one_by_one(model, record)
+        mine = table[table["row"] == row].reset_index(drop=True)
+        assert mine["leaver_id"].eq(record["leaver_id"]).all()
+        assert mine["rank"].tolist() == list(range(1, len(expected) + 1))
+        assert mine["action"].tolist() == expected["action"].tolist()
+        for target in model.targets:  # the same numbers, not just close ones
+            assert mine[f"gain_pp_{target}"].tolist() == expected[f"gain_pp_{target}"].tolist()
+        one = model.coach(record, lang="ja")
+        pd.testing.assert_frame_equal(one, mine.drop(columns=["leaver_id", "row", "rank"]))
+
+
+def test_coaching_a_table_keeps_top_k_per_leaver(model, varied):
+    full = model.coach(varied)
+    top = model.coach(varied, top_k=2)
+    assert top.groupby("row").size().max() == 2
+    pd.testing.assert_frame_equal(
+        top.reset_index(drop=True),
+        full[full["rank"] <= 2].reset_index(drop=True))
+
+
+@pytest.mark.parametrize("call", [
+    lambda model, X: model.coach(X, top_k=3),
+    lambda model, X: model.what_if(X, set={"sup_welcomed_return": True}, amicability=3),
+    lambda model, X: rm.simulate_policies(model, X, n_bootstrap=20),
+], ids=["coach", "what_if", "simulate_policies"])
+def test_records_are_validated_once_per_call(model, varied, monkeypatch, call):
+    from rehire_model import scoring
+
+    calls = []
+    original = scoring.validate_records
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(scoring, "validate_records", counted)
+    call(model, varied)
+    assert len(calls) == 1
+
+
+def test_set_levers_gives_the_records_apply_settings_gives(model, varied):
+    batch = model.scoring.read(varied)
+    for settings in ({"sup_welcomed_return": True}, {"sup_interview_held": False},
+                     {"policy_alumni_perks": True, "informed_of_rehire_route": False}):
+        changed = set_levers(batch, settings, amicability=4)
+        expected = model.scoring.read(apply_settings(rm.validate_records(varied), settings,
+                                                     amicability=4))
+        for name, values in changed.arrays.items():
+            np.testing.assert_array_equal(values, expected.arrays[name], err_msg=name)
+
+
+def test_simulate_policies_bootstrap_matches_resampling(model, varied):
+    table = rm.simulate_policies(model, varied, n_bootstrap=120, pairs=False, random_state=5)
+    before = model.predict(varied)["p_rehire_intent"].to_numpy()
+    resamples = np.random.default_rng(5).integers(0, len(varied), size=(120, len(varied)))
+    for option in table.itertuples():
+        after = model.what_if(varied, set={option.levers: True})["p_rehire_intent_after"]
+        change = 100 * (after.to_numpy() - before)
+        low, high = np.percentile(change[resamples].mean(axis=1), [2.5, 97.5])
+        assert option.ci_low_rehire_intent == pytest.approx(low, abs=1e-9)
+        assert option.ci_high_rehire_intent == pytest.approx(high, abs=1e-9)

@@ -1,6 +1,6 @@
 """Solve the synthetic survey's calibrated parameters from the published figures.
 
-The structural model in ``rehire_model/_survey_model.py`` fixes most numbers by
+The structural model in ``rehire_model/survey/structure.py`` fixes most numbers by
 assumption; the parameters marked *calibrated* there are solved here so that the
 survey's regressions (F2.2, F2.5), the engaged share and the rehire-intent ratios (F1.3,
 F1.4) come out as published. The solution is printed; copy it into
@@ -18,9 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
-from rehire_model import _survey_model as model
-from rehire_model.analysis import code_leaver_survey
-from rehire_model.calibration import survey_regression
+from rehire_model.survey import code_leaver_survey, survey_regression
+from rehire_model.survey import structure as model
 
 ENGAGEMENT_TARGETS = {
     ("F2.2", "sup_amicability"): 0.198,

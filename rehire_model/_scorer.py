@@ -142,14 +142,19 @@ class Scorer:
 
     # ----------------------------------------------------------------------------------
 
-    def raw(self, X: np.ndarray) -> np.ndarray:
-        """The raw score (log-odds before calibration) of each row."""
+    def raw(self, X: np.ndarray, contributions: np.ndarray | None = None) -> np.ndarray:
+        """The raw score (log-odds before calibration) of each row.
+
+        A linear model's score is the sum of its terms: pass ``contributions(X)`` when
+        they are at hand, which spares computing them again.
+        """
         if X.shape[0] == 0:
             return np.empty(0)
         if self.kind == "tree":
             return self.estimator.decision_function(X)
         # Row sums of a C-ordered array add each row the same way, however many rows.
-        terms = np.ascontiguousarray(self.contributions(X))
+        terms = np.ascontiguousarray(self.contributions(X) if contributions is None
+                                     else contributions)
         return terms.sum(axis=1) + self.base
 
     def calibrated_log_odds(self, raw: np.ndarray) -> np.ndarray:

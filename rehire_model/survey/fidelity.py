@@ -1,11 +1,12 @@
 """How the synthetic leaver survey matches the published survey, and what it assumes.
 
-:func:`calibration_table` draws a large synthetic survey and puts every published
+:func:`fidelity_table` draws a large synthetic survey and puts every published
 figure about the 2,000 leavers (survey-facts F0-F2) beside the value reproduced. Rates
 are measured on one large draw; the regression figures the way the survey got them:
 on 2,000-leaver samples, averaged over several draws.
 
-Run ``python -m rehire_model`` to print the table.
+Run ``python -m rehire_model.survey.fidelity`` (or the demo, ``python -m rehire_model``)
+to print the table.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .analysis import DriverAnalysis, code_leaver_survey, driver_analysis
-from .datasets import make_leaver_survey
-from .schema import field_names
+from ..schema import field_names
+from .drivers import DriverAnalysis, code_leaver_survey, driver_analysis
+from .generator import make_leaver_survey
 
 __all__ = [
     "ASSUMPTIONS",
     "SURVEY_REGRESSIONS",
+    "SURVEY_SAMPLE_SIZE",
+    "Assumption",
     "assumptions_table",
-    "calibration_table",
+    "fidelity_table",
     "main",
     "survey_regression",
 ]
@@ -213,10 +216,12 @@ def _regression_rows(fits: dict[str, list[DriverAnalysis]]) -> list[tuple[str, s
     return rows
 
 
-def calibration_table(
+def fidelity_table(
     n_samples: int = 100_000, n_regression_samples: int = 10, random_state: int = 0
 ) -> pd.DataFrame:
     """Published survey figures beside the synthetic survey's.
+
+    ``rehire_model.calibration_table`` is the same function.
 
     Parameters
     ----------
@@ -234,7 +239,7 @@ def calibration_table(
 
     Examples
     --------
-    >>> table = calibration_table(n_samples=20_000, n_regression_samples=2)
+    >>> table = fidelity_table(n_samples=20_000, n_regression_samples=2)
     >>> list(table.columns)
     ['fact', 'figure', 'published', 'reproduced']
     """
@@ -255,10 +260,10 @@ def assumptions_table() -> pd.DataFrame:
 
 
 def main() -> None:
-    """Print the calibration table (published vs reproduced figures)."""
+    """Print the fidelity table (published vs reproduced figures)."""
     with pd.option_context("display.max_colwidth", 80, "display.width", 160):
         print("Synthetic leaver survey vs PERSOL Research and Consulting (2019)\n")
-        print(calibration_table().to_string(index=False))
+        print(fidelity_table().to_string(index=False))
 
 
 if __name__ == "__main__":

@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, stats
 
-from rehire_model._coding import as_float, construct_scores
 from rehire_model.exceptions import DataWarning, RehireModelError
 from rehire_model.schema import TARGETS
+from rehire_model.survey._coding import as_float, construct_scores
 
 __all__ = [
     "AnalysisError",

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 import rehire_model as rm
-from rehire_model.calibration import (
+from rehire_model.survey.fidelity import (
     SURVEY_SAMPLE_SIZE,
     assumptions_table,
-    calibration_table,
+    fidelity_table,
     survey_regression,
 )
 
@@ -148,8 +148,8 @@ def test_f2_6_respect_helps_only_with_drawing_out(fits):
     assert mean_of(results, lambda f: f.slope("respect", at={"drawing_out": 1})) > 0
 
 
-def test_calibration_table_lists_every_published_figure():
-    table = calibration_table(n_samples=20_000, n_regression_samples=2)
+def test_fidelity_table_lists_every_published_figure():
+    table = fidelity_table(n_samples=20_000, n_regression_samples=2)
     facts = set(table["fact"])
     expected = {"F0.1", "F0.3", "F0.4", "F1.1", "F1.2", "F1.3", "F1.4", "F2.1", "F2.2",
                 "F2.3", "F2.5", "F2.6"}
@@ -158,12 +158,16 @@ def test_calibration_table_lists_every_published_figure():
 
 
 def test_docs_list_every_assumption():
-    doc = (Path(__file__).parents[1] / "docs" / "calibration.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).parents[1] / "docs" / "survey-fidelity.md").read_text(encoding="utf-8")
     for row in assumptions_table().itertuples():
         assert row.assumption in doc and row.value in doc, row.assumption
 
 
-def test_demo_prints_calibration_metrics_and_a_scored_cohort(tmp_path):
+def test_the_package_keeps_the_table_under_its_former_name():
+    assert rm.calibration_table is rm.fidelity_table is fidelity_table
+
+
+def test_demo_prints_fidelity_metrics_and_a_scored_cohort(tmp_path):
     result = subprocess.run([sys.executable, "-m", "rehire_model"], capture_output=True,
                             text=True, check=True, timeout=300, cwd=tmp_path)
     assert "published" in result.stdout and "reproduced" in result.stdout

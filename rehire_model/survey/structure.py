@@ -3,9 +3,11 @@
 profile -> employer policies -> exit interviews -> follow-up -> engagement -> rehire intent.
 
 Published figures (survey-facts.md) fix the rates and regression results this model must
-reproduce; everything else is an assumption listed in :mod:`rehire_model.calibration`.
+reproduce; everything else is an assumption listed in :mod:`rehire_model.survey.fidelity`.
 Parameters marked *calibrated* were solved numerically so that the survey's regressions
-come out as published (``training/calibrate_survey.py`` re-derives them).
+come out as published (``training/calibrate_survey.py`` re-derives them from the functions
+here). :func:`rehire_model.make_leaver_survey` draws from this model with
+``DEFAULT_PARAMETERS``.
 """
 
 from __future__ import annotations
@@ -16,8 +18,23 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
+from ..schema import COMPANY_SIZES, CONSTRUCTS, INDUSTRIES, JOB_LEVELS
 from ._coding import as_float, construct_scores
-from .schema import COMPANY_SIZES, CONSTRUCTS, INDUSTRIES, JOB_LEVELS
+
+__all__ = [
+    "AGE_BANDS",
+    "DEFAULT_PARAMETERS",
+    "ENGAGED_LATENT_CUT",
+    "REHIRE_CUTS",
+    "SurveyParameters",
+    "draw_leavers",
+    "draw_outcomes",
+    "engagement_mean",
+    "engagement_score",
+    "rehire_mean",
+    "to_records",
+    "true_probabilities",
+]
 
 AGE_BANDS = (20, 30, 40, 50)
 
@@ -30,7 +47,7 @@ REHIRE_CUTS = (-1.8, -0.9, 0.0, 0.8)
 
 @dataclass(frozen=True)
 class SurveyParameters:
-    """Every number of the structural model (see calibration.ASSUMPTIONS for the reasons)."""
+    """Every number of the structural model (see fidelity.ASSUMPTIONS for the reasons)."""
 
     # --- profile ---------------------------------------------------------------------
     company_size_shares: tuple[float, ...] = (0.36, 0.34, 0.1735, 0.1265)  # F0.4: 5000+

@@ -3,8 +3,9 @@
 A small structural model (profile -> employer's alumni policies -> exit interviews ->
 follow-up -> alumni engagement -> rehire intent) whose draws reproduce the published
 figures of PERSOL Research and Consulting, "Quantitative survey on corporate alumni"
-(2019) for its 2,000 leavers. :func:`rehire_model.calibration_table` shows each
-published figure beside the reproduced one; the docs list every assumption.
+(2019) for its 2,000 leavers. :func:`rehire_model.survey.fidelity_table` shows each
+published figure beside the reproduced one; ``docs/survey-fidelity.md`` lists every
+assumption. The model itself is in :mod:`rehire_model.survey.structure`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from . import _survey_model as model
-from .exceptions import SchemaError
-from .schema import FEATURE_ROLES, field_names, validate_records
+from ..exceptions import SchemaError
+from ..schema import FEATURE_ROLES, field_names, validate_records
+from . import structure as model
 
 __all__ = ["make_leaver_survey", "true_probabilities"]
 

@@ -10,14 +10,14 @@ import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
-from rehire_model import analysis
-from rehire_model.analysis import (
+from rehire_model.exceptions import DataWarning, RehireModelError
+from rehire_model.survey import drivers
+from rehire_model.survey.drivers import (
     AnalysisError,
     DriverAnalysis,
     driver_analysis,
     significance_stars,
 )
-from rehire_model.exceptions import DataWarning, RehireModelError
 
 RTOL = 1e-8
 
@@ -369,7 +369,7 @@ def test_summary_reads_like_a_survey_table(result):
 
 
 def test_docstring_examples_run():
-    outcome = doctest.testmod(analysis, optionflags=doctest.NORMALIZE_WHITESPACE)
+    outcome = doctest.testmod(drivers, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert outcome.attempted > 0
     assert outcome.failed == 0
 

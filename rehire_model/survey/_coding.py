@@ -1,11 +1,11 @@
-"""Numeric coding of leaver records shared by the survey generator and the analyses."""
+"""Numeric coding of leaver records shared by the survey generator and the driver analysis."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .schema import CONSTRUCTS
+from ..schema import CONSTRUCTS
 
 
 def as_float(records: pd.DataFrame, name: str) -> np.ndarray:

@@ -1,0 +1,52 @@
+"""The survey-research half of rehire_model: a synthetic survey and its analysis.
+
+The modules here reproduce PERSOL Research and Consulting, "Quantitative survey on
+corporate alumni" (2019) as a synthetic survey (the data the default model is trained
+on) and run the survey's regressions:
+
+- :mod:`~rehire_model.survey.generator`: :func:`make_leaver_survey` draws a calibrated
+  synthetic leaver survey and :func:`true_probabilities` gives the true probability of
+  each binary target for any record.
+- :mod:`~rehire_model.survey.structure`: the structural model the generator draws from,
+  with every parameter.
+- :mod:`~rehire_model.survey.fidelity`: :func:`fidelity_table` puts every published
+  figure beside the synthetic survey's; :func:`assumptions_table` lists the figures the
+  survey does not publish and the values assumed for them.
+- :mod:`~rehire_model.survey.drivers`: :func:`driver_analysis`, the survey's own method
+  (OLS with controls, standardized betas, significance marks) for HR researchers working
+  on their own survey data, and :func:`code_leaver_survey`, which codes leaver records
+  the way the survey did.
+
+The main names are also available from :mod:`rehire_model` itself.
+
+Examples
+--------
+>>> from rehire_model import survey
+>>> coded = survey.code_leaver_survey(survey.make_leaver_survey(500, random_state=0))
+>>> fit = survey.driver_analysis(coded, "alumni_engagement", ["welcome"])
+>>> fit.n
+500
+"""
+
+from .drivers import (
+    AnalysisError,
+    DriverAnalysis,
+    code_leaver_survey,
+    driver_analysis,
+    significance_stars,
+)
+from .fidelity import assumptions_table, fidelity_table, survey_regression
+from .generator import make_leaver_survey, true_probabilities
+
+__all__ = [
+    "AnalysisError",
+    "DriverAnalysis",
+    "assumptions_table",
+    "code_leaver_survey",
+    "driver_analysis",
+    "fidelity_table",
+    "make_leaver_survey",
+    "significance_stars",
+    "survey_regression",
+    "true_probabilities",
+]
