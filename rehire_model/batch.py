@@ -325,22 +325,6 @@ def _rejects(chunk: Chunk, blank: np.ndarray, problems: pd.DataFrame,
     return pd.concat(parts, ignore_index=True).sort_values("line", kind="stable")
 
 
-def _reason_columns(sentences: Any, n_rows: int, top_k: int, n_reasons: int,
-                    targets: Sequence[str]) -> dict[str, Any]:
-    """Wide, readable reason columns ``<target>_reason_<rank>`` (empty past the last).
-
-    ``sentences`` are ordered by leaver, then target, then rank.
-    """
-    k = min(top_k, n_reasons)
-    per_leaver = len(targets) * k
-    return {
-        f"{target}_reason_{rank + 1}": (sentences[np.arange(n_rows) * per_leaver + t * k + rank]
-                                        if rank < k else [None] * n_rows)
-        for t, target in enumerate(targets)
-        for rank in range(top_k)
-    }
-
-
 def _coaching_column(model: RehireModel, leavers: LeaverBatch, lang: str, top_k: int
                      ) -> np.ndarray:
     """Each leaver's first ``top_k`` checklist items, joined by " / "."""
@@ -405,15 +389,11 @@ def _score_chunk(model: RehireModel, chunk: Chunk, keep: Sequence[str], explain:
     first = 0 if leavers.ids is None else 1  # kept columns follow leaver_id
     for offset, name in enumerate(keep):
         out.insert(first + offset, name, frame.loc[valid.index, name].to_numpy())
-    sentences = None
-    if explain or audit is not None:
-        sentences = leavers.reason_sentences(explain or 3, lang)
     if explain:
-        n_reasons = len(model.scoring.reasons["reason"][0])
-        for name, values in _reason_columns(sentences, len(valid), explain, n_reasons,
-                                            model.targets).items():
+        for name, values in leavers.reason_columns(explain, lang).items():
             out[name] = values
     if audit is not None:
+        sentences = leavers.reason_sentences(explain or 3, lang)
         audit.extend(_audit_lines(model, leavers, out, sentences))
     if coaching:
         out["coaching"] = _coaching_column(model, leavers, lang, coaching)

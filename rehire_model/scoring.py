@@ -381,6 +381,11 @@ class LeaverBatch:
 
     def _described(self, top_k: int, lang: str, n_jobs: int | None
                    ) -> tuple[dict[str, np.ndarray], np.ndarray, Any]:
+        return self._cached(("described", top_k, lang),
+                            lambda: self._describe(top_k, lang, n_jobs))
+
+    def _describe(self, top_k: int, lang: str, n_jobs: int | None
+                  ) -> tuple[dict[str, np.ndarray], np.ndarray, Any]:
         top = self._top_reasons(top_k, n_jobs)
         shown, sentences = describe_reasons(
             self.scoring.reasons["reason"][0], top["picked"], top["row"], self.scoring.targets,
@@ -390,6 +395,22 @@ class LeaverBatch:
     def reason_sentences(self, top_k: int, lang: str, n_jobs: int | None = None) -> Any:
         """The ``text`` column of :meth:`reasons` alone (ordered by leaver, target, rank)."""
         return self._described(top_k, lang, n_jobs)[2]
+
+    def reason_columns(self, top_k: int, lang: str, n_jobs: int | None = None
+                       ) -> dict[str, Any]:
+        """Wide, readable reason columns ``<target>_reason_<rank>`` (empty past the last
+        reason), as ``rehire-model score --explain`` writes them."""
+        n_rows, targets = len(self), self.scoring.targets
+        k = min(top_k, len(self.scoring.reasons["reason"][0]))
+        sentences = self.reason_sentences(top_k, lang, n_jobs)
+        per_leaver = len(targets) * k
+        return {
+            f"{target}_reason_{rank + 1}": (
+                sentences[np.arange(n_rows) * per_leaver + t * k + rank] if rank < k
+                else [None] * n_rows)
+            for t, target in enumerate(targets)
+            for rank in range(top_k)
+        }
 
     def reasons(self, top_k: int, lang: str, n_jobs: int | None = None) -> pd.DataFrame:
         """The table :meth:`rehire_model.RehireModel.explain` returns."""
