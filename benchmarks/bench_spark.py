@@ -11,7 +11,7 @@ answers blank (nulls in Spark's boolean and integer columns).
    ``mlflow.pyfunc.spark_udf(spark, path, result_type=..., env_manager="local")`` applied
    to ``struct(*leavers.columns)``, then ``scores.*``, into Spark's no-op sink, with Arrow
    batches of --batch rows. Warm: timed after one run on 10,000 rows has started the
-   JVM's tasks and the Python workers. Best of --repeat (3) timings each.
+   JVM's tasks and the Python workers. Best of --repeat (2) timings each.
 2. Where the time goes, on the first --probe-rows of them, each against ``predict`` of
    the same rows: the columns passed; Arrow batch sizes; one partition per Arrow batch,
    as ``createDataFrame`` makes them of a large pandas frame (a task each, and
@@ -53,7 +53,7 @@ RESULT_TYPE = ("p_alumni_engagement double, p_rehire_intent double, segment stri
 BATCH = "spark.sql.execution.arrow.maxRecordsPerBatch"
 
 
-def best_seconds(job: Callable[[], object], repeat: int = 3) -> float:
+def best_seconds(job: Callable[[], object], repeat: int = 2) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -131,7 +131,7 @@ def main() -> None:
                         help="spark.sql.execution.arrow.maxRecordsPerBatch (Spark's default)")
     parser.add_argument("--partitions", type=int, default=2,
                         help="partitions of the Spark DataFrame (a task each)")
-    parser.add_argument("--repeat", type=int, default=3, help="timings of each, best kept")
+    parser.add_argument("--repeat", type=int, default=2, help="timings of each, best kept")
     args = parser.parse_args()
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")

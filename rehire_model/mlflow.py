@@ -165,15 +165,11 @@ def _score_reporting(model: RehireModel, records: pd.DataFrame,
 # Signature, saving and logging
 # --------------------------------------------------------------------------------------
 
-_AS_ANY = ("bool", "ordinal", "int", "float")
-
-
 def signature(model: RehireModel) -> ModelSignature:
     """Inputs (the record fields the model reads, all optional), outputs, parameters."""
     inputs = [ColSpec("string", "leaver_id", required=False)]
     for field in model.record_fields:
-        kind = AnyType() if field.kind in _AS_ANY else (
-            "double" if field.kind == "float" else "string")
+        kind = "string" if field.kind == "category" else AnyType()
         inputs.append(ColSpec(kind, field.name, required=False))
     outputs = [ColSpec("string", "leaver_id", required=False)]
     outputs += [ColSpec("double", f"p_{target}") for target in model.targets]
