@@ -99,7 +99,7 @@ def _check_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _records(frame: pd.DataFrame) -> pd.DataFrame:
-    """Records as MLflow hands them over, with pandas' missing values as blanks."""
+    """Records as MLflow hands them over, as a table numbered from 0."""
     if not isinstance(frame, pd.DataFrame):
         frame = pd.DataFrame(frame)
     return frame.reset_index(drop=True)
@@ -128,12 +128,12 @@ def score(model: RehireModel, records: pd.DataFrame,
     try:
         if chosen["errors"] == "report":
             return _score_reporting(model, records, chosen)
-        return _scored(model, model.scoring.read(_few_as_dicts(records)), chosen)
+        return _scored(model.scoring.read(_few_as_dicts(records)), chosen)
     except RehireModelError as e:
         raise MlflowException(str(e), error_code=INVALID_PARAMETER_VALUE) from e
 
 
-def _scored(model: RehireModel, leavers: Any, chosen: Mapping[str, Any]) -> pd.DataFrame:
+def _scored(leavers: Any, chosen: Mapping[str, Any]) -> pd.DataFrame:
     out = leavers.predictions()
     if chosen["top_k"]:
         for name, values in leavers.reason_columns(int(chosen["top_k"]),
@@ -147,7 +147,7 @@ def _score_reporting(model: RehireModel, records: pd.DataFrame,
     """Every record a row: valid ones scored, invalid ones with the reason."""
     valid, problems = validate_records(records, errors="report",
                                        **model.config.validation_options)
-    scored = _scored(model, model.scoring.valid(valid), chosen)
+    scored = _scored(model.scoring.valid(valid), chosen)
     scored.index = valid.index
     out = scored.reindex(records.index)
     if "leaver_id" in out.columns:
@@ -164,6 +164,7 @@ def _score_reporting(model: RehireModel, records: pd.DataFrame,
 # --------------------------------------------------------------------------------------
 # Signature, saving and logging
 # --------------------------------------------------------------------------------------
+
 
 def signature(model: RehireModel) -> ModelSignature:
     """Inputs (the record fields the model reads, all optional), outputs, parameters."""
