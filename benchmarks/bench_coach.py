@@ -19,21 +19,13 @@ import argparse
 import os
 import platform
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _timing import best_seconds
+
 import rehire_model as rm
 from rehire_model.batch import score_file
-
-
-def best_seconds(job: Callable[[], object], repeat: int = 2) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        job()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -41,6 +41,7 @@ import mlflow.pyfunc
 import numpy as np
 import pandas as pd
 import pyspark
+from _timing import best_seconds
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.functions import pandas_udf, struct
 
@@ -51,15 +52,6 @@ from rehire_model.mlflow import save_model
 RESULT_TYPE = ("p_alumni_engagement double, p_rehire_intent double, segment string, "
                "missing_fields string")
 BATCH = "spark.sql.execution.arrow.maxRecordsPerBatch"
-
-
-def best_seconds(job: Callable[[], object], repeat: int = 2) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        job()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def spark_session(batch: int) -> SparkSession:
