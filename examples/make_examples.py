@@ -7,11 +7,16 @@
   (cp932), Japanese headers, はい/いいえ, plus an extra column 氏名 (name) that is not a
   model input.
 - ``columns_ja.toml``: maps those Japanese headers to the schema fields.
+- ``leavers_audit.csv``: the sample cohort with a ``race_ethnicity`` column (groups A to
+  E, some blank), for ``rehire-model audit``. The column is made up: drawn at random,
+  independent of every answer, so any gap it shows is chance in 300 people.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import numpy as np
 
 import rehire_model as rm
 from rehire_model.schema import FIELDS
@@ -35,6 +40,12 @@ def main() -> None:
     lines = ["# Japanese headers of leavers_sample_ja.csv -> schema fields", "[columns]"]
     lines += [f'"{label}" = "{name}"' for name, label in headers.items()]
     (HERE / "columns_ja.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    rng = np.random.default_rng(2026)
+    race = rng.choice(["A", "B", "C", "D", "E", ""], size=len(data),
+                      p=[0.45, 0.25, 0.15, 0.1, 0.015, 0.035])
+    data.insert(data.columns.get_loc("gender") + 1, "race_ethnicity", race)
+    data.to_csv(HERE / "leavers_audit.csv", index=False)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """rehire_model: predict and explain alumni engagement and rehire intent of leavers."""
 
+from .audit import FairnessAudit, audit
 from .config import load_config
 from .evaluation import evaluate
 from .exceptions import (
@@ -36,6 +37,7 @@ __all__ = [
     "ConfigError",
     "DataWarning",
     "DriverAnalysis",
+    "FairnessAudit",
     "Field",
     "LeverError",
     "ModelFileError",
@@ -45,6 +47,7 @@ __all__ = [
     "RehireModelWarning",
     "SchemaError",
     "__version__",
+    "audit",
     "calibration_table",
     "code_leaver_survey",
     "driver_analysis",

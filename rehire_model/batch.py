@@ -5,7 +5,10 @@ A bad row never stops the run: it goes to the rejects file with its line number,
 holds them in a second sheet ``rejects``, beside the sheet ``scores``. The counts
 always add up: rows read = rows scored + rows rejected. Outputs are written to
 temporary files next to their destination and renamed when the run succeeds, so an
-interrupted run never leaves a file that looks complete.
+interrupted run never leaves a file that looks complete. In CSV outputs, a text that a
+spreadsheet would run as a formula (``=HYPERLINK(...)`` in a ``leaver_id``) is written
+with a leading apostrophe (see :func:`rehire_model.tables.spreadsheet_safe`) unless
+``raw_text=True``; Parquet, ``.xlsx`` and the audit log keep every value exact.
 
 Examples
 --------
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import csv
 import datetime
 import hashlib
 import json
@@ -43,7 +47,14 @@ from .model import RehireModel
 from .model_io import load_model
 from .schema import MAX_MISSING, validate_records
 from .scoring import LeaverBatch
-from .tables import PARQUET_SUFFIXES, Chunk, XlsxBook, check_output_suffix, iter_table
+from .tables import (
+    PARQUET_SUFFIXES,
+    Chunk,
+    XlsxBook,
+    check_output_suffix,
+    iter_table,
+    spreadsheet_safe,
+)
 from .texts import text
 
 __all__ = ["REJECT_COLUMNS", "ScoreSummary", "check_file", "rejects_path", "score_file"]
@@ -96,21 +107,26 @@ def rejects_path(output: str | Path | None, input_path: str | Path) -> Path:
 
 
 class _CsvSink:
-    """CSV in any encoding, written by pandas."""
+    """CSV in any encoding, written by pandas; formula-like text neutralised if ``safe``."""
 
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream, self.header = stream, True
+    def __init__(self, stream: IO[str], safe: bool = True) -> None:
+        self.stream, self.header, self.safe = stream, True, safe
 
     def write(self, frame: pd.DataFrame) -> None:
-        frame.to_csv(self.stream, index=False, header=self.header, lineterminator="\n")
+        if self.safe:
+            frame = spreadsheet_safe(frame)
+        # Text quoted, as Arrow writes it: a carriage return inside a text is then never
+        # read as the end of a row.
+        frame.to_csv(self.stream, index=False, header=self.header, lineterminator="\n",
+                     quoting=csv.QUOTE_NONNUMERIC)
         self.header = False
 
 
 class _Utf8CsvSink:
     """UTF-8 CSV written by Arrow's CSV writer (an order of magnitude faster)."""
 
-    def __init__(self, stream: IO[bytes], bom: bool) -> None:
-        self.stream, self.header = stream, True
+    def __init__(self, stream: IO[bytes], bom: bool, safe: bool = True) -> None:
+        self.stream, self.header, self.safe = stream, True, safe
         if bom:
             stream.write(codecs.BOM_UTF8)
 
@@ -118,6 +134,8 @@ class _Utf8CsvSink:
         import pyarrow as pa
         import pyarrow.csv as pa_csv
 
+        if self.safe:
+            frame = spreadsheet_safe(frame)
         try:
             table = pa.Table.from_pandas(frame, preserve_index=False)
         except (pa.ArrowTypeError, pa.ArrowInvalid):
@@ -164,22 +182,22 @@ def _is_utf8(encoding: str) -> tuple[bool, bool]:
 
 
 @contextlib.contextmanager
-def _csv_sink(target: Path | None, encoding: str) -> Iterator[Any]:
+def _csv_sink(target: Path | None, encoding: str, safe: bool = True) -> Iterator[Any]:
     utf8, bom = _is_utf8(encoding)
     if target is None:
         if utf8:
             sys.stdout.flush()
-            yield _Utf8CsvSink(sys.stdout.buffer, bom)
+            yield _Utf8CsvSink(sys.stdout.buffer, bom, safe)
             sys.stdout.buffer.flush()
         else:
-            yield _CsvSink(sys.stdout)
+            yield _CsvSink(sys.stdout, safe)
         return
     if utf8:
         with open(target, "wb") as stream:
-            yield _Utf8CsvSink(stream, bom)
+            yield _Utf8CsvSink(stream, bom, safe)
     else:
         with open(target, "w", encoding=encoding, newline="") as stream:
-            yield _CsvSink(stream)
+            yield _CsvSink(stream, safe)
 
 
 def _is_xlsx(path: Path | None) -> bool:
@@ -225,14 +243,15 @@ def _atomic_workbook(path: Path, layouts: Mapping[str, pd.DataFrame]) -> Iterato
 
 @contextlib.contextmanager
 def _atomic_output(path: Path | None, encoding: str, empty: pd.DataFrame,
-                   sheet: str = SCORES_SHEET) -> Iterator[Any]:
+                   sheet: str = SCORES_SHEET, safe: bool = True) -> Iterator[Any]:
     """A sink writing to a temporary file that replaces ``path`` only on success.
 
     An output that receives no rows still gets its header (from ``empty``). An
-    ``.xlsx`` path is a workbook of one sheet named ``sheet``.
+    ``.xlsx`` path is a workbook of one sheet named ``sheet``. A CSV neutralises
+    formula-like text when ``safe``.
     """
     if path is None:
-        with _csv_sink(None, encoding) as sink:
+        with _csv_sink(None, encoding, safe) as sink:
             yield sink
             if sink.header:
                 sink.write(empty)
@@ -249,7 +268,7 @@ def _atomic_output(path: Path | None, encoding: str, empty: pd.DataFrame,
                 sink.write(empty)
             sink.close()
         else:
-            with _csv_sink(temporary, encoding) as sink:
+            with _csv_sink(temporary, encoding, safe) as sink:
                 yield sink
                 if sink.header:
                     sink.write(empty)
@@ -257,7 +276,8 @@ def _atomic_output(path: Path | None, encoding: str, empty: pd.DataFrame,
 
 @contextlib.contextmanager
 def _score_outputs(summary: ScoreSummary, encoding: str, empty_scores: pd.DataFrame,
-                   empty_rejects: pd.DataFrame) -> Iterator[tuple[Any, Any]]:
+                   empty_rejects: pd.DataFrame, safe: bool = True
+                   ) -> Iterator[tuple[Any, Any]]:
     """The scores and rejects sinks: two files, or two sheets of one ``.xlsx``."""
     if summary.rejects_sheet is not None:
         layouts = {SCORES_SHEET: empty_scores, summary.rejects_sheet: empty_rejects}
@@ -265,8 +285,9 @@ def _score_outputs(summary: ScoreSummary, encoding: str, empty_scores: pd.DataFr
             yield scores, rejects
         return
     with (
-        _atomic_output(summary.output, encoding, empty_scores, SCORES_SHEET) as scores,
-        _atomic_output(summary.rejects, encoding, empty_rejects, REJECTS_SHEET) as rejects,
+        _atomic_output(summary.output, encoding, empty_scores, SCORES_SHEET, safe) as scores,
+        _atomic_output(summary.rejects, encoding, empty_rejects, REJECTS_SHEET,
+                       safe) as rejects,
     ):
         yield scores, rejects
 
@@ -453,14 +474,16 @@ def score_file(
     audit_log: str | Path | None = None,
     coach: int = 0,
     sheet: str | None = None,
+    sep: str | None = None,
+    raw_text: bool = False,
 ) -> ScoreSummary:
     """Score every leaver of a CSV, Excel or Parquet file, in chunks of rows.
 
     Parameters
     ----------
     input_path : str or pathlib.Path
-        A CSV (UTF-8, UTF-8 with BOM or Shift_JIS/cp932), Excel workbook (``.xlsx``,
-        ``.xlsm``) or Parquet file.
+        A CSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM or Shift_JIS/cp932; separated
+        by ``,``, ``;`` or tabs), Excel workbook (``.xlsx``, ``.xlsm``) or Parquet file.
     output : str, pathlib.Path or None
         The scores file (CSV; Parquet or an ``.xlsx`` workbook by suffix); None or
         ``"-"`` for stdout (CSV). An ``.xlsx`` workbook has a sheet ``scores`` and,
@@ -500,6 +523,13 @@ def score_file(
         their predicted gains (see :func:`rehire_model.whatif.coach`).
     sheet : str, optional
         The worksheet of an Excel input; default the first.
+    sep : {",", ";", "\\t", "tab"}, optional
+        The separator of a CSV input; detected from its header line when not given.
+    raw_text : bool, default False
+        Write the text of CSV outputs exactly as it is; by default a text that a
+        spreadsheet would run as a formula gets a leading apostrophe (see
+        :func:`rehire_model.tables.spreadsheet_safe`). Parquet, ``.xlsx`` and the audit
+        log are always exact.
 
     Returns
     -------
@@ -519,7 +549,7 @@ def score_file(
     summary = _outputs(input_path, output, rejects)
     empty_rejects = pd.DataFrame(columns=list(REJECT_COLUMNS))
     chunks = iter_table(input_path, encoding=encoding, columns=columns, chunk_rows=chunk_rows,
-                        text_columns=("leaver_id", *keep), sheet=sheet)
+                        text_columns=("leaver_id", *keep), sheet=sheet, sep=sep)
     first = next(chunks, None)
     if first is None:
         raise InputError(f"{str(input_path)!r} has no header row")
@@ -529,8 +559,8 @@ def score_file(
     bar = _progress(progress)
     audit: list[str] | None = None if audit_log is None else []
     with (
-        _score_outputs(summary, output_encoding, empty_scores, empty_rejects)
-        as (scores_sink, rejects_sink),
+        _score_outputs(summary, output_encoding, empty_scores, empty_rejects,
+                       safe=not raw_text) as (scores_sink, rejects_sink),
         bar,
     ):
         for chunk in _chain(first, chunks):
@@ -579,12 +609,13 @@ def check_file(
     columns: Mapping[str, str] | None = None,
     chunk_rows: int = 50_000,
     sheet: str | None = None,
+    sep: str | None = None,
 ) -> tuple[ScoreSummary, pd.DataFrame]:
     """Check every row of a file against the schema without scoring it.
 
     Parameters
     ----------
-    input_path, encoding, columns, chunk_rows, sheet
+    input_path, encoding, columns, chunk_rows, sheet, sep
         As for :func:`score_file`.
     fields, missing, max_missing
         As for :func:`rehire_model.validate_records` (a model's are in
@@ -600,7 +631,7 @@ def check_file(
     """
     summary, found = ScoreSummary(), []
     for chunk in iter_table(input_path, encoding=encoding, columns=columns,
-                            chunk_rows=chunk_rows, sheet=sheet):
+                            chunk_rows=chunk_rows, sheet=sheet, sep=sep):
         blank = _blank_rows(chunk.frame)
         kept = np.flatnonzero(~blank)
         _, problems = validate_records(chunk.frame.iloc[kept], fields=fields,

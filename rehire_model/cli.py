@@ -9,6 +9,7 @@ values (train); 2 a usage error or an input that cannot be read.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .audit import attribute_label, audit, audit_files, group_value_label, write_audit
 from .batch import check_file, score_file
 from .draft import draft_config
 from .evaluation import held_out_table
@@ -24,7 +26,7 @@ from .exceptions import InputError, RehireModelError, SchemaError
 from .model_io import load_model
 from .report import simulation_display, write_report
 from .survey import make_leaver_survey
-from .tables import read_column_map, read_table, write_table
+from .tables import read_column_map, read_numbered_table, read_table, write_table
 from .texts import LANGS, text
 from .training import train
 from .whatif import simulate_policies
@@ -55,7 +57,7 @@ def _make_data(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     rules = load_model(args.model).config.validation_options if args.model else {}
     summary, problems = check_file(args.input, encoding=args.encoding, columns=_columns(args),
-                                   sheet=args.sheet, **rules)
+                                   sheet=args.sheet, sep=args.sep, **rules)
     lang = args.lang
     for row in problems.head(args.show).itertuples():
         print(text("cli.problem_line", lang, line=row.line, problem=row.problem),
@@ -64,7 +66,7 @@ def _validate(args: argparse.Namespace) -> int:
         print(text("cli.more_problems", lang, n=f"{len(problems) - args.show:,}"),
               file=sys.stderr)
     if args.report:
-        write_table(problems, args.report)
+        write_table(problems, args.report, raw_text=args.raw_text)
     print(text("cli.checked", lang, read=f"{summary.read:,}", valid=f"{summary.scored:,}",
                rejected=f"{summary.rejected:,}", problems=f"{len(problems):,}"),
           file=sys.stderr)
@@ -81,7 +83,7 @@ def _refuse_existing(path: Path, overwrite: bool) -> None:
 def _train(args: argparse.Namespace) -> int:
     _refuse_existing(args.out, args.overwrite)
     data = read_table(args.data, encoding=args.encoding, columns=_columns(args),
-                      sheet=args.sheet)
+                      sheet=args.sheet, sep=args.sep)
     try:
         model = train(data, args.config, n_jobs=args.jobs)
     except SchemaError as e:
@@ -99,7 +101,8 @@ def _score(args: argparse.Namespace) -> int:
         columns=_columns(args), keep=args.keep, explain=args.explain, lang=args.lang,
         rejects=args.rejects, chunk_rows=args.chunk_rows,
         output_encoding=args.output_encoding, progress=args.progress,
-        audit_log=args.audit_log, coach=args.coach, sheet=args.sheet,
+        audit_log=args.audit_log, coach=args.coach, sheet=args.sheet, sep=args.sep,
+        raw_text=args.raw_text,
     )
     lang = args.lang
     rate = summary.read / summary.seconds if summary.seconds else 0.0
@@ -113,19 +116,21 @@ def _score(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     data = read_table(args.data, encoding=args.encoding, columns=_columns(args),
-                      sheet=args.sheet)
+                      sheet=args.sheet, sep=args.sep)
     name = args.model.name if args.model else "default"
     path = write_report(model, data, args.output, lang=args.lang,
-                        leaver_ids=args.leaver_ids, name=name)
+                        leaver_ids=args.leaver_ids, name=name, audit_by=args.audit_by,
+                        intersections=not args.no_intersections)
     print(text("cli.wrote", args.lang, path=path), file=sys.stderr)
     return EXIT_OK
 
 
 def _init_config(args: argparse.Namespace) -> int:
     _refuse_existing(args.output, args.overwrite)
-    targets = dict(_target_option(option) for option in args.target)
+    targets = dict(_pair_option("--target", option, "TARGET=COLUMN",
+                                "rehire_intent=would_return") for option in args.target)
     data = read_table(args.data, encoding=args.encoding, columns=_columns(args),
-                      sheet=args.sheet)
+                      sheet=args.sheet, sep=args.sep)
     draft = draft_config(data, targets=targets or None, source=args.data.name)
     args.output.write_text(draft, encoding="utf-8")
     print(f"wrote {args.output}: review it, set the targets, then `rehire-model train "
@@ -134,22 +139,54 @@ def _init_config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _target_option(option: str) -> tuple[str, str]:
-    name, sep, column = option.partition("=")
-    if not sep or not name.strip() or not column.strip():
-        raise InputError(f"--target {option!r}: expected TARGET=COLUMN, for example "
-                         "rehire_intent=would_return")
-    return name.strip(), column.strip()
+def _pair_option(flag: str, option: str, form: str, example: str) -> tuple[str, str]:
+    name, sep, value = option.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise InputError(f"{flag} {option!r}: expected {form}, for example {example}")
+    return name.strip(), value.strip()
+
+
+def _audit(args: argparse.Namespace) -> int:
+    workbook = args.output.suffix.lower() == ".xlsx"
+    for place in [args.output] if workbook else audit_files(args.output).values():
+        _refuse_existing(place, args.overwrite)
+    model = load_model(args.model)
+    data, lines = read_numbered_table(args.data, encoding=args.encoding,
+                                      columns=_columns(args), sheet=args.sheet, sep=args.sep,
+                                      text_columns=("leaver_id", *args.by))
+    reference = dict(_pair_option("--reference", option, "ATTRIBUTE=GROUP",
+                                  "race_ethnicity=A") for option in args.reference)
+    result = audit(model, data, by=args.by, intersections=not args.no_intersections,
+                   reference=reference, exclude_small=args.exclude_small)
+    problems = result.problems
+    if len(problems):
+        problems = problems.assign(row=lines[problems["row"].to_numpy()]).rename(
+            columns={"row": "line"})
+    written = write_audit(dataclasses.replace(result, problems=problems), args.output,
+                          lang=args.lang, raw_text=args.raw_text)
+    lang = args.lang
+    lowest = [text("cli.lowest_ratio", lang, outcome=text(f"target.{row.target}", lang),
+                   attribute=attribute_label(row.attribute, lang),
+                   group=group_value_label(row.attribute, row.group, lang),
+                   ratio=f"{row.impact_ratio_selection:.3f}", n=f"{row.n:,}")
+              for row in result.lowest_ratios().itertuples()]
+    print(text("cli.audited", lang, n=f"{result.n_scored:,}",
+               attributes=text("audit.list_separator", lang).join(
+                   attribute_label(a, lang) for a in args.by),
+               rejected=f"{problems['line'].nunique() if len(problems) else 0:,}",
+               lowest=text("audit.list_separator", lang).join(lowest) or "—",
+               files=", ".join(str(p) for p in written)), file=sys.stderr)
+    return EXIT_OK
 
 
 def _simulate(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     cohort = read_table(args.input, encoding=args.encoding, columns=_columns(args),
-                        sheet=args.sheet)
+                        sheet=args.sheet, sep=args.sep)
     table = simulate_policies(model, cohort, pairs=not args.no_pairs,
                               n_bootstrap=args.bootstrap)
     if args.output:
-        write_table(table, args.output)
+        write_table(table, args.output, raw_text=args.raw_text)
     else:
         with pd.option_context("display.width", 200, "display.max_columns", 20,
                                "display.unicode.east_asian_width", args.lang == "ja"):
@@ -172,6 +209,7 @@ examples:
   rehire-model train --data survey.csv --out models/my-model --config my.toml
   rehire-model report --data leavers.csv -o report.html --lang ja
   rehire-model simulate leavers.csv
+  rehire-model audit leavers.csv --by gender,age_band,race_ethnicity -o audit.xlsx
 
 Scores are decision support for HR staff, never the sole basis for a decision about
 a person.
@@ -180,11 +218,21 @@ a person.
 
 def _input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoding", help="encoding of a CSV input (default: detected; "
-                        "UTF-8, UTF-8 with BOM or Shift_JIS/cp932)")
+                        "UTF-8, UTF-8 with BOM, UTF-16 with BOM or Shift_JIS/cp932)")
+    parser.add_argument("--sep", metavar="{',',';',tab}",
+                        help="separator of a CSV input (default: detected from the header "
+                        "line)")
     parser.add_argument("--columns", type=Path, metavar="MAP.toml",
                         help="mapping of your headers to schema fields ([columns] table)")
     parser.add_argument("--sheet", metavar="NAME",
                         help="the sheet of an Excel (.xlsx) input (default: the first)")
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--raw-text", action="store_true",
+                        help="write CSV text exactly as it is (by default a text that a "
+                        "spreadsheet would run as a formula, such as =HYPERLINK(...), gets a "
+                        "leading apostrophe)")
 
 
 def _lang_option(parser: argparse.ArgumentParser, what: str) -> None:
@@ -220,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="check a leaver file against the schema")
     check.add_argument("input", type=Path, help="CSV, Excel (.xlsx) or Parquet file")
     _input_options(check)
+    _output_options(check)
     check.add_argument("--model", type=Path, help="check the fields this model folder reads")
     check.add_argument("--report", type=Path, metavar="FILE",
                        help="write every problem to this CSV (or .xlsx, .parquet) file")
@@ -272,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="append one line per scored person (time, model, input hash, "
                        "scores, segment, top reasons): the record a deployer keeps")
     _input_options(score)
+    _output_options(score)
     score.set_defaults(func=_score)
 
     simulate = commands.add_parser(
@@ -287,6 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="bootstrap resamples for the intervals (default 500)")
     _lang_option(simulate, "language of the printed table and note")
     _input_options(simulate)
+    _output_options(simulate)
     simulate.set_defaults(func=_simulate)
 
     draft = commands.add_parser(
@@ -317,9 +368,52 @@ def build_parser() -> argparse.ArgumentParser:
     _lang_option(report, "language of every word of the report")
     report.add_argument("--leaver-ids", nargs="+", default=[], metavar="ID",
                         help="add per-person reason charts for these leavers")
+    report.add_argument("--audit-by", type=_names, metavar="COL,COL",
+                        help="columns to audit fairness by (default: gender,age_band, those "
+                        "the data have); any column, e.g. race_ethnicity")
+    report.add_argument("--no-intersections", action="store_true",
+                        help="audit each attribute alone, not also every pair")
     _input_options(report)
     report.set_defaults(func=_report)
+
+    auditing = commands.add_parser(
+        "audit", parents=[common],
+        help="fairness audit: rates and impact ratios by group, unknowns, gap drivers",
+        description="Audit the scores of a cohort by group, as bias audits of hiring tools "
+        "report it (NYC Local Law 144): per target and group the share selected and the "
+        "share above the cohort's median with their impact ratios, groups under 5 people "
+        "suppressed, groups under 2 %% marked, unknowns counted; and the reasons that drive "
+        "each group's gap against the reference group, levers apart from facts. Writes "
+        "OUTPUT, OUTPUT.unknown, OUTPUT.drivers (and OUTPUT.rejects) beside it, or sheets "
+        "of one .xlsx. It supports a bias audit; it is not an independent one.")
+    auditing.add_argument("data", type=Path, help="the cohort (CSV, Excel (.xlsx) or Parquet)")
+    auditing.add_argument("--by", type=_names, required=True, metavar="COL,COL",
+                       help="columns to audit by, e.g. gender,age_band,race_ethnicity "
+                       "(age_band is derived from age)")
+    auditing.add_argument("-o", "--output", type=Path, required=True,
+                       help="audit table: .csv (parts beside it), .xlsx or .parquet")
+    auditing.add_argument("--model", type=Path, help="model folder (default: the default model)")
+    auditing.add_argument("--reference", action="append", default=[], metavar="ATTRIBUTE=GROUP",
+                       help="the group gaps are measured against, e.g. race_ethnicity=A "
+                       "(default: the highest selection rate)")
+    auditing.add_argument("--no-intersections", action="store_true",
+                       help="audit each attribute alone, not also every pair")
+    auditing.add_argument("--exclude-small", action="store_true",
+                       help="leave groups under 2 %% of the cohort out of the impact ratios")
+    auditing.add_argument("--overwrite", action="store_true", help="replace existing files")
+    _lang_option(auditing, "language of the summary and the drivers' labels")
+    _input_options(auditing)
+    _output_options(auditing)
+    auditing.set_defaults(func=_audit)
     return parser
+
+
+def _names(option: str) -> list[str]:
+    names = [name.strip() for name in option.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected column names separated by commas, "
+                                         f"got {option!r}")
+    return names
 
 
 def _check_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .audit import group_value_label
 from .evaluation import METRICS
 from .fairness import MIN_GROUP_SIZE
 from .texts import check_lang, has_text, text
@@ -37,7 +38,6 @@ __all__ = [
     "format_count",
     "format_number",
     "format_percent",
-    "group_label",
     "model_card_markdown",
     "model_card_sections",
     "write_model_cards",
@@ -159,10 +159,10 @@ def _metrics_table(model: RehireModel, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _group_table(result: dict[str, Any], lang: str) -> pd.DataFrame:
+def _group_table(result: dict[str, Any], grouping: str, lang: str) -> pd.DataFrame:
     """A fairness summary's groups with readable headers and values."""
     frame = pd.DataFrame(result["groups"])
-    shown = pd.DataFrame({text("table.group", lang): [group_label(g, lang)
+    shown = pd.DataFrame({text("table.group", lang): [group_value_label(grouping, str(g), lang)
                                                       for g in frame["group"]],
                           text("table.people", lang): [format_count(n) for n in frame["n"]]})
     for column in frame.columns.drop(["group", "n"]):
@@ -171,14 +171,6 @@ def _group_table(result: dict[str, Any], lang: str) -> pd.DataFrame:
             [format_number(v) for v in values] if column == "auc"
             else [format_percent(v, lang) for v in values])
     return shown
-
-
-def group_label(group: Any, lang: str) -> str:
-    """An audit group (gender, age band) as readers know it."""
-    for key in (f"value.gender.{group}", f"group.{group}"):
-        if has_text(key):
-            return text(key, lang)
-    return str(group)
 
 
 def _analyses(model: RehireModel, lang: str) -> list[str | pd.DataFrame]:
@@ -194,7 +186,7 @@ def _analyses(model: RehireModel, lang: str) -> list[str | pd.DataFrame]:
                 ratio=format_number(result["selection_ratio"]),
                 flag=text("card.flag", lang) if result["four_fifths_flag"] else "",
                 suppressed=result["suppressed"], minimum=MIN_GROUP_SIZE))
-            blocks.append(_group_table(result, lang))
+            blocks.append(_group_table(result, grouping, lang))
     return blocks
 
 

@@ -40,15 +40,22 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from .audit import (
+    SMALL_SHARE,
+    FairnessAudit,
+    attribute_label,
+    audit_attributes,
+    audit_scored,
+    group_value_label,
+)
 from .evaluation import METRICS, probability_metrics
-from .fairness import FOUR_FIFTHS, MIN_GROUP_SIZE, audit_groups, fairness_tables
+from .fairness import FOUR_FIFTHS, MIN_GROUP_SIZE
 from .model import SEGMENTS, RehireModel
 from .model_card import (
     display_name,
     format_count,
     format_number,
     format_percent,
-    group_label,
     model_card_sections,
 )
 from .schema import FIELDS_BY_NAME, field_names, validate_records
@@ -61,6 +68,10 @@ logger = logging.getLogger(__name__)
 
 #: Leavers whose first checklist item is counted in the report.
 COACHED_IN_REPORT = 50
+#: Flagged gaps explained per attribute in the report (the audit table has them all).
+GAPS_IN_REPORT = 5
+#: Attributes the report audits by default, when the data have them.
+AUDITED_BY_DEFAULT = ("gender", "age_band")
 #: Fonts with Japanese glyphs, in order of preference; the charts name them all.
 CJK_FONTS = ("Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Hiragino Kaku Gothic ProN",
              "Yu Gothic", "Meiryo", "IPAexGothic", "IPAGothic", "TakaoGothic", "VL Gothic",
@@ -164,6 +175,8 @@ th{background:#eef4f7;font-weight:600;max-width:16em}
 td:first-child,th:first-child,.text{text-align:left}
 .note{background:#fff7e0;border-left:4px solid #e0a800;padding:.6em 1em}
 .flag{color:#b00020;font-weight:bold}
+table[data-audit] th:nth-child(-n+2),table[data-audit] td:nth-child(-n+2),
+table[data-audit] th:last-child{white-space:nowrap}
 .charts{display:flex;flex-wrap:wrap;gap:1em}img.chart{max-width:100%;height:auto}
 @page{size:A4;margin:14mm}
 @media print{body{max-width:none;margin:0;font-size:10pt}.table-wrap{overflow:visible}
@@ -173,14 +186,19 @@ h2,h3,h4{break-after:avoid}
 """
 
 
-def _table_html(frame: pd.DataFrame, *, attrs: str = "", text_columns: int = 1) -> str:
-    """A table of display values in its own scroll box; the first ``text_columns`` left."""
+def _table_html(frame: pd.DataFrame, *, attrs: str = "", text_columns: int = 1,
+                flagged: np.ndarray | None = None) -> str:
+    """A table of display values in its own scroll box; the first ``text_columns`` left,
+    cells where ``flagged`` (a boolean array of the frame's shape) is true marked."""
     head = "".join(f'<th{" class=text" if j < text_columns else ""}>{html.escape(str(c))}</th>'
                    for j, c in enumerate(frame.columns))
     body = []
-    for row in frame.itertuples(index=False):
+    for i, row in enumerate(frame.itertuples(index=False)):
         cells = "".join(
-            f'<td{" class=text" if j < text_columns else ""}>{html.escape(str(v))}</td>'
+            f'<td{" class=text" if j < text_columns else ""}>'
+            + (f'<span class="flag">{html.escape(str(v))}</span>'
+               if flagged is not None and flagged[i, j] else html.escape(str(v)))
+            + "</td>"
             for j, v in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
     return (f'<div class="table-wrap"><table {attrs}><thead><tr>{head}</tr></thead>'
@@ -241,43 +259,88 @@ def _deciles_table(y: np.ndarray, p: np.ndarray, lang: str) -> str:
     }))
 
 
-def _fairness_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _rate_cell(rate: float, ratio: float, lang: str) -> str:
+    if rate != rate:
+        return "—"
+    return text("table.rate_ratio", lang, rate=format_percent(rate, lang),
+                ratio=format_number(ratio))
+
+
+def _audit_table(audit: FairnessAudit, attribute: str, lang: str) -> str:
+    rows = audit.table[audit.table["attribute"] == attribute]
+    by_target = {t: rows[rows["target"] == t].reset_index(drop=True)
+                 for t in dict.fromkeys(rows["target"])}
+    first = next(iter(by_target.values()))
     shown = pd.DataFrame({
-        text("table.group", lang): [group_label(g, lang) for g in table.index],
-        text("table.people", lang): [format_count(n) for n in table["n"]],
+        text("table.group", lang): [group_value_label(attribute, g, lang)
+                                    for g in first["group"]],
+        text("table.people", lang): [format_count(n) for n in first["n"]],
     })
-    for column in table.columns.drop("n"):
-        values = table[column]
-        shown[text(f"metric.{column}", lang)] = (
-            [format_number(v) for v in values] if column == "auc"
-            else [format_percent(v, lang) for v in values])
-    return shown
+    flagged = pd.DataFrame(False, index=shown.index, columns=shown.columns)
+    for target, table in by_target.items():
+        outcome = text(f"target.{target}", lang)
+        for key, rate, ratio in (
+                ("table.selected_ratio", "selection_rate", "impact_ratio_selection"),
+                ("table.above_median_ratio", "scoring_rate", "impact_ratio_scoring")):
+            column = text(key, lang, outcome=outcome)
+            shown[column] = [_rate_cell(r, q, lang) for r, q in zip(
+                table[rate], table[ratio], strict=True)]
+            flagged[column] = (table[ratio] < FOUR_FIFTHS).to_numpy()
+    notes = [text("table.count_only", lang, minimum=MIN_GROUP_SIZE) if suppressed
+             else text("table.small_group", lang, small=format_percent(SMALL_SHARE, lang))
+             if small else "" for suppressed, small in zip(
+                 first["suppressed"], first["small_group"], strict=True)]
+    shown[text("table.note", lang)] = notes
+    flagged[text("table.note", lang)] = False
+    return _table_html(shown, attrs=f'data-audit="{html.escape(attribute)}"',
+                       flagged=flagged.to_numpy())
 
 
-def _fairness_section(tables: dict[str, dict[str, pd.DataFrame]], lang: str) -> list[str]:
+def _audit_line(audit: FairnessAudit, attribute: str, lang: str) -> str:
+    rows = audit.table[audit.table["attribute"] == attribute]
+    ratios = []
+    for target in dict.fromkeys(rows["target"]):
+        lowest = rows.loc[rows["target"] == target, "impact_ratio_selection"].min()
+        status = (f'<span class="flag">{text("report.fairness_flag", lang)}</span>'
+                  if lowest < FOUR_FIFTHS else text("report.fairness_ok", lang))
+        ratio = f'<b data-ratio="{target}:{html.escape(attribute)}">{format_number(lowest)}</b>'
+        ratios.append(text("report.fairness_target_ratio", lang,
+                           outcome=text(f"target.{target}", lang), ratio=ratio, status=status))
+    suppressed = int(rows.loc[rows["target"] == rows["target"].iloc[0], "suppressed"].sum())
+    unknown = int(audit.unknown.set_index("attribute").loc[attribute, "n_unknown"])
+    return "<p>" + text(
+        "report.fairness_ratio", lang, ratios=text("audit.list_separator", lang).join(ratios),
+        suppressed=f'<b data-suppressed="{html.escape(attribute)}">{suppressed}</b>',
+        unknown=f'<b data-unknown="{html.escape(attribute)}">{format_count(unknown)}</b>',
+    ) + "</p>"
+
+
+def _gap_list(audit: FairnessAudit, attribute: str, lang: str) -> list[str]:
+    gaps = sorted((g for g in audit.gaps() if g.attribute == attribute),
+                  key=lambda g: g.impact_ratio)
+    if not gaps:
+        return []
+    items = "".join(f"<li>{html.escape(g.sentence(lang, audit.reasons))}</li>"
+                    for g in gaps[:GAPS_IN_REPORT])
+    more = (f"<li>{text('report.more_gaps', lang, n=len(gaps) - GAPS_IN_REPORT)}</li>"
+            if len(gaps) > GAPS_IN_REPORT else "")
+    return [f"<h4>{text('report.gaps', lang)}</h4>",
+            f'<ul data-gaps="{html.escape(attribute)}">{items}{more}</ul>']
+
+
+def _fairness_section(audit: FairnessAudit | None, lang: str) -> list[str]:
     note = text("report.fairness_note", lang, minimum=MIN_GROUP_SIZE,
-                four_fifths=f"{FOUR_FIFTHS:g}")
-    parts = [f"<h2>{text('report.fairness', lang)}</h2>", f"<p>{note}</p>"]
-    if not any(tables.values()):
+                four_fifths=f"{FOUR_FIFTHS:g}", small=format_percent(SMALL_SHARE, lang))
+    parts = [f"<h2>{text('report.fairness', lang)}</h2>", f"<p>{note}</p>",
+             f'<p class="note">{text("report.audit_scope", lang)}</p>']
+    if audit is None:
         return [*parts, f'<p class="note">{text("report.no_groups", lang)}</p>']
-    for target, by_group in tables.items():
-        for grouping, table in by_group.items():
-            flagged = table.attrs["four_fifths_flag"]
-            status = (f'<span class="flag">{text("report.fairness_flag", lang)}</span>'
-                      if flagged else text("report.fairness_ok", lang))
-            ratio = (f'<b data-ratio="{target}:{grouping}">'
-                     f"{format_number(table.attrs['selection_ratio'])}</b>")
-            suppressed = (f'<b data-suppressed="{target}:{grouping}">'
-                          f"{table.attrs['suppressed']}</b>")
-            heading = text("report.fairness_by", lang, outcome=text(f"field.{target}", lang),
-                           grouping=text(f"group.{grouping}", lang))
-            parts += [
-                f"<h3>{html.escape(heading)}</h3>",
-                _table_html(_fairness_table(table, lang),
-                            attrs=f'data-fairness="{target}:{grouping}"'),
-                "<p>" + text("report.fairness_ratio", lang, ratio=ratio, status=status,
-                             suppressed=suppressed) + "</p>",
-            ]
+    for attribute in audit.attributes:
+        label = attribute_label(attribute, lang)
+        parts += [f"<h3>{html.escape(label[:1].upper() + label[1:])}</h3>",
+                  _audit_table(audit, attribute, lang),
+                  _audit_line(audit, attribute, lang),
+                  *_gap_list(audit, attribute, lang)]
     return parts
 
 
@@ -429,6 +492,17 @@ def _card_section(model: RehireModel, name: str, lang: str) -> list[str]:
     return parts
 
 
+def _audit(leavers: LeaverBatch, records: pd.DataFrame, kept: pd.DataFrame,
+           audit_by: Sequence[str] | None, intersections: bool) -> FairnessAudit | None:
+    if audit_by is None:
+        audit_by = [name for name in AUDITED_BY_DEFAULT
+                    if (name if name != "age_band" else "age") in records.columns]
+    if not audit_by or not len(leavers):
+        return None
+    attributes = audit_attributes(audit_by, records, kept)
+    return audit_scored(leavers, attributes, intersections=intersections)
+
+
 def report_html(
     model: RehireModel,
     data: pd.DataFrame,
@@ -436,6 +510,8 @@ def report_html(
     lang: str = "en",
     leaver_ids: Sequence[str] = (),
     name: str = "model",
+    audit_by: Sequence[str] | None = None,
+    intersections: bool = True,
 ) -> str:
     """The trust report of ``model`` on ``data`` as one self-contained HTML page.
 
@@ -453,6 +529,11 @@ def report_html(
         Leavers to show per-person reason charts for.
     name : str
         The model's name in the report (``"default"`` reads as the default model).
+    audit_by : sequence of str, optional
+        Columns to audit by (see :func:`rehire_model.audit`); default: gender and age
+        band, those the data have.
+    intersections : bool, default True
+        Also audit every pair of the ``audit_by`` attributes.
     """
     check_lang(lang)
     protected = tuple(FIELDS_BY_NAME[n] for n in field_names("protected")
@@ -464,9 +545,7 @@ def report_html(
     leavers = model.scoring.valid(records)
     scores = leavers.predictions()
     outcomes = _outcomes(model, kept)
-    # Error rates by group need every outcome of the target answered.
-    complete = {t: y.astype(np.int64) for t, y in outcomes.items() if not np.isnan(y).any()}
-    tables = fairness_tables(scores, model.thresholds, audit_groups(records), complete or None)
+    audit = _audit(leavers, records, kept, audit_by, intersections)
     contributions = leavers.contributions()
     title = text("report.title", lang, name=display_name(name, lang))
     cohort = text("report.cohort", lang,
@@ -479,7 +558,7 @@ def report_html(
             f'<p class="note">{text("report.intended_use", lang)}</p>',
             f"<p>{cohort}</p>",
             *_metrics_section(scores, outcomes, lang),
-            *_fairness_section(tables, lang),
+            *_fairness_section(audit, lang),
             *_drivers_section(model, leavers, contributions, lang),
             *_help_section(model, leavers, lang),
             *_segments_section(model, scores, lang),

@@ -1005,8 +1005,39 @@ def _check_columns(frame: pd.DataFrame, required: list[str], fields: Sequence[Fi
     if repeated:
         parts.append(f"repeated column{'s' if len(repeated) > 1 else ''}: {', '.join(repeated)}"
                      " (keep only one of each)")
+    if missing and present and not names.intersection(present):
+        parts.append(_unknown_header(present))
     raise SchemaError("leaver records have " + "; ".join(parts),
                       problems=_problems_table(found))
+
+
+#: Separators a file may use, as ``--sep`` names them.
+_SEPARATOR_NAMES = {";": "';'", "\t": "tab", ",": "','"}
+#: Marks of text decoded in the wrong encoding: UTF-8 read as Latin-1 or cp1252.
+_MOJIBAKE = ("\ufffd", "Ã", "Â", "â€", "ï»¿")
+
+
+def _unknown_header(columns: Sequence[Any]) -> str:
+    """What a header that names no field looks like, and what to pass to read it."""
+    names = [str(name) for name in columns]
+    if len(names) == 1:
+        for separator, name in _SEPARATOR_NAMES.items():
+            if separator in names[0]:
+                return (f"the table has one column, whose name contains {name}: the file "
+                        f"looks {name}-separated; pass --sep {name} (sep={separator!r} in "
+                        "Python)")
+    shown = ", ".join(repr(name[:30]) for name in names[:3]) + (", ..." if len(names) > 3
+                                                                   else "")
+    if any("\x00" in name for name in names):
+        return (f"the headers ({shown}) hold NUL bytes: the file is likely UTF-16 text; "
+                "pass --encoding utf-16 (utf-16-le or utf-16-be when it has no byte-order "
+                "mark)")
+    if any(any(mark in name for mark in _MOJIBAKE) or any(
+            unicodedata.category(ch) == "Cc" and ch != "\t" for ch in name) for name in names):
+        return (f"the headers ({shown}) hold characters of a likely wrong encoding; pass "
+                "--encoding (utf-8, cp932 for Shift_JIS, utf-16 for Excel's Unicode text)")
+    return (f"no column of the table is a field (the headers are {shown}); name the "
+            "columns as the fields, or map your headers to them with --columns")
 
 
 @dataclass(slots=True)

@@ -4,9 +4,11 @@ CSV files are read in chunks, so a file of any size is read in constant memory.
 Numbers are parsed as numbers, ``leaver_id`` (and any other column asked for) stays
 text, so "007" keeps its form, and only the spellings of a missing value that the
 schema accepts ("", "NA", "null", ...) are read as missing. The encoding is detected
-from the start of the file (a UTF-8 byte-order mark, else UTF-8 if it decodes, else
-cp932, the Shift_JIS of Japanese Excel) unless given. A column-mapping file renames a
-company's own headers to the schema fields::
+from the start of the file (a UTF-8 or UTF-16 byte-order mark, else UTF-8 if it
+decodes, else cp932, the Shift_JIS of Japanese Excel) unless given, and so is the
+separator (``,``, ``;`` or a tab, from the header line), so Excel's "Unicode text"
+export (UTF-16 with a byte-order mark, tab-separated) and ``;``-separated CSV read as
+they are. A column-mapping file renames a company's own headers to the schema fields::
 
     # columns.toml
     [columns]
@@ -19,7 +21,9 @@ and each row numbered as Excel shows it. Cells keep their types (numbers, boolea
 dates; the values Excel last computed for formulas), text columns become text (a cell
 7 reads "7"), and empty cells, cells of only spaces and the missing spellings above
 are missing. :func:`write_table` and the scorer write ``.xlsx`` with openpyxl's
-write-only mode, every text cell stored as text (never run as a formula).
+write-only mode, every text cell stored as text (never run as a formula). In the CSV
+they write, a text that a spreadsheet would run as a formula gets a leading
+apostrophe (see :func:`spreadsheet_safe`).
 
 Examples
 --------
@@ -35,12 +39,19 @@ Examples
 >>> read_table(folder / "a.xlsx", columns={"退職者ID": "leaver_id"})
   leaver_id  年齢
 0       007  41
+>>> _ = (folder / "b.txt").write_text("退職者ID\\t業種\\n007\\tit_telecom\\n", encoding="utf-16")
+>>> detect_encoding(folder / "b.txt")
+'utf-16'
+>>> read_table(folder / "b.txt", columns={"退職者ID": "leaver_id"})
+  leaver_id          業種
+0       007  it_telecom
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import csv
 import datetime
 import math
 import re
@@ -69,6 +80,7 @@ __all__ = [
     "iter_table",
     "read_column_map",
     "read_table",
+    "spreadsheet_safe",
     "write_table",
 ]
 
@@ -86,6 +98,18 @@ _MISSING_CELLS = frozenset(_NA_VALUES)
 _WORKBOOK_ERRORS = (EOFError, LookupError, TypeError, ValueError, SyntaxError,
                     zipfile.BadZipFile, zlib.error)
 _MAX_WIDTH = 60
+#: The separators read: the name given (``sep=`` or ``--sep``) -> the character.
+_SEPARATORS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t"}
+#: The first characters that make a spreadsheet read a text as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A plain number, which a spreadsheet reads as that number even after ``+`` or ``-``.
+_PLAIN_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_PLAIN_NUMBER_RE = re.compile(_PLAIN_NUMBER)
+#: A text that begins (after any apostrophes) with one of those characters.
+_FORMULA_LIKE = r"'*[=+\-@\t\r]"
+_FORMULA_LIKE_RE = re.compile(_FORMULA_LIKE)
+#: Characters XML 1.0 cannot hold (written to a workbook as U+FFFD).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _key(text: str) -> str:
@@ -93,15 +117,18 @@ def _key(text: str) -> str:
 
 
 def detect_encoding(path: str | Path) -> str:
-    """The encoding of a CSV file: ``utf-8-sig`` (BOM), ``utf-8`` or ``cp932``.
+    """The encoding of a CSV file: ``utf-8-sig`` or ``utf-16`` (BOM), ``utf-8`` or ``cp932``.
 
-    Decided on the first megabyte; a file that is neither is an error naming the
-    ``--encoding`` option.
+    A UTF-16 byte-order mark (Excel's "Unicode text") gives ``utf-16``; otherwise the
+    encoding is decided on the first megabyte, and a file that is neither UTF-8 nor
+    cp932 is an error naming the ``--encoding`` option.
     """
     with open(path, "rb") as f:
         sample = f.read(_SAMPLE_BYTES)
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     for encoding in ("utf-8", "cp932"):
         try:
             # Incremental decoding accepts a character cut at the end of the sample.
@@ -113,6 +140,58 @@ def detect_encoding(path: str | Path) -> str:
         f"cannot tell the encoding of {str(path)!r}: it is neither UTF-8 nor Shift_JIS "
         "(cp932); give it with --encoding (for example --encoding latin-1)"
     )
+
+
+def _separator(sep: str) -> str:
+    """The character of a separator named ``,``, ``;``, ``tab`` or given as a tab."""
+    found = _SEPARATORS.get(sep) or _SEPARATORS.get(sep.strip().lower())
+    if found is None:
+        raise InputError(f"unknown separator {sep!r}: expected ',', ';' or tab (--sep tab "
+                         "for a tab-separated file)")
+    return found
+
+
+def _separator_counts(text: str, lines: int = 2) -> list[dict[str, int]]:
+    """For each of the first ``lines`` lines of ``text``, the separators outside quotes."""
+    counts: list[dict[str, int]] = []
+    current = dict.fromkeys(",;\t", 0)
+    quoted, after_cr = False, False
+    for ch in text:
+        if ch == "\n" and after_cr:  # the end of a \r\n line, already counted
+            after_cr = False
+            continue
+        after_cr = False
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch in "\r\n":
+            counts.append(current)
+            if len(counts) == lines:
+                return counts
+            current, after_cr = dict.fromkeys(",;\t", 0), ch == "\r"
+        elif ch in current:
+            current[ch] += 1
+    counts.append(current)
+    return counts
+
+
+def _detect_separator(path: Path, encoding: str) -> str:
+    """``,``, ``;`` or a tab: the one the header line holds most often, outside quotes.
+
+    A tie goes to the separator the next line holds as often as the header, then to
+    ``,``, a tab and ``;`` in that order; a header with none of them (one column) is
+    read with ``,``.
+    """
+    with open(path, "rb") as f:
+        sample = f.read(1 << 16)
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample)
+    counts = _separator_counts(text)
+    header = counts[0]
+    following = counts[1] if len(counts) > 1 else header
+    order = (",", "\t", ";")
+    best = max(order, key=lambda c: (header[c], header[c] == following[c], -order.index(c)))
+    return best if header[best] else ","
 
 
 def read_column_map(path: str | Path) -> dict[str, str]:
@@ -176,11 +255,13 @@ class Chunk:
     malformed: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _csv_chunks(path: Path, encoding: str, chunk_rows: int, text: set[str]) -> Iterator[Chunk]:
+def _csv_chunks(path: Path, encoding: str, sep: str, chunk_rows: int, text: set[str]
+                ) -> Iterator[Chunk]:
     skipped: dict[int, str] = {}
     next_line = 2  # line 1 is the header
     reader = pd.read_csv(
-        path, encoding=encoding, dtype=dict.fromkeys(text, str), keep_default_na=False,
+        path, encoding=encoding, sep=sep, dtype=dict.fromkeys(text, str),
+        keep_default_na=False,
         na_values=_NA_VALUES, skip_blank_lines=False, on_bad_lines="warn",
         chunksize=chunk_rows,
     )
@@ -206,7 +287,7 @@ def _csv_chunks(path: Path, encoding: str, chunk_rows: int, text: set[str]) -> I
             yield Chunk(frame, lines.astype(np.int64), malformed)
     # Malformed lines after the last row.
     if skipped:
-        header = pd.read_csv(path, encoding=encoding, dtype=str, nrows=0)
+        header = pd.read_csv(path, encoding=encoding, sep=sep, dtype=str, nrows=0)
         yield Chunk(header, np.empty(0, dtype=np.int64), sorted(skipped.items()))
 
 
@@ -408,13 +489,15 @@ def iter_table(
     chunk_rows: int = 50_000,
     text_columns: Sequence[str] = ("leaver_id",),
     sheet: str | None = None,
+    sep: str | None = None,
 ) -> Iterator[Chunk]:
     """Read a CSV, Excel or Parquet table in chunks of rows.
 
     Parameters
     ----------
     path : str or pathlib.Path
-        A ``.parquet`` file, an Excel workbook (``.xlsx``, ``.xlsm``), or a CSV file.
+        A ``.parquet`` file, an Excel workbook (``.xlsx``, ``.xlsm``), or a CSV file
+        (any other name: ``.csv``, ``.txt``, ``.tsv``, ...).
     encoding : str, optional
         The CSV encoding; detected when not given (see :func:`detect_encoding`).
     columns : dict of str -> str, optional
@@ -425,6 +508,10 @@ def iter_table(
         Columns (after the mapping) read as text, never as numbers.
     sheet : str, optional
         The worksheet of an Excel workbook; default the first.
+    sep : {",", ";", "\\t", "tab"}, optional
+        The CSV separator; by default the one of ``,``, ``;`` and a tab that the header
+        line holds most often outside quotes (a header with none of them is one
+        column). Not used for workbooks and Parquet.
 
     Yields
     ------
@@ -435,10 +522,21 @@ def iter_table(
     InputError
         The file cannot be read, decoded or parsed as a table; an ``.xls`` file; a
         workbook without the sheet named or with a blank header cell; ``sheet`` given
-        for a file that is not a workbook.
+        for a file that is not a workbook; an unknown ``sep``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "leavers.csv"
+    >>> _ = path.write_text('leaver_id;note\\n007;"a; b"\\n', encoding="utf-8")
+    >>> next(iter_table(path)).frame
+      leaver_id  note
+    0       007  a; b
     """
     path = Path(path)
     _refuse_other_excel(path)
+    if sep is not None:
+        sep = _separator(sep)
     if _is_excel(path):
         for chunk in _workbook_chunks(path, sheet, chunk_rows, columns, text_columns):
             chunk.frame = _rename(chunk.frame, columns)
@@ -453,11 +551,12 @@ def iter_table(
         else:
             encoding = encoding or detect_encoding(path)
             codecs.lookup(encoding)
-            header = pd.read_csv(path, encoding=encoding, nrows=0).columns
+            sep = sep or _detect_separator(path, encoding)
+            header = pd.read_csv(path, encoding=encoding, sep=sep, nrows=0).columns
             mapped = _rename(pd.DataFrame(columns=header), columns).columns
             text = {original for original, name in zip(header, mapped, strict=True)
                     if name in text_columns}
-            chunks = _csv_chunks(path, encoding, chunk_rows, text)
+            chunks = _csv_chunks(path, encoding, sep, chunk_rows, text)
         for chunk in chunks:
             chunk.frame = _rename(chunk.frame, columns)
             yield chunk
@@ -483,21 +582,145 @@ def read_table(
     columns: Mapping[str, str] | None = None,
     text_columns: Sequence[str] = ("leaver_id",),
     sheet: str | None = None,
+    sep: str | None = None,
 ) -> pd.DataFrame:
     """A whole table (see :func:`iter_table`); malformed lines or rows are an error here."""
-    frames = []
+    return read_numbered_table(path, encoding=encoding, columns=columns,
+                               text_columns=text_columns, sheet=sheet, sep=sep)[0]
+
+
+def read_numbered_table(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    text_columns: Sequence[str] = ("leaver_id",),
+    sheet: str | None = None,
+    sep: str | None = None,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`read_table` and each row's line in the file (see :class:`Chunk`)."""
+    frames, lines = [], []
     for chunk in iter_table(path, encoding=encoding, columns=columns,
-                            text_columns=text_columns, sheet=sheet):
+                            text_columns=text_columns, sheet=sheet, sep=sep):
         if chunk.malformed:
             line, reason = chunk.malformed[0]
             where = "row" if _is_excel(Path(path)) else "line"
             raise InputError(f"{str(path)!r} {where} {line} is malformed: {reason}")
         frames.append(chunk.frame)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        lines.append(chunk.lines)
+    if not frames:
+        return pd.DataFrame(), np.empty(0, dtype=np.int64)
+    return pd.concat(frames, ignore_index=True), np.concatenate(lines)
+
+
+# --------------------------------------------------------------------------------------
+# Text a spreadsheet would run as a formula
+# --------------------------------------------------------------------------------------
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` in which no text would run as a formula in a spreadsheet.
+
+    A text that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    (after any apostrophes) and is not a plain number gets one more apostrophe in
+    front: ``=HYPERLINK(...)`` becomes ``'=HYPERLINK(...)``, ``@SUM(A1)`` becomes
+    ``'@SUM(A1)``, and a spreadsheet opening the CSV shows the text instead of running
+    it (CSV injection). Plain numbers written as text (``-12``, ``+3.5``, ``1e-3``),
+    other text and missing values are kept as they are, and so are columns of
+    numbers, booleans and dates; column names are treated as text values. This is
+    what the CSV outputs of :func:`write_table` and the scorer hold unless
+    ``raw_text=True`` (Parquet and ``.xlsx`` outputs keep every value exact: an
+    ``.xlsx`` stores text as text).
+
+    Exactly one apostrophe is added, so the change can be undone by removing one
+    apostrophe where one or more apostrophes and one of those characters follow, for
+    example to join the scores back to your records on ``leaver_id``:
+    ``ids.str.replace(r"^'(?='*[=+\\-@\\t\\r])", "", regex=True)``.
+
+    Text columns (object, string and categorical) are checked with Arrow's vectorised
+    string functions; a column mixing text with other values is checked value by value.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table; it is not modified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the same index, columns and values but for the text changed; a
+        column of text may come back with pandas' string dtype instead of object.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"leaver_id": ["=1+1", "-5", "@x", "L1", None],
+    ...                       "p": [-0.5, 1.0, 2.0, 3.0, 4.0]})
+    >>> safe = spreadsheet_safe(frame)
+    >>> safe["leaver_id"].tolist()
+    ["'=1+1", '-5', "'@x", 'L1', nan]
+    >>> safe["p"].tolist()
+    [-0.5, 1.0, 2.0, 3.0, 4.0]
+    >>> safe["leaver_id"].str.replace(r"^'(?='*[=+\\-@\\t\\r])", "", regex=True).tolist()
+    ['=1+1', '-5', '@x', 'L1', nan]
+    """
+    out = frame.copy(deep=False)
+    for position in range(frame.shape[1]):
+        column = _safe_column(frame.iloc[:, position])
+        if column is not None:
+            out.isetitem(position, column)
+    names = [_safe_text(name) if isinstance(name, str) else name for name in frame.columns]
+    if names != list(frame.columns):
+        out.columns = pd.Index(names, dtype=object)
+    return out
+
+
+def _safe_text(value: str) -> str:
+    if _FORMULA_LIKE_RE.match(value) and not _PLAIN_NUMBER_RE.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _safe_column(column: pd.Series) -> pd.Series | None:
+    """The column with formula-like text changed (or as Arrow text), else None."""
+    import pyarrow as pa
+
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        categories = [_safe_text(c) if isinstance(c, str) else c for c in dtype.categories]
+        if categories == list(dtype.categories):
+            return None
+        return column.cat.rename_categories(categories)
+    if not (dtype == np.dtype(object) or pd.api.types.is_string_dtype(dtype)):
+        return None
+    try:
+        values = pa.chunked_array([pa.array(column, from_pandas=True)])
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # text mixed with other values
+        changed = [_safe_text(v) if isinstance(v, str) else v for v in column.tolist()]
+        return pd.Series(changed, index=column.index, name=column.name, dtype=object)
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return None  # numbers or booleans in an object column, or only missing values
+    values = _safe_arrow_text(values)
+    return pd.Series(values.to_pandas(), name=column.name).set_axis(column.index)
+
+
+def _safe_arrow_text(values: Any) -> Any:
+    """Arrow text with an apostrophe before each formula-like value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    first = pc.utf8_slice_codeunits(values, 0, 1)
+    if not pc.any(pc.is_in(first, value_set=pa.array(["'", *_FORMULA_STARTS]))).as_py():
+        return values
+    formula = pc.and_kleene(
+        pc.match_substring_regex(values, "^" + _FORMULA_LIKE),
+        pc.invert(pc.match_substring_regex(values, f"^{_PLAIN_NUMBER}$")))
+    apostrophe = pa.scalar("'", type=values.type)
+    prefixed = pc.binary_join_element_wise(apostrophe, values, pa.scalar("", values.type))
+    return pc.if_else(pc.fill_null(formula, False), prefixed, values)
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8",
-                sheet: str = "Sheet1") -> None:
+                sheet: str = "Sheet1", raw_text: bool = False) -> None:
     """Write a table as Parquet or an Excel workbook (by suffix), or CSV in ``encoding``.
 
     Parameters
@@ -510,11 +733,25 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8
         The CSV encoding (``utf-8-sig`` opens in Excel with Japanese intact).
     sheet : str, default "Sheet1"
         The name of the sheet of an ``.xlsx`` file.
+    raw_text : bool, default False
+        Write a CSV's text exactly as it is, without the apostrophe that
+        :func:`spreadsheet_safe` puts before formula-like text (for files read by
+        programs, not spreadsheets). Parquet and ``.xlsx`` are always exact.
 
     Raises
     ------
     InputError
         ``path`` names an Excel format other than ``.xlsx``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "notes.csv"
+    >>> write_table(pd.DataFrame({"note": ["=1+1", "-3"]}), path)
+    >>> print(path.read_text(encoding="utf-8"), end="")
+    note
+    '=1+1
+    -3
     """
     path = Path(path)
     check_output_suffix(path)
@@ -529,7 +766,26 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8
             book.discard()
             raise
     else:
-        frame.to_csv(path, index=False, encoding=encoding)
+        if not raw_text:
+            frame = spreadsheet_safe(frame)
+        frame.to_csv(path, index=False, encoding=encoding, quoting=_csv_quoting(frame))
+
+
+def _csv_quoting(frame: pd.DataFrame) -> int:
+    """Quote only where needed, or every text when one holds a carriage return.
+
+    Python's CSV writer leaves a carriage return unquoted, and a spreadsheet would read
+    it as the end of a row, so the rest of the text would begin a cell of its own.
+    """
+    texts: list[Iterable[Any]] = [frame.columns]
+    for _, column in frame.items():
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            texts.append(column.cat.categories)
+        elif column.dtype == np.dtype(object) or pd.api.types.is_string_dtype(column.dtype):
+            texts.append(column.tolist())
+    if any(isinstance(v, str) and "\r" in v for values in texts for v in values):
+        return csv.QUOTE_NONNUMERIC
+    return csv.QUOTE_MINIMAL
 
 
 def check_output_suffix(path: str | Path) -> None:
@@ -582,9 +838,11 @@ class XlsxSheet:
     """A sheet of an :class:`XlsxBook`: a bold, frozen header row, then the rows.
 
     Text is always stored as text cells, so a value such as ``=HYPERLINK(...)``, ``+1``
-    or ``@x`` is shown as written and never runs as a formula; numbers are number
-    cells, booleans boolean cells, dates and times date cells; missing values (None,
-    NaN, NaT) are empty cells. Characters that XML cannot hold become U+FFFD.
+    or ``@x`` is shown as written and never runs as a formula (no apostrophe is
+    added: the value is exact); numbers are number cells, booleans boolean cells,
+    dates and times date cells; missing values (None, NaN, NaT) are empty cells.
+    Characters that XML cannot hold become U+FFFD, and a carriage return a line break
+    (XML keeps no carriage return).
     Column widths follow the headers and the first rows written (at most 60).
 
     Attributes
@@ -625,9 +883,11 @@ class XlsxSheet:
 
     def _text(self, text: str) -> Any:
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-        cell = WriteOnlyCell(self.ws, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", text))
+        text = _NOT_XML.sub("\ufffd", text)
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        cell = WriteOnlyCell(self.ws, value=text)
         cell.data_type = "s"  # text, even when it starts with "=" (never a formula)
         return cell
 

@@ -161,6 +161,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "group.50s": {"en": "50s", "ja": "50代"},
     "group.60+": {"en": "60 and over", "ja": "60歳以上"},
     "group.unknown": {"en": "Unknown", "ja": "不明"},
+    "group.race_ethnicity": {"en": "race/ethnicity", "ja": "人種・民族"},
+    "group.employment_type": {"en": "employment type", "ja": "雇用形態"},
+    "group.nationality": {"en": "nationality", "ja": "国籍"},
+    "group.region": {"en": "region", "ja": "地域"},
     # --- a person's value in a reason --------------------------------------------------
     "shown.yes": {"en": "yes", "ja": "はい"},
     "shown.no": {"en": "no", "ja": "いいえ"},
@@ -242,20 +246,49 @@ TEXTS: dict[str, dict[str, str]] = {
               "グループ）。"},
     "report.fairness": {"en": "Fairness by group", "ja": "グループ別の公平性"},
     "report.fairness_note": {
-        "en": "Selected = probability at or above the segment threshold. Groups of fewer "
-              "than {minimum} people are never shown. The ratio of the lowest to the highest "
-              "selection rate is flagged under {four_fifths} (the four-fifths rule).",
-        "ja": "選定＝確率がセグメントの閾値以上であること。{minimum}人未満のグループは表示"
-              "しません。選定率の最低と最高の比が{four_fifths}未満の場合に注意を表示します"
-              "（5分の4ルール）。"},
-    "report.fairness_by": {"en": "{outcome} by {grouping}", "ja": "{outcome}（{grouping}ごと）"},
+        "en": "For each group: the share selected (probability at or above the segment "
+              "threshold) and the share scored above the median of the whole cohort, each "
+              "with its impact ratio (the group's rate over the highest group's rate), "
+              "flagged under {four_fifths} (the four-fifths rule). Groups of fewer than "
+              "{minimum} people show their count only and never set the highest rate; groups "
+              "under {small} of the cohort are marked. People whose value is unknown are "
+              "left out of that attribute's rates and counted.",
+        "ja": "グループごとに、選定された割合（確率がセグメントの閾値以上）と、集団全体の中央値"
+              "を上回る割合を、それぞれの影響比（そのグループの割合÷最も高いグループの割合）と"
+              "ともに示します。影響比が{four_fifths}未満の場合に注意を表示します（5分の4ルール）。"
+              "{minimum}人未満のグループは人数のみを示し、比較の基準にしません。集団の{small}"
+              "未満のグループには印を付けます。値が不明の人はその属性の割合から除き、人数を"
+              "示します。"},
+    "report.audit_scope": {
+        "en": "This audit supports a bias audit of the scores; it is not an independent bias "
+              "audit, and it describes the model's scores, not the people. A gap's drivers "
+              "are the reasons that score the group lower than the reference group, on "
+              "average.",
+        "ja": "この監査はスコアのバイアス監査を支援するもので、独立したバイアス監査ではありま"
+              "せん。示すのはモデルのスコアであり、人そのものの評価ではありません。差の要因は、"
+              "基準グループと比べてそのグループのスコアを平均的に下げている理由です。"},
     "report.fairness_ratio": {
-        "en": "Lowest / highest selection rate: {ratio} ({status}); groups not shown for "
-              "their size: {suppressed}.",
-        "ja": "選定率の最低／最高の比：{ratio}（{status}）。人数が少なく表示していない"
-              "グループ：{suppressed}。"},
+        "en": "Lowest impact ratio of the share selected: {ratios}. Groups shown by count "
+              "only: {suppressed}. Unknown, left out: {unknown}.",
+        "ja": "選定割合の影響比の最低値：{ratios}。人数のみ示したグループ：{suppressed}。"
+              "不明で除いた人数：{unknown}。"},
+    "report.fairness_target_ratio": {"en": "{outcome} {ratio} ({status})",
+                                     "ja": "{outcome} {ratio}（{status}）"},
     "report.fairness_ok": {"en": "within four fifths", "ja": "5分の4以上"},
     "report.fairness_flag": {"en": "under four fifths: review", "ja": "5分の4未満：要確認"},
+    "report.gaps": {"en": "Why flagged groups score lower",
+                    "ja": "注意が表示されたグループの要因"},
+    "report.more_gaps": {"en": "… and {n} more flagged groups.",
+                         "ja": "…ほか{n}グループ。"},
+    "table.selected_ratio": {"en": "{outcome}: selected (impact ratio)",
+                             "ja": "{outcome}：選定割合（影響比）"},
+    "table.above_median_ratio": {"en": "{outcome}: above the median (impact ratio)",
+                                 "ja": "{outcome}：中央値超の割合（影響比）"},
+    "table.rate_ratio": {"en": "{rate} ({ratio})", "ja": "{rate}（{ratio}）"},
+    "table.note": {"en": "Note", "ja": "注記"},
+    "table.count_only": {"en": "fewer than {minimum}: count only",
+                         "ja": "{minimum}人未満のため人数のみ"},
+    "table.small_group": {"en": "under {small} of the cohort", "ja": "集団の{small}未満"},
     "report.no_groups": {"en": "The data have no gender or age column to audit.",
                          "ja": "データに監査に使える性別・年齢の列がありません。"},
     "report.drivers": {"en": "What drives the scores overall", "ja": "スコア全体に効いている要因"},
@@ -427,6 +460,20 @@ TEXTS: dict[str, dict[str, str]] = {
               "ありません。標準モデルは、退職者2,000人の公表調査に合わせた合成データで学習して"
               "います。頼る前に自社のデータで学習し直し、監査し直してください。5人未満の"
               "グループは表示しません。"},
+    # --- the fairness audit ------------------------------------------------------------
+    "audit.gap": {
+        "en": "For {group}, {outcome} is lower than for {reference} (impact ratio {ratio}), "
+              "mainly because of {drivers}.",
+        "ja": "{group}の{outcome}が{reference}より低い（影響比 {ratio}）主な要因は、"
+              "{drivers}。"},
+    "audit.levers": {"en": "{reasons} (levers the company or supervisors can change)",
+                     "ja": "{reasons}（施策や面談で変えられる要因）"},
+    "audit.facts": {"en": "{reasons} (facts to note, not levers)",
+                    "ja": "{reasons}（変えられない事情）"},
+    "audit.no_drivers": {"en": "no single reason (many small differences)",
+                         "ja": "特定の要因ではなく小さな差の積み重ね"},
+    "audit.list_separator": {"en": ", ", "ja": "、"},
+    "audit.part_separator": {"en": "; and ", "ja": "、および"},
     # --- what the command prints -------------------------------------------------------
     "cli.scored": {"en": "read {read} rows: scored {scored}, rejected {rejected}",
                    "ja": "{read}行を読み込み：スコアリング {scored}行、除外 {rejected}行"},
@@ -439,6 +486,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "checked {read} rows: {valid} valid, {rejected} with problems ({problems} "
               "problems)",
         "ja": "{read}行を確認：問題なし {valid}行、問題あり {rejected}行（問題 {problems}件）"},
+    "cli.audited": {
+        "en": "audited {n} leavers by {attributes} (rows left out for wrong values: "
+              "{rejected}); lowest impact ratio of the share selected: {lowest}; wrote {files}",
+        "ja": "{n}人を{attributes}ごとに監査（値の誤りで除外 {rejected}行）。選定割合の影響比の"
+              "最低値：{lowest}。出力：{files}"},
+    "cli.lowest_ratio": {"en": "{outcome} {ratio} ({attribute}: {group}, {n} people)",
+                         "ja": "{outcome} {ratio}（{attribute}：{group}、{n}人）"},
     "cli.wrote": {"en": "wrote {path}", "ja": "{path} を書き出しました"},
 }
 

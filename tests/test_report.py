@@ -127,30 +127,69 @@ def test_numbers_are_formatted_for_people(pages):
     assert re.search(r"<td>\d{1,2}\.\d%</td>", pages["ja"].read_text(encoding="utf-8"))
 
 
-def test_tiny_groups_are_never_shown(pages):
+def _audit_rows(page: str, attribute: str) -> list[list[str]]:
+    table = re.search(rf'data-audit="{re.escape(attribute)}">(.*?)</table>', page, re.S)
+    return [re.findall(r"<td[^>]*>(?:<span[^>]*>)?(.*?)(?:</span>)?</td>", row)
+            for row in re.findall(r"<tr>(.*?)</tr>", table.group(1).split("<tbody>")[1])]
+
+
+def test_tiny_groups_show_their_count_only(pages):
     page = pages["en"].read_text(encoding="utf-8")
-    table = re.search(r'data-fairness="rehire_intent:gender">(.*?)</table>', page, re.S)
-    assert ">Female<" in table.group(1) and ">Other<" not in table.group(1)
-    assert re.search(r'data-suppressed="rehire_intent:gender">1<', page)
+    rows = {row[0]: row for row in _audit_rows(page, "gender")}
+    assert set(rows) == {"Female", "Male", "Other"}
+    other = rows["Other"]
+    assert other[1] == "3" and other[2:6] == ["—"] * 4 and "fewer than 5" in other[6]
+    assert all(re.fullmatch(r"\d+\.\d % \(\d\.\d{3}\)", cell) for cell in rows["Female"][2:6])
+    assert re.search(r'data-suppressed="gender">1<', page)
 
 
-def test_fairness_numbers_in_the_page_are_the_groups_of_the_data(pages, cohort):
+def test_audit_numbers_in_the_page_are_the_library_audit(pages, cohort):
     page = pages["ja"].read_text(encoding="utf-8")
-    table = re.search(r'data-fairness="alumni_engagement:age_band">(.*?)</table>', page, re.S)
-    counts = dict(re.findall(r"<td class=text>(\d)0代</td><td>(\d+)</td>", table.group(1)))
+    expected = rm.audit(rm.load_model(), cohort, by=("gender", "age_band")).table
+    for attribute in ("age_band", "gender x age_band"):
+        rows = _audit_rows(page, attribute)
+        table = expected[(expected["attribute"] == attribute)
+                         & (expected["target"] == "alumni_engagement")]
+        assert [int(row[1].replace(",", "")) for row in rows] == table["n"].tolist()
+        shown = [float(re.search(r"（([0-9.]+)）", row[2]).group(1)) for row in rows
+                 if row[2] != "—"]
+        assert shown == pytest.approx(table["impact_ratio_selection"].dropna().tolist(),
+                                      abs=5e-4)
+    counts = {row[0]: int(row[1]) for row in _audit_rows(page, "age_band")}
     bands = rm.fairness.age_band(cohort["age"]).value_counts()
-    assert {f"{k}0s": int(v) for k, v in counts.items()} == {
-        f"{k}0s": int(bands[f"{k}0s"]) for k in counts}
-    assert len(counts) == 4
-    assert np.isfinite(float(re.search(r'data-ratio="alumni_engagement:age_band">([0-9.]+)<',
-                                       page).group(1)))
+    assert counts == {text(f"group.{band}", "ja"): int(n) for band, n in bands.items()}
+    lowest = expected.query("target == 'alumni_engagement' and attribute == 'age_band'")
+    assert float(re.search(r'data-ratio="alumni_engagement:age_band">([0-9.]+)<',
+                           page).group(1)) == pytest.approx(
+        lowest["impact_ratio_selection"].min(), abs=5e-4)
+
+
+def test_flagged_gaps_are_explained_with_levers_apart_from_facts(pages):
+    for lang in ("en", "ja"):
+        page = pages[lang].read_text(encoding="utf-8")
+        gaps = re.search(r'<ul data-gaps="age_band">(.*?)</ul>', page, re.S).group(1)
+        sentences = re.findall(r"<li>(.*?)</li>", gaps)
+        assert sentences
+        assert html.escape(text("audit.levers", lang, reasons="")) in gaps or html.escape(
+            text("audit.facts", lang, reasons="")) in gaps
+
+
+def test_the_audit_takes_any_column_and_can_leave_out_intersections(cohort):
+    data = cohort.assign(region=np.where(np.arange(len(cohort)) % 3 == 0, "north", "south"))
+    page = report_html(rm.load_model(), data, lang="ja", audit_by=("region", "gender"),
+                       intersections=False)
+    assert 'data-audit="region"' in page and 'data-audit="gender"' in page
+    assert "data-audit=\"region x gender\"" not in page and 'data-audit="age_band"' not in page
+    assert "<h3>地域</h3>" in page
+    with pytest.raises(rm.SchemaError, match="no column 'race_ethnicity'"):
+        report_html(rm.load_model(), cohort, audit_by=("race_ethnicity",))
 
 
 def test_without_outcomes_the_report_describes_the_cohort(cohort):
     page = report_html(rm.load_model(), cohort.drop(columns=["alumni_engagement",
                                                              "rehire_intent"]), lang="ja")
     assert "結果（アルムナイ意識・再入社意向）の列がない" in page and 'id="metrics"' not in page
-    assert "グループ別の公平性" in page and 'data-fairness="rehire_intent:age_band"' in page
+    assert "グループ別の公平性" in page and 'data-ratio="rehire_intent:age_band"' in page
 
 
 def test_bad_rows_are_counted_not_hidden(cohort):

