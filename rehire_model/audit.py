@@ -78,6 +78,7 @@ __all__ = [
     "audit_files",
     "audit_frames",
     "audit_scored",
+    "audited_records",
     "write_audit",
     "group_value_label",
 ]
@@ -501,18 +502,33 @@ def audit(
     by = (by,) if isinstance(by, str) else tuple(by)
     if not by or len(set(by)) != len(by):
         raise InputError(f"by: expected one or more different column names, got {list(by)}")
-    data = _as_frame(records)
+    valid, problems, raw = audited_records(model, _as_frame(records))
+    attributes = audit_attributes(by, valid, raw)
+    if len(problems):
+        logger.info("audit: %d records left out for wrong values", problems["row"].nunique())
+    return audit_scored(model.scoring.valid(valid), attributes, intersections=intersections,
+                        reference=reference, exclude_small=exclude_small, problems=problems)
+
+
+def audited_records(model: RehireModel, data: pd.DataFrame
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The records a model scores, with the protected fields it does not read checked too.
+
+    Returns
+    -------
+    records : pandas.DataFrame
+        The valid records in canonical form (protected fields included, for the audit).
+    problems : pandas.DataFrame
+        The problems of the records left out (see :func:`rehire_model.validate_records`).
+    kept : pandas.DataFrame
+        The rows of ``data`` kept, as given (for the company's own columns).
+    """
     protected = tuple(FIELDS_BY_NAME[n] for n in field_names("protected")
                       if n in data.columns and FIELDS_BY_NAME[n] not in model.record_fields)
     options = dict(model.config.validation_options, fields=(*model.record_fields, *protected))
-    valid, problems = validate_records(data, errors="report", **options)
+    records, problems = validate_records(data, errors="report", **options)
     rejected = problems["row"].unique() if len(problems) else []
-    raw = data.iloc[np.setdiff1d(np.arange(len(data)), rejected)]
-    attributes = audit_attributes(by, valid, raw)
-    if len(problems):
-        logger.info("audit: %d records left out for wrong values", len(rejected))
-    return audit_scored(model.scoring.valid(valid), attributes, intersections=intersections,
-                        reference=reference, exclude_small=exclude_small, problems=problems)
+    return records, problems, data.iloc[np.setdiff1d(np.arange(len(data)), rejected)]
 
 
 def _as_frame(records: Records) -> pd.DataFrame:

@@ -46,6 +46,7 @@ from .audit import (
     attribute_label,
     audit_attributes,
     audit_scored,
+    audited_records,
     group_value_label,
 )
 from .evaluation import METRICS, probability_metrics
@@ -58,7 +59,7 @@ from .model_card import (
     format_percent,
     model_card_sections,
 )
-from .schema import FIELDS_BY_NAME, field_names, validate_records
+from .schema import FIELDS_BY_NAME
 from .scoring import LeaverBatch
 from .texts import check_lang, text
 
@@ -536,12 +537,7 @@ def report_html(
         Also audit every pair of the ``audit_by`` attributes.
     """
     check_lang(lang)
-    protected = tuple(FIELDS_BY_NAME[n] for n in field_names("protected")
-                      if n in data.columns and FIELDS_BY_NAME[n] not in model.record_fields)
-    options = dict(model.config.validation_options,
-                   fields=(*model.record_fields, *protected))
-    records, problems = validate_records(data, errors="report", **options)
-    kept = data.iloc[np.flatnonzero(~np.isin(np.arange(len(data)), problems["row"]))]
+    records, problems, kept = audited_records(model, data)
     leavers = model.scoring.valid(records)
     scores = leavers.predictions()
     outcomes = _outcomes(model, kept)
