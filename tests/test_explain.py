@@ -255,9 +255,12 @@ def test_hr_interview_is_among_the_weakest_engagement_drivers(models, people, ki
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
-def test_predict_and_explain_are_thread_safe(models, people):
-    """8 threads x 2,000 mixed calls on shared models give the serial results."""
+@pytest.mark.parametrize(("n_threads", "calls_per_thread"), [
+    (4, 150),
+    pytest.param(8, 2000, marks=pytest.mark.slow),
+])
+def test_predict_and_explain_are_thread_safe(models, people, n_threads, calls_per_thread):
+    """Threads making mixed calls on shared models get the serial results."""
     records = people.drop(columns="leaver_id").head(40).to_dict("records")
     table = people.head(25)
     calls = [
@@ -283,14 +286,14 @@ def test_predict_and_explain_are_thread_safe(models, people):
 
     def worker(offset):
         try:
-            for j in range(2000):
+            for j in range(calls_per_thread):
                 i = (offset * 131 + j) % n_distinct
                 if not call(i).equals(expected[i]):
                     failures.append(f"call {i} in thread {offset} differs")
         except Exception as e:  # collected and reported by the main thread
             failures.append(e)
 
-    threads = [threading.Thread(target=worker, args=(t,)) for t in range(8)]
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(n_threads)]
     for thread in threads:
         thread.start()
     for thread in threads:
