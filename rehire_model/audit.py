@@ -183,8 +183,8 @@ class FairnessAudit:
             ["target", "attribute", "group"], sort=False)}
         summaries = []
         for row in flagged.itertuples(index=False):
-            top = lowering.get((row.target, row.attribute, row.group))
-            top = top.head(DRIVERS_SHOWN) if top is not None else drivers.head(0)
+            top = lowering.get((row.target, row.attribute, row.group), drivers.head(0))
+            top = top.head(DRIVERS_SHOWN)
             is_fact = top["lever"].eq("fixed").to_numpy()
             ratio = np.nanmin([row.impact_ratio_selection, row.impact_ratio_scoring])
             summaries.append(GapSummary(
@@ -309,20 +309,26 @@ def _with_intersections(groups: pd.DataFrame) -> pd.DataFrame:
 
 
 def _group_order(attribute: str, groups: Sequence[str]) -> list[str]:
+    """Groups in the order readers expect: the schema's (or the age bands') order,
+    then numbers by value, then text; a pair by its first part, then its second."""
     parts = attribute.split(INTERSECTION)
-    if len(parts) > 1:
-        ranks = [{g: i for i, g in enumerate(_group_order(p, sorted({x.split(INTERSECTION)[k]
-                                                                      for x in groups})))}
-                 for k, p in enumerate(parts)]
-        return sorted(groups, key=lambda g: tuple(r[x] for r, x in zip(
-            ranks, g.split(INTERSECTION), strict=True)))
+    places = [_known_places(part) for part in parts]
+
+    def key(group: str) -> tuple:
+        values = group.split(INTERSECTION, len(parts) - 1)
+        return tuple((place.get(value, len(place)), *_natural(value))
+                     for place, value in zip(places, values, strict=False))
+
+    return sorted(groups, key=key)
+
+
+def _known_places(attribute: str) -> dict[str, int]:
     known: Sequence[str] = ()
     if attribute == "age_band":
         known = AGE_BANDS
     elif attribute in FIELDS_BY_NAME and FIELDS_BY_NAME[attribute].kind == "category":
         known = FIELDS_BY_NAME[attribute].categories
-    place = {g: i for i, g in enumerate(known)}
-    return sorted(groups, key=lambda g: (place.get(g, len(place)), _natural(g)))
+    return {g: i for i, g in enumerate(known)}
 
 
 def _natural(group: str) -> tuple[float, str]:
@@ -557,7 +563,8 @@ def audit_frames(result: FairnessAudit, lang: str = "en") -> dict[str, pd.DataFr
     """The audit's tables as written: the drivers with each reason's ``label`` in
     ``lang``; the rejects only when records were left out."""
     drivers = result.drivers.copy()
-    drivers.insert(5, "label", [result.reasons[r].label(lang) for r in drivers["reason"]])
+    drivers.insert(drivers.columns.get_loc("reason") + 1, "label",
+                   [result.reasons[r].label(lang) for r in drivers["reason"]])
     frames = {"audit": result.table, "unknown": result.unknown, "drivers": drivers}
     if len(result.problems):
         frames["rejects"] = result.problems
