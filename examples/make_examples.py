@@ -10,6 +10,11 @@
 - ``leavers_audit.csv``: the sample cohort with a ``race_ethnicity`` column (groups A to
   E, some blank), for ``rehire-model audit``. The column is made up: drawn at random,
   independent of every answer, so any gap it shows is chance in 300 people.
+- ``hr_export_ja.xlsx`` with ``hr_export_ja.columns.toml``: 1,200 leavers as a
+  Japanese HR team keeps them in Excel (a notes sheet first; a title row and a blank row
+  above the headers; the company's own headers; Japanese labels with full-width tildes;
+  有/無, あり/なし, ○/×, 実施/未実施; full-width digits; 5 % of answers blank; ids in
+  回答者ID; 6 truly wrong values), and the column map written for it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import numpy as np
 
 import rehire_model as rm
 from rehire_model.schema import FIELDS
+from rehire_model.survey import write_hr_export
 
 HERE = Path(__file__).resolve().parent
 
@@ -46,6 +52,10 @@ def main() -> None:
                       p=[0.45, 0.25, 0.15, 0.1, 0.015, 0.035])
     data.insert(data.columns.get_loc("gender") + 1, "race_ethnicity", race)
     data.to_csv(HERE / "leavers_audit.csv", index=False)
+
+    cohort = rm.make_leaver_survey(1200, random_state=2027).drop(
+        columns=["alumni_engagement", "rehire_intent"])
+    write_hr_export(cohort, HERE / "hr_export_ja.xlsx", random_state=2027, bad_values=6)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ def main(output_dir: str | Path = "demo") -> None:
 def _score_sample(model, output_dir: Path) -> None:
     scores_path = output_dir / "scores.csv"
     summary = score_file(SAMPLE, scores_path, model=model, explain=3, lang="ja",
-                         progress=False)
+                         codes=True, progress=False)
     print(f"\nScored the sample cohort {SAMPLE.name}: {summary.line()} -> {scores_path}")
     scores = pd.read_csv(scores_path)
     top = scores.sort_values("p_rehire_intent", ascending=False).head(5)

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +92,10 @@ SMALL_SHARE = 0.02
 INTERSECTION = " x "
 #: The age bands of :func:`rehire_model.fairness.age_band`, youngest first.
 AGE_BANDS = ("under 20", "20s", "30s", "40s", "50s", "60+")
+#: A numeric attribute with more distinct values than this is audited in bands.
+MAX_GROUPS = 10
+#: A group that starts with a number, such as "1", "2.5", "<30" or "30–39".
+_LEADING_NUMBER = re.compile(r"(?P<below><?)≥?(?P<number>-?\d+(?:\.\d+)?)")
 #: Drivers named in a gap's sentence.
 DRIVERS_SHOWN = 3
 _UNKNOWN = "unknown"
@@ -154,6 +159,9 @@ class FairnessAudit:
         People audited.
     reasons : dict of str -> Reason
         The reasons the drivers name, for their labels.
+    banded : dict of str -> (int, tuple of str)
+        The numeric attributes audited in bands of their own (no edges given): their
+        count of distinct values and the bands (see :func:`audit_attributes`).
     """
 
     table: pd.DataFrame
@@ -162,6 +170,7 @@ class FairnessAudit:
     problems: pd.DataFrame
     n_scored: int
     reasons: Mapping[str, Reason] = field(repr=False)
+    banded: Mapping[str, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def attributes(self) -> list[str]:
@@ -257,9 +266,14 @@ def _number_text(value: Any) -> str | None:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def audit_attributes(by: Sequence[str], records: pd.DataFrame, raw: pd.DataFrame
-                     ) -> pd.DataFrame:
+def audit_attributes(by: Sequence[str], records: pd.DataFrame, raw: pd.DataFrame,
+                     bands: Mapping[str, Sequence[float]] | None = None) -> pd.DataFrame:
     """The groups of each ``by`` attribute, one row per validated record.
+
+    A numeric attribute with more than :data:`MAX_GROUPS` distinct values is audited in
+    bands: ``age`` in the survey's age bands (20s, 30s, ...), any other at its
+    quintiles, unless ``bands`` gives the edges. The attributes banded without edges
+    given are in ``.attrs["banded"]``: attribute -> (distinct values, the bands).
 
     Parameters
     ----------
@@ -269,13 +283,30 @@ def audit_attributes(by: Sequence[str], records: pd.DataFrame, raw: pd.DataFrame
         The validated records (schema fields in canonical form).
     raw : pandas.DataFrame
         The same rows as given, for the company's own columns.
+    bands : dict of str -> sequence of float, optional
+        Band edges per numeric attribute (``{"age": [30, 40, 50]}`` gives under 30,
+        30-39, 40-49, 50 and over); such an attribute is banded whatever its values.
 
     Raises
     ------
     SchemaError
         An attribute is not a column of the records.
+    InputError
+        ``bands`` names an attribute not audited, or one that is not numeric.
+
+    Examples
+    --------
+    >>> records = pd.DataFrame({"age": [23, 37, 41, 58, 29, 33, 45, 51, 26, 39, 44, 55]})
+    >>> groups = audit_attributes(["age"], records, records)
+    >>> groups["age"].tolist()[:4], groups.attrs["banded"]["age"][0]
+    (['20s', '30s', '40s', '50s'], 12)
     """
-    columns = {}
+    bands = dict(bands or {})
+    unknown = sorted(set(bands) - set(by))
+    if unknown:
+        raise InputError(f"bands given for {unknown}, which are not audited; expected some "
+                         f"of {list(by)}")
+    columns, banded = {}, {}
     for name in by:
         if name == "age_band" and "age_band" not in raw.columns:
             if "age" not in records.columns:
@@ -288,8 +319,49 @@ def audit_attributes(by: Sequence[str], records: pd.DataFrame, raw: pd.DataFrame
             values = raw[name].reset_index(drop=True)
         else:
             raise SchemaError(_missing_attribute(name, name, raw))
+        distinct = values.dropna().nunique()
+        if name in bands or (_is_numeric(values) and distinct > MAX_GROUPS):
+            values = _banded(name, values, bands.get(name))
+            if name not in bands:
+                banded[name] = (int(distinct), tuple(_group_order(
+                    name, list(values.dropna().unique()))))
         columns[name] = _as_groups(values)
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
+    groups = pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
+    groups.attrs["banded"] = banded
+    return groups
+
+
+def _is_numeric(values: pd.Series) -> bool:
+    return (pd.api.types.is_numeric_dtype(values.dtype)
+            and not pd.api.types.is_bool_dtype(values.dtype))
+
+
+def _banded(name: str, values: pd.Series, edges: Sequence[float] | None) -> pd.Series:
+    """A numeric attribute in bands: age bands for age, else at ``edges`` (or quintiles)."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    if numbers.notna().sum() < values.notna().sum():
+        raise InputError(f"bands given for {name!r}, whose values are not all numbers")
+    if name == "age" and edges is None:
+        return age_band(numbers).where(numbers.notna(), None)
+    if edges is None:
+        edges = np.unique(np.round(np.nanquantile(numbers, [0.2, 0.4, 0.6, 0.8]), 2))
+    edges = sorted(float(e) for e in edges)
+    whole = bool(np.all(np.mod(numbers.dropna(), 1) == 0)) and all(
+        e.is_integer() for e in edges)
+    labels = _band_labels(edges, whole)
+    positions = np.searchsorted(edges, numbers.to_numpy(dtype=float), side="right")
+    shown = np.array(labels, dtype=object)[positions]
+    return pd.Series(np.where(numbers.isna(), None, shown), index=values.index, dtype=object)
+
+
+def _band_labels(edges: Sequence[float], whole: bool) -> list[str]:
+    """``<30``, ``30–39`` (or ``30–<40`` for fractions), ..., ``≥60``."""
+    def number(x: float) -> str:
+        return f"{x:g}"
+
+    middle = [f"{number(low)}–{number(high - 1)}" if whole else
+              f"{number(low)}–<{number(high)}" for low, high in itertools.pairwise(edges)]
+    return [f"<{number(edges[0])}", *middle, f"≥{number(edges[-1])}"]
 
 
 def _missing_attribute(what: str, column: str, raw: pd.DataFrame) -> str:
@@ -324,7 +396,7 @@ def _group_order(attribute: str, groups: Sequence[str]) -> list[str]:
 
 def _known_places(attribute: str) -> dict[str, int]:
     known: Sequence[str] = ()
-    if attribute == "age_band":
+    if attribute in ("age_band", "age"):
         known = AGE_BANDS
     elif attribute in FIELDS_BY_NAME and FIELDS_BY_NAME[attribute].kind == "category":
         known = FIELDS_BY_NAME[attribute].categories
@@ -332,10 +404,11 @@ def _known_places(attribute: str) -> dict[str, int]:
 
 
 def _natural(group: str) -> tuple[float, str]:
-    try:
-        return float(group), group
-    except ValueError:
+    """Groups by the number they start with (a band "<30" before "30–39"), then text."""
+    match = _LEADING_NUMBER.match(group)
+    if match is None:
         return float("inf"), group
+    return float(match["number"]) - (0.5 if match["below"] else 0.0), group
 
 
 # --------------------------------------------------------------------------------------
@@ -450,6 +523,7 @@ def audit_scored(
         problems=problems if problems is not None else pd.DataFrame(),
         n_scored=n,
         reasons=reasons,
+        banded=attributes.attrs.get("banded", {}),
     )
 
 
@@ -461,6 +535,7 @@ def audit(
     reference: Mapping[str, str] | None = None,
     *,
     exclude_small: bool = False,
+    bands: Mapping[str, Sequence[float]] | None = None,
 ) -> FairnessAudit:
     """Audit the model's scores of leavers by group: rates, impact ratios, gap drivers.
 
@@ -483,6 +558,10 @@ def audit(
     exclude_small : bool, default False
         Leave groups under :data:`SMALL_SHARE` of the cohort out of the impact ratios and
         the reference (they keep their row, marked ``small_group``).
+    bands : dict of str -> sequence of float, optional
+        Band edges of numeric attributes. A numeric attribute with more than
+        :data:`MAX_GROUPS` distinct values is banded anyway: ``age`` in 10-year bands,
+        another at its quintiles (see :func:`audit_attributes`); ``.banded`` says which.
 
     Returns
     -------
@@ -509,7 +588,7 @@ def audit(
     if not by or len(set(by)) != len(by):
         raise InputError(f"by: expected one or more different column names, got {list(by)}")
     valid, problems, raw = audited_records(model, _as_frame(records))
-    attributes = audit_attributes(by, valid, raw)
+    attributes = audit_attributes(by, valid, raw, bands)
     if len(problems):
         logger.info("audit: %d records left out for wrong values", problems["row"].nunique())
     return audit_scored(model.scoring.valid(valid), attributes, intersections=intersections,

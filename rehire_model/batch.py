@@ -26,16 +26,19 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import dataclasses
 import datetime
 import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,17 +48,18 @@ import pandas as pd
 from .exceptions import InputError
 from .model import RehireModel
 from .model_io import load_model
-from .schema import MAX_MISSING, validate_records
-from .scoring import LeaverBatch
+from .schema import FIELDS, FIELDS_BY_NAME, MAX_MISSING, validate_records
+from .scoring import SEGMENTS, BlankCounts, LeaverBatch
 from .tables import (
     PARQUET_SUFFIXES,
     Chunk,
+    ColumnMap,
     XlsxBook,
     check_output_suffix,
     iter_table,
     spreadsheet_safe,
 )
-from .texts import text
+from .texts import Message, message, text
 
 __all__ = ["REJECT_COLUMNS", "ScoreSummary", "check_file", "rejects_path", "score_file"]
 
@@ -65,6 +69,8 @@ logger = logging.getLogger(__name__)
 REJECT_COLUMNS = ("line", "leaver_id", "column", "value", "problem")
 #: The sheets of an ``.xlsx`` scores file.
 SCORES_SHEET, REJECTS_SHEET = "scores", "rejects"
+#: The CSV reader's words for a line with another count of fields than the header.
+_FIELD_COUNTS = re.compile(r"Expected (?P<expected>\d+) fields in line \d+, saw (?P<saw>\d+)")
 
 
 @dataclass
@@ -82,11 +88,36 @@ class ScoreSummary:
     output: Path | None = None
     rejects: Path | None = None
     rejects_sheet: str | None = None
+    sheet: str | None = None
+    header_row: int = 1
+    has_ids: bool = True
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def line(self, lang: str = "en") -> str:
-        """The one summary line printed at the end of a run, in ``lang``."""
-        return text("cli.scored", lang, read=f"{self.read:,}", scored=f"{self.scored:,}",
-                    rejected=f"{self.rejected:,}")
+        """The one summary line printed at the end of a run, in ``lang``: where the table
+        was found (a worksheet, or headers below row 1) and the counts."""
+        return self.where(lang) + text("cli.scored", lang, read=f"{self.read:,}",
+                                       scored=f"{self.scored:,}",
+                                       rejected=f"{self.rejected:,}")
+
+    def where(self, lang: str = "en") -> str:
+        """Which sheet and header row were read ("" for a table headed in row 1)."""
+        if self.sheet is not None:
+            return text("cli.table_at", lang, sheet=self.sheet, row=self.header_row)
+        if self.header_row != 1:
+            return text("cli.headers_at", lang, row=self.header_row)
+        return ""
+
+    def notes(self, lang: str = "en") -> str:
+        """What the summary line adds: where the rejects are, and a missing id column."""
+        notes = (text("cli.rejects_in", lang, path=self.rejects_place(lang))
+                 if self.rejected else "")
+        return notes + ("" if self.has_ids else text("cli.no_id", lang))
+
+    def found(self, chunk: Chunk) -> None:
+        """Note where the table of ``chunk`` was found."""
+        self.sheet, self.header_row, self.headers = chunk.sheet, chunk.header_row, chunk.headers
+        self.has_ids = "leaver_id" in chunk.frame.columns
 
     def rejects_place(self, lang: str = "en") -> str:
         """Where the rejects are: ``out.csv.rejects.csv`` or ``sheet 'rejects' of out.xlsx``."""
@@ -204,6 +235,10 @@ def _is_xlsx(path: Path | None) -> bool:
     return path is not None and path.suffix.lower() == ".xlsx"
 
 
+def _is_parquet(path: Path | None) -> bool:
+    return path is not None and path.suffix.lower() in PARQUET_SUFFIXES
+
+
 @contextlib.contextmanager
 def _replaced_on_success(path: Path) -> Iterator[Path]:
     """A temporary file next to ``path`` that replaces it only on success."""
@@ -221,16 +256,17 @@ def _replaced_on_success(path: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def _atomic_workbook(path: Path, layouts: Mapping[str, pd.DataFrame]) -> Iterator[list[Any]]:
+def _atomic_workbook(path: Path, layouts: Mapping[str, pd.DataFrame],
+                     formats: Mapping[str, str] | None = None) -> Iterator[list[Any]]:
     """Sheets of an ``.xlsx`` workbook (title -> empty layout), saved only on success.
 
     The sheets can be written in turns; a sheet that receives no rows still gets its
-    header row.
+    header row. ``formats`` gives number formats by column name (such as ``"0.0%"``).
     """
     with _replaced_on_success(path) as temporary:
         book = XlsxBook()
         try:
-            sheets = [book.sheet(title) for title in layouts]
+            sheets = [book.sheet(title, formats=formats) for title in layouts]
             yield sheets
             for sheet, empty in zip(sheets, layouts.values(), strict=True):
                 if sheet.header:
@@ -243,7 +279,8 @@ def _atomic_workbook(path: Path, layouts: Mapping[str, pd.DataFrame]) -> Iterato
 
 @contextlib.contextmanager
 def _atomic_output(path: Path | None, encoding: str, empty: pd.DataFrame,
-                   sheet: str = SCORES_SHEET, safe: bool = True) -> Iterator[Any]:
+                   sheet: str = SCORES_SHEET, safe: bool = True,
+                   formats: Mapping[str, str] | None = None) -> Iterator[Any]:
     """A sink writing to a temporary file that replaces ``path`` only on success.
 
     An output that receives no rows still gets its header (from ``empty``). An
@@ -257,7 +294,7 @@ def _atomic_output(path: Path | None, encoding: str, empty: pd.DataFrame,
                 sink.write(empty)
         return
     if _is_xlsx(path):
-        with _atomic_workbook(path, {sheet: empty}) as (sink,):
+        with _atomic_workbook(path, {sheet: empty}, formats) as (sink,):
             yield sink
         return
     with _replaced_on_success(path) as temporary:
@@ -276,20 +313,138 @@ def _atomic_output(path: Path | None, encoding: str, empty: pd.DataFrame,
 
 @contextlib.contextmanager
 def _score_outputs(summary: ScoreSummary, encoding: str, empty_scores: pd.DataFrame,
-                   empty_rejects: pd.DataFrame, safe: bool = True
-                   ) -> Iterator[tuple[Any, Any]]:
-    """The scores and rejects sinks: two files, or two sheets of one ``.xlsx``."""
+                   empty_rejects: pd.DataFrame, words: OutputWords, targets: Sequence[str],
+                   safe: bool = True) -> Iterator[tuple[Any, Any]]:
+    """The scores and rejects sinks: two files, or two sheets of one ``.xlsx``.
+
+    In a workbook, the probabilities are shown as percentages (the cells hold the numbers).
+    """
+    percent = dict.fromkeys(words.probability_headers(targets), "0.0%")
+    scores_sheet = words.sheet(SCORES_SHEET)
     if summary.rejects_sheet is not None:
-        layouts = {SCORES_SHEET: empty_scores, summary.rejects_sheet: empty_rejects}
-        with _atomic_workbook(summary.output, layouts) as (scores, rejects):
+        layouts = {scores_sheet: empty_scores, summary.rejects_sheet: empty_rejects}
+        with _atomic_workbook(summary.output, layouts, percent) as (scores, rejects):
             yield scores, rejects
         return
     with (
-        _atomic_output(summary.output, encoding, empty_scores, SCORES_SHEET, safe) as scores,
-        _atomic_output(summary.rejects, encoding, empty_rejects, REJECTS_SHEET,
+        _atomic_output(summary.output, encoding, empty_scores, scores_sheet, safe,
+                       percent) as scores,
+        _atomic_output(summary.rejects, encoding, empty_rejects, words.sheet(REJECTS_SHEET),
                        safe) as rejects,
     ):
         yield scores, rejects
+
+
+# --------------------------------------------------------------------------------------
+# Outputs read by people
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutputWords:
+    """How output tables read: identifiers for programs, or words for people.
+
+    Under ``lang="ja"`` and unless ``codes`` is set, headers, segments and the names of
+    unanswered fields are written in Japanese (a field by the company's own header where
+    the file had one), the rejects name the company's headers, and CSV probabilities are
+    written as percentages; an ``.xlsx`` keeps them numbers, shown as percentages.
+
+    Attributes
+    ----------
+    lang : {"en", "ja"}
+    codes : bool
+        Keep identifiers (``p_rehire_intent``, ``detached``) whatever the language.
+    headers : dict of str -> str
+        Field -> the header the input file gave it.
+    """
+
+    lang: str = "en"
+    codes: bool = False
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def for_people(self) -> bool:
+        """Whether tables are written in words (Japanese headers and labels)."""
+        return self.lang == "ja" and not self.codes
+
+    def header(self, name: str) -> str:
+        """How a column of the input is named: the file's own header (unless it is the
+        field's name itself), else the field's label."""
+        given = self.headers.get(name)
+        if given is not None and given != name:
+            return given
+        known = FIELDS_BY_NAME.get(name)
+        return known.label(self.lang) if known is not None else name
+
+    def sheet(self, name: str) -> str:
+        """The name of an output sheet (``scores``, ``rejects``)."""
+        keys = {SCORES_SHEET: "output.scores_sheet", REJECTS_SHEET: "output.rejects_sheet"}
+        return text(keys[name], self.lang) if self.for_people else name
+
+    def scores(self, frame: pd.DataFrame, targets: Sequence[str], *, percent_text: bool
+               ) -> pd.DataFrame:
+        """A scores table as people read it (unchanged for programs)."""
+        if not self.for_people:
+            return frame
+        lang, out = self.lang, frame.copy(deep=False)
+        if "segment" in out.columns:
+            out["segment"] = out["segment"].map(
+                {s: text(f"segment.{s}", lang) for s in SEGMENTS.values()})
+        if "missing_fields" in out.columns:
+            out["missing_fields"] = self._field_lists(out["missing_fields"])
+        if percent_text:
+            for target in targets:
+                out[f"p_{target}"] = _percent_text(out[f"p_{target}"])
+        return out.rename(columns=self._score_headers(targets, out.columns))
+
+    def rejects(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A rejects (or problems) table as people read it (unchanged for programs)."""
+        if not self.for_people:
+            return frame
+        out = frame.copy(deep=False)
+        out["column"] = out["column"].map(lambda c: c if c is None or pd.isna(c)
+                                          else self.header(c))
+        lang = self.lang
+        return out.rename(columns={
+            "line": text("output.line", lang), "leaver_id": self.header("leaver_id"),
+            "column": text("output.column", lang), "value": text("output.value", lang),
+            "problem": text("output.problem", lang)})
+
+    def probability_headers(self, targets: Sequence[str]) -> list[str]:
+        """The headers of the probability columns of a scores table."""
+        names = [f"p_{target}" for target in targets]
+        if not self.for_people:
+            return names
+        headers = self._score_headers(targets, ())
+        return [headers[name] for name in names]
+
+    def _score_headers(self, targets: Sequence[str], columns: Sequence[str]
+                       ) -> dict[str, str]:
+        lang = self.lang
+        names = {"line": text("output.line", lang), "leaver_id": self.header("leaver_id"),
+                 "segment": text("output.segment", lang),
+                 "missing_fields": text("output.missing_fields", lang),
+                 "coaching": text("output.coaching", lang)}
+        for target in targets:
+            outcome = text(f"target.{target}", lang)
+            names[f"p_{target}"] = text("output.p", lang, outcome=outcome)
+            names |= {name: text("output.reason", lang, outcome=outcome,
+                                 rank=name.rsplit("_", 1)[1])
+                      for name in columns if name.startswith(f"{target}_reason_")}
+        return names
+
+    def _field_lists(self, values: pd.Series) -> np.ndarray:
+        """``a;b`` lists of field names as the file's headers, each distinct list once."""
+        separator = text("output.list_separator", self.lang)
+        codes, lists = pd.factorize(values, use_na_sentinel=True)
+        shown = [separator.join(self.header(n) for n in names.split(";") if n)
+                 for names in lists]
+        return np.array([*shown, ""], dtype=object)[codes]
+
+
+def _percent_text(p: pd.Series) -> pd.Series:
+    """Probabilities as percentages with one decimal ("23.4%")."""
+    return (p * 100).map("{:.1f}%".format)
 
 
 # --------------------------------------------------------------------------------------
@@ -310,8 +465,20 @@ def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
     return blank
 
 
+def _malformed_text(reason: Any, lang: str) -> str:
+    """Why a line could not be read, in ``lang`` (the CSV reader's count of fields, or
+    the reader's own message)."""
+    if isinstance(reason, Message):
+        return text("output.malformed", lang, reason=reason.render(lang))
+    counts = _FIELD_COUNTS.search(str(reason))
+    if counts:
+        return text("output.malformed_fields", lang, expected=counts["expected"],
+                    saw=counts["saw"])
+    return text("output.malformed", lang, reason=reason)
+
+
 def _rejects(chunk: Chunk, blank: np.ndarray, problems: pd.DataFrame,
-             kept: np.ndarray) -> pd.DataFrame:
+             kept: np.ndarray, lang: str = "en") -> pd.DataFrame:
     """One rejects row per problem, blank row and malformed line."""
     ids = chunk.frame["leaver_id"] if "leaver_id" in chunk.frame.columns else None
     rows = problems["row"].to_numpy(dtype=np.int64)
@@ -330,14 +497,14 @@ def _rejects(chunk: Chunk, blank: np.ndarray, problems: pd.DataFrame,
             "leaver_id": None if ids is None else ids.to_numpy(dtype=object)[blank],
             "column": None,
             "value": None,
-            "problem": "empty row",
+            "problem": text("output.empty_row", lang),
         }),
         pd.DataFrame({
             "line": [line for line, _ in chunk.malformed],
             "leaver_id": None,
             "column": None,
             "value": None,
-            "problem": [f"malformed line: {reason}" for _, reason in chunk.malformed],
+            "problem": [_malformed_text(reason, lang) for _, reason in chunk.malformed],
         }),
     ]
     parts = [part for part in parts if len(part)]
@@ -395,32 +562,48 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _score_chunk(model: RehireModel, chunk: Chunk, keep: Sequence[str], explain: int,
-                 lang: str, audit: list[str] | None = None, coaching: int = 0,
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    frame = chunk.frame
-    blank = _blank_rows(frame)
-    kept = np.flatnonzero(~blank)
-    valid, problems = validate_records(frame.iloc[kept], errors="report",
-                                       **model.config.validation_options)
-    leavers = model.scoring.valid(valid)
-    if explain or audit is not None:
-        leavers.raw_contributions()  # the scores then add up from them
-    out = leavers.predictions()
-    first = 0 if leavers.ids is None else 1  # kept columns follow leaver_id
-    for offset, name in enumerate(keep):
-        out.insert(first + offset, name, frame.loc[valid.index, name].to_numpy())
-    if explain:
-        for name, values in leavers.reason_columns(explain, lang).items():
-            out[name] = values
-    if audit is not None:
-        sentences = leavers.reason_sentences(explain or 3, lang)
-        audit.extend(_audit_lines(model, leavers, out, sentences))
-    if coaching:
-        out["coaching"] = _coaching_column(model, leavers, lang, coaching)
-    rejects = _rejects(chunk, blank, problems, kept)
-    n_rejected = int(blank.sum()) + problems["row"].nunique() + len(chunk.malformed)
-    return out, rejects, n_rejected
+@dataclass
+class _Scoring:
+    """What a scoring run does to each chunk, and what it keeps across chunks."""
+
+    model: RehireModel
+    keep: Sequence[str]
+    explain: int
+    words: OutputWords
+    coach: int = 0
+    audit: list[str] | None = None
+    blanks: BlankCounts = field(default_factory=BlankCounts)
+
+    def __call__(self, chunk: Chunk) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+        """The chunk's scores and rejects (as validated) and its count of rejected rows."""
+        model, lang, frame = self.model, self.words.lang, chunk.frame
+        blank = _blank_rows(frame)
+        kept = np.flatnonzero(~blank)
+        self.blanks.add(frame.iloc[kept], model.record_fields)
+        valid, problems = validate_records(frame.iloc[kept], errors="report", lang=lang,
+                                           headers=self.words.headers,
+                                           **model.config.validation_options)
+        leavers = model.scoring.valid(valid)
+        if self.explain or self.audit is not None:
+            leavers.raw_contributions()  # the scores then add up from them
+        out = leavers.predictions()
+        first = 0 if leavers.ids is None else 1  # kept columns follow leaver_id
+        if leavers.ids is None:
+            out.insert(0, "line", chunk.lines[frame.index.get_indexer(valid.index)])
+            first = 1
+        for offset, name in enumerate(self.keep):
+            out.insert(first + offset, name, frame.loc[valid.index, name].to_numpy())
+        if self.explain:
+            for name, values in leavers.reason_columns(self.explain, lang).items():
+                out[name] = values
+        if self.audit is not None:
+            sentences = leavers.reason_sentences(self.explain or 3, lang)
+            self.audit.extend(_audit_lines(model, leavers, out, sentences))
+        if self.coach:
+            out["coaching"] = _coaching_column(model, leavers, lang, self.coach)
+        rejects = _rejects(chunk, blank, problems, kept, lang)
+        n_rejected = int(blank.sum()) + problems["row"].nunique() + len(chunk.malformed)
+        return out, rejects, n_rejected
 
 
 # --------------------------------------------------------------------------------------
@@ -439,20 +622,16 @@ def _progress(enabled: bool | None):
 
 def _check_columns(frame: pd.DataFrame, model: RehireModel, keep: Sequence[str],
                    explain: int) -> None:
-    outputs = {"leaver_id", "segment", "missing_fields", "coaching",
+    outputs = {"leaver_id", "line", "segment", "missing_fields", "coaching",
                *(f"p_{t}" for t in model.targets)}
     outputs |= {f"{t}_reason_{r}" for t in model.targets for r in range(1, explain + 1)}
     taken = [name for name in keep if name in outputs]
     if taken:
-        raise InputError(
-            f"--keep cannot carry {', '.join(taken)}: the output has a column of that name"
-        )
+        raise InputError(message("output.keep_taken", names=", ".join(taken)))
     missing_keep = [name for name in keep if name not in frame.columns]
     if missing_keep:
-        raise InputError(
-            f"--keep names column(s) the input does not have: {', '.join(missing_keep)}; "
-            f"the input has: {', '.join(map(str, frame.columns))}"
-        )
+        raise InputError(message("output.keep_missing", names=", ".join(missing_keep),
+                                 columns=", ".join(map(str, frame.columns))))
     # Raises a SchemaError naming every required column that is missing.
     validate_records(frame.head(0), fields=model.record_fields)
 
@@ -469,13 +648,16 @@ def score_file(
     lang: str = "en",
     rejects: str | Path | None = None,
     chunk_rows: int = 50_000,
-    output_encoding: str = "utf-8",
+    output_encoding: str | None = None,
     progress: bool | None = None,
     audit_log: str | Path | None = None,
     coach: int = 0,
     sheet: str | None = None,
     sep: str | None = None,
     raw_text: bool = False,
+    codes: bool = False,
+    header_row: int | None = None,
+    id_column: str | None = None,
 ) -> ScoreSummary:
     """Score every leaver of a CSV, Excel or Parquet file, in chunks of rows.
 
@@ -500,16 +682,19 @@ def score_file(
     explain : int, default 0
         Add this many reasons per target as text columns ``<target>_reason_<rank>``.
     lang : {"en", "ja"}
-        Language of the reasons.
+        Language of the reasons, the rejects' problems and, under ``"ja"``, of the output
+        tables: Japanese headers, segment labels, unanswered fields by the file's own
+        headers, probabilities as percentages (see :class:`OutputWords`).
     rejects : str or pathlib.Path, optional
         The rejects file; default :func:`rejects_path`, or the sheet ``rejects`` of an
         ``.xlsx`` output. Always written (header only when no row is rejected), so a
         stale file from an earlier run cannot mislead.
     chunk_rows : int, default 50,000
         Rows read, scored and written at a time (memory does not grow with the file).
-    output_encoding : str, default "utf-8"
-        Encoding of CSV outputs (``utf-8-sig`` opens directly in Excel); an ``.xlsx``
-        output has none.
+    output_encoding : str, optional
+        Encoding of CSV outputs; default ``utf-8-sig`` (UTF-8 with a byte-order mark,
+        which Japanese Excel opens intact) under ``lang="ja"``, else ``utf-8``. An
+        ``.xlsx`` output has none.
     progress : bool, optional
         Show a progress bar (rows, rows/s) on stderr; default when stderr is a terminal.
     audit_log : str or pathlib.Path, optional
@@ -530,10 +715,21 @@ def score_file(
         spreadsheet would run as a formula gets a leading apostrophe (see
         :func:`rehire_model.tables.spreadsheet_safe`). Parquet, ``.xlsx`` and the audit
         log are always exact.
+    codes : bool, default False
+        Keep identifiers in the output tables under ``lang="ja"`` (``p_rehire_intent``,
+        ``detached``, probabilities as numbers), for programs.
+    header_row : int, optional
+        The row (line) of the headers, as Excel numbers it; found when not given.
+    id_column : str, optional
+        The input's column holding each leaver's id, when it is not ``leaver_id`` (or
+        mapped to it). Without any id, the outputs carry each row's ``line``.
 
     Returns
     -------
     ScoreSummary
+        With the sheet and header row read, and the counts. A field blank in every row,
+        or in more than half of them, is named in a
+        :class:`~rehire_model.exceptions.DataWarning`.
 
     Raises
     ------
@@ -546,30 +742,41 @@ def score_file(
     started = time.perf_counter()
     if not isinstance(model, RehireModel):
         model = load_model(model)
-    summary = _outputs(input_path, output, rejects)
-    empty_rejects = pd.DataFrame(columns=list(REJECT_COLUMNS))
+    if model.config.columns:
+        given = columns if isinstance(columns, ColumnMap) else ColumnMap(columns)
+        columns = given.under(model.config.columns)
     chunks = iter_table(input_path, encoding=encoding, columns=columns, chunk_rows=chunk_rows,
-                        text_columns=("leaver_id", *keep), sheet=sheet, sep=sep)
+                        text_columns=("leaver_id", *keep), sheet=sheet, sep=sep,
+                        header_row=header_row, id_column=id_column)
     first = next(chunks, None)
     if first is None:
-        raise InputError(f"{str(input_path)!r} has no header row")
+        raise InputError(message("output.no_header", path=str(input_path)))
+    words = OutputWords(lang, codes, first.headers)
+    summary = _outputs(input_path, output, rejects, words)
+    summary.found(first)
     _check_columns(first.frame, model, keep, explain)
-    empty_scores, _, _ = _score_chunk(model, Chunk(first.frame.head(0), first.lines[:0]),
-                                      keep, explain, lang, None, coach)
+    run = _Scoring(model, keep, explain, words, coach, None if audit_log is None else [])
+    targets, csv_out = model.targets, not _is_xlsx(summary.output) and not _is_parquet(
+        summary.output)
+    empty = dataclasses.replace(first, frame=first.frame.head(0), lines=first.lines[:0],
+                                malformed=[])
+    empty_scores = words.scores(dataclasses.replace(run, audit=None)(empty)[0], targets,
+                                percent_text=csv_out)
+    empty_rejects = words.rejects(pd.DataFrame(columns=list(REJECT_COLUMNS)))
+    if output_encoding is None:
+        output_encoding = "utf-8-sig" if lang == "ja" else "utf-8"
     bar = _progress(progress)
-    audit: list[str] | None = None if audit_log is None else []
     with (
-        _score_outputs(summary, output_encoding, empty_scores, empty_rejects,
+        _score_outputs(summary, output_encoding, empty_scores, empty_rejects, words, targets,
                        safe=not raw_text) as (scores_sink, rejects_sink),
         bar,
     ):
         for chunk in _chain(first, chunks):
-            scored, rejected, n_rejected = _score_chunk(model, chunk, keep, explain, lang,
-                                                        audit, coach)
+            scored, rejected, n_rejected = run(chunk)
             if len(scored):
-                scores_sink.write(scored)
+                scores_sink.write(words.scores(scored, targets, percent_text=csv_out))
             if len(rejected):
-                rejects_sink.write(rejected)
+                rejects_sink.write(words.rejects(rejected))
             n_read = len(chunk.frame) + len(chunk.malformed)
             summary.read += n_read
             summary.scored += len(scored)
@@ -579,22 +786,25 @@ def score_file(
                          n_rejected)
     if summary.read != summary.scored + summary.rejected:  # pragma: no cover - invariant
         raise AssertionError(f"rows do not add up: {summary.line()}")
-    if audit is not None:  # appended only when the whole run succeeded
+    if run.audit is not None:  # appended only when the whole run succeeded
         with open(audit_log, "a", encoding="utf-8") as log:
-            log.writelines(line + "\n" for line in audit)
+            log.writelines(line + "\n" for line in run.audit)
+    for warning in run.blanks.warnings(words.headers):
+        warnings.warn(warning, stacklevel=2)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
 def _outputs(input_path: str | Path, output: str | Path | None,
-             rejects: str | Path | None) -> ScoreSummary:
+             rejects: str | Path | None, words: OutputWords) -> ScoreSummary:
     """A summary naming the outputs: scores, and rejects beside them or in a sheet."""
     out_path = None if output in (None, "-") else Path(output)
     for path in (out_path, rejects):
         if path is not None:
             check_output_suffix(path)
     if _is_xlsx(out_path) and (rejects is None or Path(rejects) == out_path):
-        return ScoreSummary(output=out_path, rejects=out_path, rejects_sheet=REJECTS_SHEET)
+        return ScoreSummary(output=out_path, rejects=out_path,
+                            rejects_sheet=words.sheet(REJECTS_SHEET))
     rejects_file = Path(rejects) if rejects is not None else rejects_path(output, input_path)
     return ScoreSummary(output=out_path, rejects=rejects_file)
 
@@ -610,40 +820,54 @@ def check_file(
     chunk_rows: int = 50_000,
     sheet: str | None = None,
     sep: str | None = None,
+    lang: str = "en",
+    header_row: int | None = None,
+    id_column: str | None = None,
 ) -> tuple[ScoreSummary, pd.DataFrame]:
     """Check every row of a file against the schema without scoring it.
 
     Parameters
     ----------
-    input_path, encoding, columns, chunk_rows, sheet, sep
+    input_path, encoding, columns, chunk_rows, sheet, sep, header_row, id_column
         As for :func:`score_file`.
     fields, missing, max_missing
         As for :func:`rehire_model.validate_records` (a model's are in
         ``model.config.validation_options``); default the schema's fields, with
         unanswered fields allowed up to half of a record's.
+    lang : {"en", "ja"}
+        Language of the problems, which name the columns by the file's own headers.
 
     Returns
     -------
     summary : ScoreSummary
-        ``scored`` counts the valid rows.
+        ``scored`` counts the valid rows; the sheet and header row read.
     problems : pandas.DataFrame
         One row per problem, in the layout of a rejects file (:data:`REJECT_COLUMNS`).
+        A field blank in every row, or in more than half of them, is named in a
+        :class:`~rehire_model.exceptions.DataWarning`.
     """
-    summary, found = ScoreSummary(), []
+    summary, found, blanks = ScoreSummary(), [], BlankCounts()
+    in_use = FIELDS if fields is None else tuple(fields)
     for chunk in iter_table(input_path, encoding=encoding, columns=columns,
-                            chunk_rows=chunk_rows, sheet=sheet, sep=sep):
+                            chunk_rows=chunk_rows, sheet=sheet, sep=sep,
+                            header_row=header_row, id_column=id_column):
+        if not summary.read:
+            summary.found(chunk)
         blank = _blank_rows(chunk.frame)
         kept = np.flatnonzero(~blank)
+        blanks.add(chunk.frame.iloc[kept], in_use)
         _, problems = validate_records(chunk.frame.iloc[kept], fields=fields,
                                        missing=missing, max_missing=max_missing,
-                                       errors="report")
-        found.append(_rejects(chunk, blank, problems, kept))
+                                       errors="report", lang=lang, headers=summary.headers)
+        found.append(_rejects(chunk, blank, problems, kept, lang))
         n_bad = int(blank.sum()) + problems["row"].nunique() + len(chunk.malformed)
         summary.read += len(chunk.frame) + len(chunk.malformed)
         summary.rejected += n_bad
         summary.scored += len(chunk.frame) - int(blank.sum()) - problems["row"].nunique()
     problems = pd.concat(found, ignore_index=True) if found else pd.DataFrame(
         columns=list(REJECT_COLUMNS))
+    for warning in blanks.warnings(summary.headers):
+        warnings.warn(warning, stacklevel=2)
     return summary, problems
 
 

@@ -12,22 +12,32 @@ import argparse
 import dataclasses
 import logging
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from . import __version__
 from .audit import attribute_label, audit, audit_files, group_value_label, write_audit
-from .batch import check_file, score_file
+from .batch import OutputWords, check_file, score_file
 from .draft import draft_config
 from .evaluation import held_out_table
-from .exceptions import InputError, RehireModelError, SchemaError
+from .exceptions import InputError, RehireModelError, RehireModelWarning, SchemaError
+from .model import RehireModel
 from .model_io import load_model
 from .report import simulation_display, write_report
 from .survey import make_leaver_survey
-from .tables import read_column_map, read_numbered_table, read_table, write_table
-from .texts import LANGS, text
+from .tables import (
+    ColumnMap,
+    read_column_map,
+    read_numbered_table,
+    read_table,
+    resolve_columns,
+    write_table,
+)
+from .texts import LANGS, message, text
 from .training import train
 from .whatif import simulate_policies
 
@@ -36,8 +46,22 @@ logger = logging.getLogger("rehire_model.cli")
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 
-def _columns(args: argparse.Namespace) -> dict[str, str] | None:
+def _columns(args: argparse.Namespace) -> ColumnMap | None:
     return read_column_map(args.columns) if args.columns else None
+
+
+def _where(args: argparse.Namespace, model: RehireModel | None = None) -> dict[str, Any]:
+    """How to read the input table: the input options of every command that reads one,
+    the model's own ``[columns]`` under the mapping given."""
+    columns = _columns(args)
+    if model is not None and model.config.columns:
+        columns = (columns or ColumnMap()).under(model.config.columns)
+    return {"encoding": args.encoding, "columns": columns, "sheet": args.sheet,
+            "sep": args.sep, "header_row": args.header_row, "id_column": args.id}
+
+
+def _say(key: str, lang: str, **values: Any) -> None:
+    print(text(key, lang, **values), file=sys.stderr)
 
 
 # --------------------------------------------------------------------------------------
@@ -50,78 +74,74 @@ def _make_data(args: argparse.Namespace) -> int:
     write_table(data, args.output, encoding=args.encoding)
     if args.truth:
         write_table(pd.concat([data[["leaver_id"]], truth], axis=1), args.truth)
-    print(f"wrote {len(data):,} synthetic leavers to {args.output}", file=sys.stderr)
+    _say("cli.made_data", args.lang, n=f"{len(data):,}", path=args.output)
     return EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:
-    rules = load_model(args.model).config.validation_options if args.model else {}
-    summary, problems = check_file(args.input, encoding=args.encoding, columns=_columns(args),
-                                   sheet=args.sheet, sep=args.sep, **rules)
+    model = load_model(args.model) if args.model else None
+    rules = model.config.validation_options if model else {}
     lang = args.lang
+    summary, problems = check_file(args.input, lang=lang, **_where(args, model), **rules)
     for row in problems.head(args.show).itertuples():
-        print(text("cli.problem_line", lang, line=row.line, problem=row.problem),
-              file=sys.stderr)
+        _say("cli.problem_line", lang, line=row.line, problem=row.problem)
     if len(problems) > args.show:
-        print(text("cli.more_problems", lang, n=f"{len(problems) - args.show:,}"),
-              file=sys.stderr)
+        _say("cli.more_problems", lang, n=f"{len(problems) - args.show:,}")
     if args.report:
-        write_table(problems, args.report, raw_text=args.raw_text)
-    print(text("cli.checked", lang, read=f"{summary.read:,}", valid=f"{summary.scored:,}",
-               rejected=f"{summary.rejected:,}", problems=f"{len(problems):,}"),
-          file=sys.stderr)
+        words = OutputWords(lang, args.codes, summary.headers)
+        write_table(words.rejects(problems), args.report, raw_text=args.raw_text,
+                    encoding="utf-8-sig" if lang == "ja" else "utf-8")
+    print(summary.where(lang) + text(
+        "cli.checked", lang, read=f"{summary.read:,}", valid=f"{summary.scored:,}",
+        rejected=f"{summary.rejected:,}", problems=f"{len(problems):,}"), file=sys.stderr)
     return EXIT_REJECTED if summary.rejected else EXIT_OK
 
 
 def _refuse_existing(path: Path, overwrite: bool) -> None:
     """Before any work: an output that exists is replaced only when asked."""
     if path.exists() and not overwrite:
-        raise InputError(f"{str(path)!r} already exists; choose another path or pass "
-                         "--overwrite")
+        raise InputError(message("cli.exists", path=str(path)))
 
 
 def _train(args: argparse.Namespace) -> int:
     _refuse_existing(args.out, args.overwrite)
-    data = read_table(args.data, encoding=args.encoding, columns=_columns(args),
-                      sheet=args.sheet, sep=args.sep)
+    data = read_table(args.data, **_where(args))
     try:
         model = train(data, args.config, n_jobs=args.jobs)
     except SchemaError as e:
-        print(f"rehire-model: the training data have problems:\n{e}", file=sys.stderr)
+        _say("cli.training_problems", args.lang, problems=e.in_language(args.lang))
         return EXIT_REJECTED
     model.save(args.out, overwrite=args.overwrite)
-    print(f"saved {args.out}; kept {model.selected}")
+    _say("cli.saved_model", args.lang, path=args.out, kept=model.selected)
     print(held_out_table(model).round(4).to_string())
     return EXIT_OK
 
 
 def _score(args: argparse.Namespace) -> int:
     summary = score_file(
-        args.input, args.output, model=args.model, encoding=args.encoding,
-        columns=_columns(args), keep=args.keep, explain=args.explain, lang=args.lang,
-        rejects=args.rejects, chunk_rows=args.chunk_rows,
+        args.input, args.output, model=args.model, keep=args.keep, explain=args.explain,
+        lang=args.lang, rejects=args.rejects, chunk_rows=args.chunk_rows,
         output_encoding=args.output_encoding, progress=args.progress,
-        audit_log=args.audit_log, coach=args.coach, sheet=args.sheet, sep=args.sep,
-        raw_text=args.raw_text,
+        audit_log=args.audit_log, coach=args.coach, raw_text=args.raw_text,
+        codes=args.codes, **_where(args),
     )
     lang = args.lang
     rate = summary.read / summary.seconds if summary.seconds else 0.0
-    note = (text("cli.rejects_in", lang, path=summary.rejects_place(lang))
-            if summary.rejected else "")
-    print(summary.line(lang) + note + text("cli.rate", lang, rate=f"{rate:,.0f}"),
+    print(summary.line(lang) + summary.notes(lang) + text("cli.rate", lang, rate=f"{rate:,.0f}"),
           file=sys.stderr)
     return EXIT_REJECTED if summary.rejected else EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
     model = load_model(args.model)
-    data = read_table(args.data, encoding=args.encoding, columns=_columns(args),
-                      sheet=args.sheet, sep=args.sep)
+    where = _where(args, model)
+    data = read_table(args.data, **where)
     name = args.model.name if args.model else "default"
+    audit_by = args.audit_by and resolve_columns(args.audit_by, where["columns"], data.columns)
     path = write_report(model, data, args.output, lang=args.lang,
-                        leaver_ids=args.leaver_ids, name=name, audit_by=args.audit_by,
+                        leaver_ids=args.leaver_ids, name=name, audit_by=audit_by,
                         intersections=not args.no_intersections)
-    print(text("cli.wrote", args.lang, path=path), file=sys.stderr)
+    _say("cli.wrote", args.lang, path=path)
     return EXIT_OK
 
 
@@ -129,21 +149,34 @@ def _init_config(args: argparse.Namespace) -> int:
     _refuse_existing(args.output, args.overwrite)
     targets = dict(_pair_option("--target", option, "TARGET=COLUMN",
                                 "rehire_intent=would_return") for option in args.target)
-    data = read_table(args.data, encoding=args.encoding, columns=_columns(args),
-                      sheet=args.sheet, sep=args.sep)
+    data = read_table(args.data, **_where(args))
     draft = draft_config(data, targets=targets or None, source=args.data.name)
     args.output.write_text(draft, encoding="utf-8")
-    print(f"wrote {args.output}: review it, set the targets, then `rehire-model train "
-          f"--data {args.data} --config {args.output} --out models/my-model`",
-          file=sys.stderr)
+    _say("cli.drafted", args.lang, path=args.output, data=args.data)
     return EXIT_OK
 
 
 def _pair_option(flag: str, option: str, form: str, example: str) -> tuple[str, str]:
     name, sep, value = option.partition("=")
     if not sep or not name.strip() or not value.strip():
-        raise InputError(f"{flag} {option!r}: expected {form}, for example {example}")
+        raise InputError(message("cli.pair_option", flag=flag, option=option, form=form,
+                                 example=example))
     return name.strip(), value.strip()
+
+
+def _bands(options: Sequence[str], columns: ColumnMap | None, present: Sequence[str]
+           ) -> dict[str, list[float]]:
+    """``--bands ATTRIBUTE=EDGE,EDGE,...`` options as band edges by attribute."""
+    bands = {}
+    for option in options:
+        name, edges = _pair_option("--bands", option, "ATTRIBUTE=EDGE,EDGE,...",
+                                   "age=30,40,50")
+        try:
+            numbers = [float(edge) for edge in edges.split(",") if edge.strip()]
+        except ValueError as e:
+            raise InputError(message("cli.bad_bands", option=option)) from e
+        bands[resolve_columns([name], columns, present)[0]] = numbers
+    return bands
 
 
 def _audit(args: argparse.Namespace) -> int:
@@ -151,13 +184,21 @@ def _audit(args: argparse.Namespace) -> int:
     for place in [args.output] if workbook else audit_files(args.output).values():
         _refuse_existing(place, args.overwrite)
     model = load_model(args.model)
-    data, lines = read_numbered_table(args.data, encoding=args.encoding,
-                                      columns=_columns(args), sheet=args.sheet, sep=args.sep,
-                                      text_columns=("leaver_id", *args.by))
-    reference = dict(_pair_option("--reference", option, "ATTRIBUTE=GROUP",
-                                  "race_ethnicity=A") for option in args.reference)
-    result = audit(model, data, by=args.by, intersections=not args.no_intersections,
-                   reference=reference, exclude_small=args.exclude_small)
+    where = _where(args, model)
+    data, lines = read_numbered_table(args.data, text_columns=("leaver_id", *args.by),
+                                      **where)
+    by = resolve_columns(args.by, where["columns"], data.columns)
+    reference = {resolve_columns([name], where["columns"], data.columns)[0]: group
+                 for name, group in (_pair_option("--reference", option, "ATTRIBUTE=GROUP",
+                                                  "race_ethnicity=A")
+                                     for option in args.reference)}
+    result = audit(model, data, by=by, intersections=not args.no_intersections,
+                   reference=reference, exclude_small=args.exclude_small,
+                   bands=_bands(args.bands, where["columns"], data.columns))
+    for attribute, (distinct, bands) in result.banded.items():
+        _say("cli.banded", args.lang, attribute=attribute_label(attribute, args.lang),
+             distinct=distinct, bands=text("audit.list_separator", args.lang).join(
+                 group_value_label(attribute, band, args.lang) for band in bands))
     problems = result.problems
     if len(problems):
         problems = problems.assign(row=lines[problems["row"].to_numpy()]).rename(
@@ -172,7 +213,7 @@ def _audit(args: argparse.Namespace) -> int:
               for row in result.lowest_ratios().itertuples()]
     print(text("cli.audited", lang, n=f"{result.n_scored:,}",
                attributes=text("audit.list_separator", lang).join(
-                   attribute_label(a, lang) for a in args.by),
+                   attribute_label(a, lang) for a in by),
                rejected=f"{problems['line'].nunique() if len(problems) else 0:,}",
                lowest=text("audit.list_separator", lang).join(lowest) or "—",
                files=", ".join(str(p) for p in written)), file=sys.stderr)
@@ -181,8 +222,7 @@ def _audit(args: argparse.Namespace) -> int:
 
 def _simulate(args: argparse.Namespace) -> int:
     model = load_model(args.model)
-    cohort = read_table(args.input, encoding=args.encoding, columns=_columns(args),
-                        sheet=args.sheet, sep=args.sep)
+    cohort = read_table(args.input, **_where(args, model))
     table = simulate_policies(model, cohort, pairs=not args.no_pairs,
                               n_bootstrap=args.bootstrap)
     if args.output:
@@ -225,7 +265,15 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--columns", type=Path, metavar="MAP.toml",
                         help="mapping of your headers to schema fields ([columns] table)")
     parser.add_argument("--sheet", metavar="NAME",
-                        help="the sheet of an Excel (.xlsx) input (default: the first)")
+                        help="the sheet of an Excel (.xlsx) input (default: the sheet "
+                        "whose headers name the most fields)")
+    parser.add_argument("--header-row", type=int, metavar="N",
+                        help="the row of the headers, as Excel numbers it (default: the "
+                        "row within the first 20 that names the most fields)")
+    parser.add_argument("--id", metavar="COLUMN",
+                        help="the column holding each leaver's id, when it is not "
+                        "leaver_id or mapped to it (without any id, outputs carry each "
+                        "row's line)")
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -236,7 +284,14 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _lang_option(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--lang", choices=LANGS, default="en", help=f"{what} (default en)")
+    parser.add_argument("--lang", choices=LANGS, default="en",
+                        help=f"{what}, and of every message (default en)")
+
+
+def _codes_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--codes", action="store_true",
+                        help="keep identifiers in output tables under --lang ja "
+                        "(p_rehire_intent, detached, column names), for programs")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -262,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="CSV encoding, e.g. utf-8-sig or cp932 (default utf-8)")
     make.add_argument("--truth", type=Path, metavar="FILE",
                       help="also write each leaver's true probabilities")
+    _lang_option(make, "language of the summary")
     make.set_defaults(func=_make_data)
 
     check = commands.add_parser("validate", parents=[common],
@@ -273,7 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--report", type=Path, metavar="FILE",
                        help="write every problem to this CSV (or .xlsx, .parquet) file")
     check.add_argument("--show", type=int, default=20, help="problems shown (default 20)")
-    _lang_option(check, "language of the summary")
+    _lang_option(check, "language of the problems and the summary")
+    _codes_option(check)
     check.set_defaults(func=_validate)
 
     fit = commands.add_parser("train", parents=[common],
@@ -286,6 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--overwrite", action="store_true", help="replace an existing folder")
     fit.add_argument("--jobs", type=int, default=-1, metavar="N",
                      help="processes for the cross-validation (default -1: every core)")
+    _lang_option(fit, "language of the summary")
     _input_options(fit)
     fit.set_defaults(func=_train)
 
@@ -302,21 +360,24 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--model", type=Path, help="model folder (default: the default model)")
     score.add_argument("--explain", type=int, default=0, metavar="K",
                        help="add the top K reasons per target as text columns")
-    _lang_option(score, "language of the reasons, the coaching and the summary")
+    _lang_option(score, "language of the reasons, the coaching, the output tables' "
+                 "headers and labels and the summary")
+    _codes_option(score)
     score.add_argument("--keep", nargs="+", default=[], metavar="COL",
                        help="input columns to carry through to the output")
     score.add_argument("--rejects", type=Path, help="rejects file (default "
                        "OUTPUT.rejects.csv, or the sheet 'rejects' of an .xlsx OUTPUT)")
     score.add_argument("--chunk-rows", type=int, default=50_000,
                        help="rows per chunk (default 50000)")
-    score.add_argument("--output-encoding", default="utf-8",
-                       help="CSV output encoding (utf-8-sig opens in Excel; default utf-8; "
-                       "not used for .xlsx)")
+    score.add_argument("--output-encoding",
+                       help="CSV output encoding (default utf-8-sig, which Japanese Excel "
+                       "opens intact, under --lang ja, else utf-8; not used for .xlsx)")
     score.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="progress bar on stderr (default: when stderr is a terminal)")
     score.add_argument("--coach", type=int, default=0, metavar="K",
-                       help="add the top K exit-interview actions not yet taken (a "
-                       "checklist column per leaver; slow: about 0.1 s per leaver)")
+                       help="add the top K exit-interview actions not yet taken, with "
+                       "their predicted gains (a checklist column per leaver; about as "
+                       "fast as scoring)")
     score.add_argument("--audit-log", type=Path, metavar="FILE.jsonl",
                        help="append one line per scored person (time, model, input hash, "
                        "scores, segment, top reasons): the record a deployer keeps")
@@ -354,6 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the column of a target, e.g. rehire_intent=would_return; "
                        "targets not named are left out (one-target model)")
     draft.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    _lang_option(draft, "language of the summary")
     _input_options(draft)
     draft.set_defaults(func=_init_config)
 
@@ -400,6 +462,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="audit each attribute alone, not also every pair")
     auditing.add_argument("--exclude-small", action="store_true",
                        help="leave groups under 2 %% of the cohort out of the impact ratios")
+    auditing.add_argument("--bands", action="append", default=[],
+                          metavar="ATTRIBUTE=EDGE,EDGE",
+                          help="band edges of a numeric attribute, e.g. age=30,40,50 "
+                          "(default: age in 10-year bands and any other numeric attribute "
+                          "with more than 10 values at its quintiles)")
     auditing.add_argument("--overwrite", action="store_true", help="replace existing files")
     _lang_option(auditing, "language of the summary and the drivers' labels")
     _input_options(auditing)
@@ -432,14 +499,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
-    try:
-        return args.func(args)
-    except (RehireModelError, OSError) as e:
-        print(f"rehire-model: error: {e}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("rehire-model: interrupted; no output was completed", file=sys.stderr)
-        return 130
+    lang = getattr(args, "lang", "en")
+    with warnings.catch_warnings():
+        warnings.showwarning = _one_line_warnings(lang)
+        try:
+            return args.func(args)
+        except (RehireModelError, OSError) as e:
+            problem = e.in_language(lang) if isinstance(e, RehireModelError) else str(e)
+            _say("cli.error", lang, problem=problem)
+            return EXIT_USAGE
+        except KeyboardInterrupt:
+            _say("cli.interrupted", lang)
+            return 130
+
+
+def _one_line_warnings(lang: str) -> Callable[..., None]:
+    """Show a warning as one line of the command's output, in ``lang``, without the
+    source line that Python's warnings show."""
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        problem = (message.in_language(lang) if isinstance(message, RehireModelWarning)
+                   else str(message))
+        _say("cli.warning", lang, problem=" ".join(problem.split()))
+
+    return show
 
 
 if __name__ == "__main__":

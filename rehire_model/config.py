@@ -25,7 +25,7 @@ import operator
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -241,6 +241,10 @@ class TrainingConfig:
         scikit-learn scorer name the comparison maximises.
     hyperparameters : dict of str -> dict
         Settings of each family; a list of values is searched by cross-validation.
+    columns : dict of str -> str
+        The optional ``[columns]`` table: the company's headers -> fields (``leaver_id``
+        for its id column, such as ``"回答者ID" = "leaver_id"``), applied to the training
+        data and, kept in the model folder, to every file the model scores.
     """
 
     seed: int
@@ -261,6 +265,7 @@ class TrainingConfig:
     scoring: str
     hyperparameters: Mapping[str, Mapping[str, Any]]
     source: Mapping[str, Any]
+    columns: Mapping[str, str] = field(default_factory=dict)
 
     def target(self, name: str) -> TargetSpec:
         """The spec of target ``name``."""
@@ -524,7 +529,11 @@ def load_config(config: str | Path | Mapping[str, Any] | TrainingConfig | None =
         raise TypeError(
             f"config must be a path to a TOML file, a dict or None, not {type(config).__name__}"
         )
+    given = dict(given)
+    columns = _read_columns(given.pop("columns", {}))
     merged = _merge(DEFAULTS, given)
+    if columns:
+        merged["columns"] = dict(columns)
     seed = merged["seed"]
     _check(_is_whole(seed) and 0 <= seed < 2**32, "seed", seed,
            "a whole number from 0 to 2**32 - 1")
@@ -555,7 +564,19 @@ def load_config(config: str | Path | Mapping[str, Any] | TrainingConfig | None =
         scoring=scoring,
         hyperparameters=hyperparameters,
         source=merged,
+        columns=columns,
     )
+
+
+def _read_columns(columns: object) -> dict[str, str]:
+    """The optional ``[columns]`` table: the company's header -> field (or leaver_id)."""
+    _check(isinstance(columns, Mapping) and all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in columns.items()),
+        "columns", columns, 'a table of "your header" = "field" lines')
+    targets = list(columns.values())
+    repeated = sorted({t for t in targets if targets.count(t) > 1})
+    _check(not repeated, "columns", repeated, "each field named by one header only")
+    return dict(columns)
 
 
 def _is_whole(value: object) -> bool:

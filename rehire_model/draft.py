@@ -37,7 +37,18 @@ import pandas as pd
 
 from .config import DEFAULTS
 from .exceptions import ConfigError
-from .schema import FEATURE_ROLES, FIELDS, FIELDS_BY_NAME, MISSING_TEXT, TARGETS
+from .schema import (
+    FEATURE_ROLES,
+    FIELDS,
+    FIELDS_BY_NAME,
+    HELD_TEXT,
+    MISSING_TEXT,
+    NO_TEXT,
+    NOT_HELD_TEXT,
+    TARGETS,
+    YES_TEXT,
+    normalise_text,
+)
 
 __all__ = ["draft_config"]
 
@@ -64,8 +75,8 @@ _ORDERED_SCALES: tuple[tuple[str, ...], ...] = (
     ("低い", "やや低い", "普通", "やや高い", "高い"),
 )
 
-_TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "はい"})
-_FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "いいえ"})
+#: Yes/no answers as the schema reads them, the interview flags' 実施/未実施 included.
+_YES_NO = YES_TEXT | NO_TEXT | HELD_TEXT | NOT_HELD_TEXT
 # Header words that suggest a protected attribute. Short English words must be whole
 # words ("age" but not "manager" or "percentage"); the others may be any part of it.
 _PROTECTED_WORDS = frozenset({"age", "sex", "race"})
@@ -110,7 +121,7 @@ _PROTECTED_NOTE = "likely protected attribute: kept out of the features; audit w
 
 
 def _normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().casefold()
+    return normalise_text(text)
 
 
 def _is_blank(value: Any) -> bool:
@@ -178,7 +189,7 @@ class _Profile:
 
     @property
     def is_bool(self) -> bool:
-        return bool(self.spellings) and set(self.spellings) <= _TRUE_WORDS | _FALSE_WORDS
+        return bool(self.spellings) and set(self.spellings) <= _YES_NO
 
     @property
     def is_whole(self) -> bool:
@@ -228,8 +239,8 @@ class _Extra:
 
 def _words(header: str) -> list[str]:
     text = unicodedata.normalize("NFKC", header)
-    return [w.casefold() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+",
-                                             text)]
+    return [w.casefold() for w in re.findall(
+        r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_A-Za-z]+", text)]
 
 
 def _is_protected_name(header: str) -> bool:
@@ -239,6 +250,12 @@ def _is_protected_name(header: str) -> bool:
     )
 
 
+def _is_id_name(header: str) -> bool:
+    """A header that names an id: 社員番号, 回答者ID, Employee No, respondent id, ..."""
+    return bool(_ID_WORDS & set(_words(header))) or any(
+        part in _normalise(header) for part in _ID_PARTS)
+
+
 def _looks_like_id(header: str, profile: _Profile) -> bool:
     """Many whole numbers, one per row, named like an id or counting up (1, 2, 3, ...)."""
     distinct = profile.n_distinct
@@ -246,10 +263,21 @@ def _looks_like_id(header: str, profile: _Profile) -> bool:
         return False
     values = sorted(profile.numbers or ())
     running = values[-1] - values[0] + 1 == len(values)
-    named = bool(_ID_WORDS & set(_words(header))) or any(
-        part in _normalise(header) for part in _ID_PARTS
-    )
-    return running or named
+    return running or _is_id_name(header)
+
+
+def _id_column(frame: pd.DataFrame) -> str | None:
+    """The column that holds each leaver's id when there is no ``leaver_id``: named as an
+    id, with a different value in every row and none blank."""
+    if "leaver_id" in frame.columns:
+        return None
+    for position, name in enumerate(map(str, frame.columns)):
+        if name in FIELDS_BY_NAME or not _is_id_name(name):
+            continue
+        profile = _profile(frame.iloc[:, position])
+        if profile.n_blank == 0 and profile.n_distinct == profile.n_rows > 0:
+            return name
+    return None
 
 
 def _scale_levels(profile: _Profile) -> list[str] | None:
@@ -398,7 +426,7 @@ def _positive(profile: _Profile) -> tuple[str | list[str], str]:
         return "", (f"Fill in positive: numbers from {seen} seen; write a comparison such as "
                     '">= 4".')
     if profile.is_bool:
-        yes = [s for k, s in profile.spellings.items() if k in _TRUE_WORDS]
+        yes = [s for k, s in profile.spellings.items() if k in YES_TEXT | HELD_TEXT]
         if yes:
             return sorted(yes), "Yes/no answers: the ones meaning yes count as positive."
     levels = _scale_levels(profile)
@@ -483,6 +511,19 @@ def _settings(values: Mapping[str, Any], notes: Mapping[str, str]) -> list[str]:
         lines += _comment(notes.get(key, ""))
         lines += _assign(key, value)
     return lines
+
+
+def _columns_section(id_column: str | None) -> list[str]:
+    if id_column is None:
+        return []
+    return [
+        "[columns]",
+        *_comment(f"Your headers -> the fields they hold. {_toml_str(id_column)} holds each "
+                  "leaver's id: kept on every output row, never a feature. The model keeps "
+                  "this table and applies it to every file it scores."),
+        f"{_toml_str(id_column)} = \"leaver_id\"",
+        "",
+    ]
 
 
 def _data_section() -> list[str]:
@@ -648,7 +689,7 @@ def _model_selection_section() -> list[str]:
 
 
 def _other_columns(
-    frame: pd.DataFrame, targets: set[str]
+    frame: pd.DataFrame, targets: set[str], id_column: str | None = None,
 ) -> tuple[list[_Extra], list[tuple[str, str]], dict[str, _Profile]]:
     """Extras, columns left out with the reason, and the profile of every column read."""
     headers = [str(c) for c in frame.columns]
@@ -660,7 +701,7 @@ def _other_columns(
                 left_out.append((name, "appears more than once; keep only one"))
             continue
         is_schema = name in FIELDS_BY_NAME and FIELDS_BY_NAME[name].role != "target"
-        if is_schema:
+        if is_schema or name == id_column:
             continue
         profiles[name] = profile = _profile(frame.iloc[:, position])
         if name in targets:
@@ -685,8 +726,10 @@ def draft_config(
 ) -> str:
     """Draft a complete, commented training config from a survey table.
 
-    Schema fields found by exact name go to their role lists; every other column
-    becomes a ``[[features.extra]]`` table (kind ``bool``, ``ordinal`` with text
+    Schema fields found by exact name go to their role lists; a column named as an id
+    (社員番号, 回答者ID, employee id, ...) with a different value in every row is mapped to
+    ``leaver_id`` in a ``[columns]`` table when there is no ``leaver_id``; every other
+    column becomes a ``[[features.extra]]`` table (kind ``bool``, ``ordinal`` with text
     ``levels`` or numeric ``low``/``high``, ``int``, ``float`` or ``category``) or, when
     it should not be a feature (a likely protected attribute by its name, blank or the
     same in every row, free text or an identifier), a comment giving the reason.
@@ -737,13 +780,15 @@ def draft_config(
     target_columns = {c for c in resolved.values() if isinstance(c, str)}
     present = {str(c) for c in frame.columns}
     roles, notes = _schema_features(present)
-    extras, left_out, profiles = _other_columns(frame, target_columns)
+    id_column = _id_column(frame)
+    extras, left_out, profiles = _other_columns(frame, target_columns, id_column)
     if not any(roles.values()) and not extras:
         notes.append("No column can be a feature as drafted: add schema fields (map your "
                      "headers with --columns) or your own columns.")
     candidates = [e.name for e in extras if _is_candidate(profiles[e.name])]
     lines = [
         *_header(source, len(frame)),
+        *_columns_section(id_column),
         *_data_section(),
         *_features_section(roles, notes + _protected_notes(present), extras, left_out),
         *_targets_section(resolved, profiles, candidates),

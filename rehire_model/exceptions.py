@@ -7,6 +7,8 @@ this library.
 
 from __future__ import annotations
 
+from .texts import Message
+
 __all__ = [
     "ConfigError",
     "DataWarning",
@@ -19,8 +21,24 @@ __all__ = [
 ]
 
 
-class RehireModelError(Exception):
-    """Base class of every error raised by rehire_model."""
+class _Readable:
+    """What errors and warnings share: a message that can be read in English or Japanese."""
+
+    def in_language(self, lang: str) -> str:
+        """The message in ``lang`` (``"en"`` or ``"ja"``); English if it has no other."""
+        first = self.args[0] if self.args else ""
+        return first.render(lang) if isinstance(first, Message) else str(first)
+
+    def __str__(self) -> str:
+        return self.in_language("en")
+
+
+class RehireModelError(_Readable, Exception):
+    """Base class of every error raised by rehire_model.
+
+    The message is a text or a :class:`~rehire_model.texts.Message`;
+    :meth:`in_language` gives it in English or Japanese.
+    """
 
 
 class SchemaError(RehireModelError, ValueError):
@@ -34,7 +52,7 @@ class SchemaError(RehireModelError, ValueError):
         validating a table.
     """
 
-    def __init__(self, message: str, problems=None):
+    def __init__(self, message: str | Message, problems=None):
         super().__init__(message)
         self.problems = problems
 
@@ -55,8 +73,9 @@ class ModelVersionError(ModelFileError):
     """A model folder was saved with library versions this environment cannot load."""
 
 
-class RehireModelWarning(UserWarning):
-    """Base class of every warning issued by rehire_model."""
+class RehireModelWarning(_Readable, UserWarning):
+    """Base class of every warning issued by rehire_model (its message may be a
+    :class:`~rehire_model.texts.Message`, read with :meth:`in_language`)."""
 
 
 class DataWarning(RehireModelWarning):

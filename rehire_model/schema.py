@@ -5,7 +5,9 @@ the former employer and the job, the employer's alumni policies, how the exit
 interviews went and, for training data, the two targets. :data:`FIELDS` lists
 every column with its kind, role, lever and English and Japanese labels;
 :func:`validate_records` checks and coerces records for training, prediction
-and batch scoring alike.
+and batch scoring alike. Values are read from their codes or from any of their labels
+in :mod:`rehire_model.texts`, in English or Japanese (:func:`value_spellings`), and
+problems are described in either language.
 
 Examples
 --------
@@ -18,11 +20,14 @@ Examples
 
 from __future__ import annotations
 
+import datetime
+import difflib
 import functools
 import math
 import numbers
+import re
 import unicodedata
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -32,7 +37,15 @@ from pandas.api import types as ptypes
 from pandas.arrays import BooleanArray, IntegerArray
 
 from rehire_model.exceptions import SchemaError
-from rehire_model.texts import check_lang, text
+from rehire_model.texts import (
+    ANSWER_SPELLINGS,
+    LANGS,
+    Message,
+    check_lang,
+    has_text,
+    message,
+    text,
+)
 
 __all__ = [
     "COMPANY_SIZES",
@@ -42,24 +55,33 @@ __all__ = [
     "FIELDS",
     "FIELDS_BY_NAME",
     "GENDERS",
+    "HELD_TEXT",
     "INDUSTRIES",
     "JOB_LEVELS",
     "KINDS",
     "LEVERS",
     "LIKERT",
+    "NOT_HELD_TEXT",
+    "NO_TEXT",
     "PROBLEM_COLUMNS",
     "ROLES",
     "MAX_MISSING",
     "MISSING_MODES",
     "MISSING_TEXT",
     "TARGETS",
+    "YES_TEXT",
     "Field",
     "as_records_frame",
+    "blank_columns",
+    "closest_header",
     "field_names",
+    "normalise_text",
     "read_record",
     "read_value",
+    "read_yes_no",
     "skipped_answers",
     "validate_records",
+    "value_spellings",
 ]
 
 COMPANY_SIZES = ("10-99", "100-999", "1000-4999", "5000+")
@@ -267,15 +289,20 @@ def field_names(*roles: str) -> tuple[str, ...]:
 
 #: Text that means a blank (compared after NFKC normalisation, trimming and case-folding).
 MISSING_TEXT = frozenset({"", "na", "n/a", "nan", "null", "none"})
-_TRUE_TEXT = frozenset({"true", "t", "yes", "y", "はい"})
-_FALSE_TEXT = frozenset({"false", "f", "no", "n", "いいえ"})
+
+#: The dash and tilde variants Windows and Excel write (after NFKC), all read as "-".
+_DASHES = str.maketrans(dict.fromkeys("〜～~－‐‑–—―−", "-"))
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+#: An answer written as its level and its text: "4：ややそう思う", "4 ややそう思う", "4. Agree".
+_NUMBERED_ANSWER = re.compile(r"(\d+) ?[.:)=、,-]? ?(\D.*)")
 
 # What went wrong with one value; 0 means nothing.
 _OK, _UNRECOGNISED, _NOT_WHOLE, _OUT_OF_RANGE = 0, 1, 2, 3
-_MISSING, _WITHOUT_INTERVIEW, _MISSING_WITH_INTERVIEW = 4, 5, 6
+_MISSING, _WITHOUT_INTERVIEW, _MISSING_WITH_INTERVIEW, _MISMATCHED = 4, 5, 6, 7
 
 _NUMBER_KINDS = ("ordinal", "int", "float")
-_INTERVIEW_WORDS = {_SUP: "a supervisor exit interview", _HR: "an HR exit interview"}
+#: The interview flags: fields other fields require.
+_INTERVIEW_FLAGS = frozenset(f.requires for f in FIELDS if f.requires)
 
 _Bounds = tuple[float, float, bool, bool]
 
@@ -284,7 +311,126 @@ class _Unreadable(Exception):
     """A single value cannot be read as the field's kind."""
 
 
-def _normalise_text(text: str) -> str:
+class _Mismatched(_Unreadable):
+    """An answer written as a level and a text that name different levels."""
+
+
+def normalise_text(text: str) -> str:
+    """Text as values are compared with their spellings.
+
+    NFKC (full-width letters and digits become half-width), case-folded, trimmed, runs of
+    whitespace folded into one space, every dash and tilde variant Windows and Excel
+    write (〜 ～ ~ － ‐ ‑ – — ― −) read as ``-``, and thousands separators between digits
+    dropped. The long-vowel mark ー is kept.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> normalise_text(" １，０００～４，９９９人 ")
+    '1000-4999人'
+    >>> normalise_text("Strongly　 AGREE"), normalise_text("データー")
+    ('strongly agree', 'データー')
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_DASHES)
+    return _THOUSANDS.sub("", " ".join(folded.split()))
+
+
+def _spellings(key: str, kind: str) -> frozenset[str]:
+    """An answer's spellings, normalised: the text of ``key`` in each language and
+    ``ANSWER_SPELLINGS[kind]``."""
+    written = [text(key, lang) for lang in LANGS] + list(ANSWER_SPELLINGS[kind])
+    return frozenset(normalise_text(spelling) for spelling in written)
+
+
+#: Spellings read as yes (normalised by :func:`normalise_text`): the ``shown.yes`` text in
+#: both languages and ``ANSWER_SPELLINGS["yes"]`` of :mod:`rehire_model.texts`.
+YES_TEXT = _spellings("shown.yes", "yes")
+#: Spellings read as no: ``shown.no`` in both languages and ``ANSWER_SPELLINGS["no"]``.
+NO_TEXT = _spellings("shown.no", "no")
+#: Spellings an interview flag also reads as held (yes): ``shown.held`` and
+#: ``ANSWER_SPELLINGS["held"]``.
+HELD_TEXT = _spellings("shown.held", "held")
+#: Spellings an interview flag also reads as not held (no): ``shown.not_held`` and
+#: ``ANSWER_SPELLINGS["not_held"]``.
+NOT_HELD_TEXT = _spellings("shown.not_held", "not_held")
+
+
+def _yes_no_table(interview: bool) -> dict[str, float]:
+    table = dict.fromkeys(YES_TEXT, 1.0) | dict.fromkeys(NO_TEXT, 0.0)
+    if interview:
+        table |= dict.fromkeys(HELD_TEXT, 1.0) | dict.fromkeys(NOT_HELD_TEXT, 0.0)
+    return table
+
+
+_YES_NO = {interview: _yes_no_table(interview) for interview in (False, True)}
+
+
+def _answer_keys(field: Field) -> list[tuple[int, str]]:
+    """The levels of a Likert field with the :data:`TEXTS` keys of their answers
+    (``answer.<field>.<level>``); empty for any other field."""
+    if field.kind != "ordinal" or field.levels or field.low is None or field.high is None:
+        return []
+    keys = [(level, f"answer.{field.name}.{level}")
+            for level in range(int(field.low), int(field.high) + 1)]
+    return keys if all(has_text(key) for _, key in keys) else []
+
+
+def _category_spellings(field: Field) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for code in field.categories:
+        key = f"value.{field.name}.{code}"
+        labels = [text(key, lang) for lang in LANGS] if has_text(key) else []
+        for spelling in (code, *labels):
+            table.setdefault(normalise_text(spelling), code)
+    return table
+
+
+def value_spellings(field: Field) -> dict[str, Any]:
+    """The spellings a field's values are read from, and the value each one reads as.
+
+    Spellings are normalised by :func:`normalise_text`. A category reads from its code
+    and its English and Japanese labels (``value.<field>.<code>`` in
+    :mod:`rehire_model.texts`); a yes/no field from :data:`YES_TEXT` and :data:`NO_TEXT`
+    (an interview flag also from :data:`HELD_TEXT` and :data:`NOT_HELD_TEXT`); an ordinal
+    with text levels from its levels; a Likert field of the schema from its answers in
+    both languages (``answer.<field>.<level>``). Numbers are read besides these, except
+    for categories.
+
+    Parameters
+    ----------
+    field : Field
+
+    Returns
+    -------
+    dict of str -> object
+        Spelling -> the category code, or the number (1.0/0.0 for yes/no, the level for
+        an ordinal). Empty for a field read from numbers only.
+
+    Examples
+    --------
+    >>> value_spellings(FIELDS_BY_NAME["company_size"])["5000人以上"]
+    '5000+'
+    >>> value_spellings(FIELDS_BY_NAME["rehire_intent"])["ややそう思う"]
+    4.0
+    """
+    if field.kind == "bool":
+        return dict(_YES_NO[field.name in _INTERVIEW_FLAGS])
+    if field.kind == "category":
+        return _category_spellings(field)
+    if field.levels:
+        return {normalise_text(level): float(i) for i, level in enumerate(field.levels, 1)}
+    return {normalise_text(text(key, lang)): float(level)
+            for level, key in _answer_keys(field) for lang in LANGS}
+
+
+def _simple_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
@@ -298,7 +444,7 @@ def _is_missing(value: Any) -> bool:
     """Null, or text that means missing ("", "na", "null", ...)."""
     if _is_null(value):
         return True
-    return isinstance(value, str) and _normalise_text(value) in MISSING_TEXT
+    return isinstance(value, str) and _simple_text(value) in MISSING_TEXT
 
 
 def _read_number(value: Any) -> float:
@@ -308,7 +454,7 @@ def _read_number(value: Any) -> float:
     if isinstance(value, numbers.Real):
         return float(value)
     if isinstance(value, str):
-        text = _normalise_text(value)
+        text = _simple_text(value)
         if "_" not in text:
             try:
                 return float(text)
@@ -317,7 +463,7 @@ def _read_number(value: Any) -> float:
     raise _Unreadable
 
 
-def _read_bool(value: Any) -> float:
+def _read_bool(spellings: Mapping[str, float], value: Any) -> float:
     """Read a yes/no answer as 1.0 or 0.0.
 
     A number comes back as it is: the bounds of a yes/no field (:func:`_bounds`) accept
@@ -326,19 +472,50 @@ def _read_bool(value: Any) -> float:
     if isinstance(value, (bool, np.bool_)):
         return float(value)
     if isinstance(value, str):
-        text = _normalise_text(value)
-        if text in _TRUE_TEXT:
-            return 1.0
-        if text in _FALSE_TEXT:
-            return 0.0
+        known = spellings.get(normalise_text(value))
+        if known is not None:
+            return known
     return _read_number(value)
+
+
+def read_yes_no(value: Any, *, interview: bool = False) -> bool | None:
+    """Read a yes/no answer the way :func:`validate_records` reads it.
+
+    Parameters
+    ----------
+    value : object
+        A bool, 1/0, or any spelling of :data:`YES_TEXT` or :data:`NO_TEXT` (compared
+        after :func:`normalise_text`).
+    interview : bool, default False
+        Also read :data:`HELD_TEXT` and :data:`NOT_HELD_TEXT` (実施/未実施), as the
+        interview flags do.
+
+    Returns
+    -------
+    bool or None
+        None for a blank or anything that is not a yes/no answer.
+
+    Examples
+    --------
+    >>> read_yes_no("○"), read_yes_no(" ＮＯ "), read_yes_no("未実施", interview=True)
+    (True, False, False)
+    >>> read_yes_no("未実施") is None, read_yes_no(2) is None
+    (True, True)
+    """
+    if _is_missing(value):
+        return None
+    try:
+        number = _read_bool(_YES_NO[interview], value)
+    except _Unreadable:
+        return None
+    return {1.0: True, 0.0: False}.get(number)
 
 
 def _text_reader(allowed: Mapping[str, Any]) -> Callable[[Any], Any]:
     """Read a value by its normalised text: one of ``allowed``'s keys."""
 
     def read_text(value: Any) -> Any:
-        key = _normalise_text(value if isinstance(value, str) else str(value))
+        key = normalise_text(value if isinstance(value, str) else str(value))
         if key not in allowed:
             raise _Unreadable
         return allowed[key]
@@ -346,13 +523,32 @@ def _text_reader(allowed: Mapping[str, Any]) -> Callable[[Any], Any]:
     return read_text
 
 
+def _answer_reader(answers: Mapping[str, float]) -> Callable[[Any], float]:
+    """Read a Likert answer: a level number, an answer's text, or both when they agree."""
+
+    def read_answer(value: Any) -> float:
+        if isinstance(value, str):
+            key = normalise_text(value)
+            if key in answers:
+                return answers[key]
+            numbered = _NUMBERED_ANSWER.fullmatch(key)
+            if numbered and numbered[2] in answers:
+                if float(numbered[1]) != answers[numbered[2]]:
+                    raise _Mismatched
+                return answers[numbered[2]]
+        return _read_number(value)
+
+    return read_answer
+
+
 def _reader(field: Field) -> Callable[[Any], Any]:
+    spellings = value_spellings(field)
     if field.kind == "bool":
-        return _read_bool
-    if field.kind == "category":
-        return _text_reader({_normalise_text(c): c for c in field.categories})
-    if field.levels:
-        return _text_reader({_normalise_text(v): float(i) for i, v in enumerate(field.levels, 1)})
+        return functools.partial(_read_bool, spellings)
+    if _reads_text(field):
+        return _text_reader(spellings)
+    if spellings:
+        return _answer_reader(spellings)
     return _read_number
 
 
@@ -364,18 +560,6 @@ def _cached_reader(field: Field) -> Callable[[Any], Any]:
 def _reads_text(field: Field) -> bool:
     """Values are read by their text (categories, and ordinal levels given as text)."""
     return field.kind == "category" or bool(field.levels)
-
-
-def _expectation(field: Field) -> str:
-    if field.kind == "category":
-        return "one of " + ", ".join(field.categories)
-    if field.levels:
-        return "one of the levels " + ", ".join(field.levels) + " (in this order)"
-    if field.kind == "bool":
-        return "true or false (also accepted: 1/0, yes/no, はい/いいえ)"
-    if field.kind == "float":
-        return f"a number from {field.low:g} to {field.high:g}"
-    return f"a whole number from {field.low:g} to {field.high:g}"
 
 
 def _bounds(field: Field) -> _Bounds:
@@ -408,12 +592,15 @@ def _read_cell(read: Callable[[Any], Any], value: Any) -> tuple[Any, bool, int]:
     """One value as given, read by ``read``: ``(value, given, reason)``.
 
     The value is None when the cell is blank (``given`` False) or cannot be read (reason
-    ``_UNRECOGNISED``); numbers are checked against their bounds afterwards.
+    ``_UNRECOGNISED``, or ``_MISMATCHED`` for an answer whose number and text disagree);
+    numbers are checked against their bounds afterwards.
     """
     if _is_missing(value):
         return None, False, _OK
     try:
         return read(value), True, _OK
+    except _Mismatched:
+        return None, True, _MISMATCHED
     except _Unreadable:
         return None, True, _UNRECOGNISED
 
@@ -426,7 +613,7 @@ def read_value(field: Field, value: Any) -> Any:
     field : Field
         The field the value is an answer to.
     value : object
-        The value as given (any accepted spelling, see :func:`validate_records`).
+        The value as given (any accepted spelling, see :func:`value_spellings`).
 
     Returns
     -------
@@ -436,19 +623,23 @@ def read_value(field: Field, value: Any) -> Any:
 
     Raises
     ------
-    ValueError
-        The value is not one the field accepts (the message says what is expected).
+    SchemaError
+        The value is not one the field accepts (the message says what is expected). It is
+        a ValueError, read in Japanese with ``in_language("ja")``.
 
     Examples
     --------
     >>> read_value(FIELDS_BY_NAME["sup_welcomed_return"], "はい")
     1.0
+    >>> read_value(FIELDS_BY_NAME["rehire_intent"], "4：ややそう思う")
+    4.0
     """
     read, given, reason = _read_cell(_cached_reader(field), value)
     if given and reason == _OK and field.kind != "category":
         reason = int(_check_numbers(np.array([read]), *_bounds(field))[0])
     if reason != _OK:
-        raise ValueError(f"{field.name!r} cannot be {value!r}; expected {_expectation(field)}")
+        raise SchemaError(message("problem.cannot_be", name=field.name, value=_shown(value),
+                                  expected=_expectation(field)))
     if not given:
         return None if field.kind == "category" else math.nan
     return read
@@ -658,22 +849,17 @@ def _skipped(blank: np.ndarray, held: np.ndarray, layout: _Layout) -> np.ndarray
 
 def _too_many_blanks(
     checked: _Checked, layout: _Layout, max_missing: float
-) -> list[tuple[int, str]]:
-    """(record, problem) for each record that left more than ``max_missing`` unanswered."""
+) -> list[tuple[int, list[str]]]:
+    """(record, the fields it skipped) for each record that left more than
+    ``max_missing`` of the fields in use unanswered."""
     names = layout.used_names
     if not names:
         return []
     mask = _skipped(~checked.given[layout.used], checked.held, layout)
-    problems = []
-    for record in np.flatnonzero(mask.sum(axis=0) > max_missing * len(names)).tolist():
-        skipped = [names[row] for row in np.flatnonzero(mask[:, record]).tolist()]
-        shown = ", ".join(skipped[:6]) + (", ..." if len(skipped) > 6 else "")
-        problems.append((record, (
-            f"{len(skipped)} of the {len(names)} fields in use are unanswered ({shown}), "
-            f"more than max_missing {max_missing:g} allows; too little is known to score "
-            "this record: fill in some of these answers"
-        )))
-    return problems
+    return [
+        (record, [names[row] for row in np.flatnonzero(mask[:, record]).tolist()])
+        for record in np.flatnonzero(mask.sum(axis=0) > max_missing * len(names)).tolist()
+    ]
 
 
 def _apply_rules(
@@ -683,11 +869,11 @@ def _apply_rules(
     missing: str,
     max_missing: float,
     require_targets: bool,
-) -> list[tuple[int, str]]:
+) -> list[tuple[int, list[str]]]:
     """Apply the rules across fields to values as read.
 
-    Bad values are marked in ``checked.reason``; problems with a whole record are
-    returned as (record, problem).
+    Bad values are marked in ``checked.reason``; records with too many blanks are
+    returned as (record, the fields it skipped).
     """
     if missing == "impute":
         _infer_held(checked, layout)
@@ -748,46 +934,200 @@ def _rows(arrays: Sequence[np.ndarray], n_records: int, dtype: Any) -> np.ndarra
 
 # --------------------------------------------------------------------------------------
 # Describing problems
+#
+# Every problem is a Message of a ``problem.*`` text, so that it reads in English and in
+# Japanese; lists inside it (choices, fields, lines) are written in each language.
 # --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Written(Message):
+    """A text already written in each language of :data:`LANGS`, shown where a
+    :class:`Message` is (a list, joined the way each language joins)."""
+
+    written: tuple[str, ...] = ()
+
+    def render(self, lang: str) -> str:
+        return self.written[LANGS.index(check_lang(lang))]
+
+
+def _in_each_language(write: Callable[[str], str]) -> _Written:
+    return _Written("", written=tuple(write(lang) for lang in LANGS))
+
+
+def _rendered(item: Any, lang: str) -> str:
+    return item.render(lang) if isinstance(item, Message) else str(item)
+
+
+def _joined(items: Sequence[Any], separator: str = "problem.separator") -> _Written:
+    """Items (messages or text) one after another, separated by the text of ``separator``."""
+    return _in_each_language(
+        lambda lang: text(separator, lang).join(_rendered(item, lang) for item in items))
 
 
 def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _problem_text(field: Field, reason: int, value: Any) -> str:
-    column, expected = field.name, _expectation(field)
-    if reason == _UNRECOGNISED and _reads_text(field) and FIELDS_BY_NAME.get(column) != field:
-        return (
-            f"column {column!r} has {value!r}, which is not declared for this column; "
-            f"expected {expected}. A new value must be added to this column's "
-            "[[features.extra]] entry of the training config and the model retrained"
-        )
-    if reason == _UNRECOGNISED:
-        return f"column {column!r} has {value!r}; expected {expected}"
-    if reason == _NOT_WHOLE:
-        return f"column {column!r} has {value!r}, which is not a whole number; expected {expected}"
-    if reason == _OUT_OF_RANGE:
-        return f"column {column!r} has {value!r}, which is out of range; expected {expected}"
+def _plain_text(value: Any) -> str:
+    """A number or a date as people write it: ``3`` for 3.0, ``2023-03-31`` for midnight."""
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    if isinstance(value, datetime.datetime):
+        clock = (value.hour, value.minute, value.second, value.microsecond,
+                 getattr(value, "nanosecond", 0))
+        return value.date().isoformat() if not any(clock) else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _shown(value: Any) -> Message:
+    """A value as its writer gave it (never a Python repr): text quoted, numbers plain.
+
+    Examples
+    --------
+    >>> _shown(pd.Timestamp("2023-03-31")).render("en"), _shown(3.0).render("ja")
+    ('2023-03-31', '「3」')
+    """
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    value = _plain(value)
+    if value is None:
+        return message("problem.value.none")
+    if _is_null(value):
+        return message("problem.value.blank")
+    if isinstance(value, bool):
+        return message("problem.value.true" if value else "problem.value.false")
+    if isinstance(value, str):
+        return message("problem.value.text" if value.strip() else "problem.value.empty",
+                       text=value)
+    return message("problem.value.plain", text=_plain_text(value))
+
+
+def _choices(field: Field, lang: str) -> str:
+    """A category's values: the codes in English, the Japanese labels in Japanese."""
+    def choice(code: str) -> str:
+        key = f"value.{field.name}.{code}"
+        shown = text(key, lang) if lang != "en" and has_text(key) else code
+        return text("problem.choice", lang, choice=shown)
+
+    return text("problem.separator", lang).join(choice(code) for code in field.categories)
+
+
+def _levels(field: Field, lang: str) -> str:
+    return text("problem.separator", lang).join(
+        text("problem.choice", lang, choice=level) for level in field.levels)
+
+
+def _yes_no_pairs(interview: bool) -> list[tuple[str, str]]:
+    """Spellings of yes and no as pairs: the shown texts, then ``ANSWER_SPELLINGS``."""
+    kinds = [("shown.yes", "shown.no", "yes", "no")]
+    if interview:
+        kinds.append(("shown.held", "shown.not_held", "held", "not_held"))
+    pairs = []
+    for yes_key, no_key, yes, no in kinds:
+        pairs += [(text(yes_key, lang), text(no_key, lang)) for lang in LANGS]
+        pairs += list(zip(ANSWER_SPELLINGS[yes], ANSWER_SPELLINGS[no], strict=True))
+    return list(dict.fromkeys(pairs))
+
+
+def _also_accepted(interview: bool, lang: str) -> str:
+    """The yes/no spellings besides the head of ``problem.expect.yes_no``; Japanese lists
+    only those without Latin letters."""
+    head = (text("shown.yes", lang), text("shown.no", lang)) if lang != "en" else ("true",
+                                                                                   "false")
+    pairs = [pair for pair in _yes_no_pairs(interview) if pair != head and (
+        lang == "en" or not any(ch.isascii() and ch.isalpha() for ch in "".join(pair)))]
+    return text("problem.separator", lang).join(
+        text("problem.pair", lang, yes=yes, no=no) for yes, no in pairs)
+
+
+def _answers(field: Field, lang: str) -> str:
+    return text("problem.separator", lang).join(
+        text("problem.level_answer", lang, level=level, answer=text(key, lang))
+        for level, key in _answer_keys(field))
+
+
+@functools.cache
+def _expectation(field: Field) -> Message:
+    """What a field accepts, as a message."""
+    if field.kind == "category":
+        return message("problem.expect.one_of",
+                       choices=_in_each_language(functools.partial(_choices, field)))
+    if field.levels:
+        return message("problem.expect.levels",
+                       levels=_in_each_language(functools.partial(_levels, field)))
+    if field.kind == "bool":
+        interview = field.name in _INTERVIEW_FLAGS
+        return message("problem.expect.yes_no",
+                       also=_in_each_language(functools.partial(_also_accepted, interview)))
+    bounds = {"low": f"{field.low:g}", "high": f"{field.high:g}"}
+    if field.kind == "float":
+        return message("problem.expect.number", **bounds)
+    if _answer_keys(field):
+        return message("problem.expect.answer",
+                       answers=_in_each_language(functools.partial(_answers, field)), **bounds)
+    return message("problem.expect.whole", **bounds)
+
+
+_REASON_TEXTS = {
+    _UNRECOGNISED: "problem.unrecognised",
+    _NOT_WHOLE: "problem.not_whole",
+    _OUT_OF_RANGE: "problem.out_of_range",
+}
+_INTERVIEW_TEXTS = {_SUP: "problem.interview.supervisor", _HR: "problem.interview.hr"}
+
+
+def _mismatch(field: Field, value: Any) -> dict[str, Any]:
+    """The number and the answer's level of an answer whose two disagree."""
+    numbered = _NUMBERED_ANSWER.fullmatch(normalise_text(str(value)))
+    return {"number": numbered[1], "level": f"{value_spellings(field)[numbered[2]]:g}"}
+
+
+def _column_name(name: str, headers: Mapping[str, str]) -> str | Message:
+    """A column as a problem names it: the company's header; else the field's name in
+    English and its label in Japanese (never an identifier in Japanese text)."""
+    header = headers.get(name, name)
+    if header != name or name not in FIELDS_BY_NAME:
+        return header
+    label = FIELDS_BY_NAME[name].label("ja")
+    return _in_each_language(lambda lang: name if lang == "en" else label)
+
+
+def _problem_message(field: Field, reason: int, value: Any,
+                     headers: Mapping[str, str]) -> Message:
+    """What is wrong with one value, naming its column by the company's header."""
+    words = {"column": _column_name(field.name, headers), "value": _shown(value),
+             "expected": _expectation(field)}
+    if reason == _UNRECOGNISED and _reads_text(field) and FIELDS_BY_NAME.get(field.name) != field:
+        return message("problem.undeclared", **words)
+    if reason in _REASON_TEXTS:
+        return message(_REASON_TEXTS[reason], **words)
+    if reason == _MISMATCHED:
+        return message("problem.answer_mismatch", **words, **_mismatch(field, value))
     if reason == _MISSING:
-        why = ("training needs every answer of a target" if field.role == "target" else
-               "unanswered fields are rejected: missing='reject'")
-        return (
-            f"column {column!r} is empty ({value!r}) but a value is required ({why}); "
-            f"expected {expected}"
-        )
-    held = field.requires
-    interview = _INTERVIEW_WORDS.get(held, f"the interview in {held!r}")
-    if reason == _WITHOUT_INTERVIEW:
-        return (
-            f"column {column!r} has {value!r}, reported without {interview}: {held} is false; "
-            "leave it empty (NA)"
-        )
-    return (
-        f"column {column!r} is empty ({value!r}) although {interview} was held ({held} is "
-        f"true; unanswered fields are rejected: missing='reject'); expected {expected}, or "
-        f"set {held} to false"
-    )
+        return message("problem.missing_target" if field.role == "target"
+                       else "problem.missing_rejected", **words)
+    flag = _column_name(field.requires, headers)
+    interview = message(_INTERVIEW_TEXTS.get(field.requires, "problem.interview.other"),
+                        flag=flag)
+    return message("problem.without_interview" if reason == _WITHOUT_INTERVIEW
+                   else "problem.missing_with_interview", interview=interview, flag=flag,
+                   **words)
+
+
+def _blanks_message(skipped: Sequence[str], n_used: int, max_missing: float,
+                    headers: Mapping[str, str]) -> Message:
+    """Why a record with too many skipped answers cannot be scored."""
+    shown = [_column_name(name, headers) for name in skipped[:6]]
+    if len(skipped) > 6:
+        shown.append(message("problem.etc"))
+    return message("problem.too_many_blanks", skipped=len(skipped), used=n_used,
+                   names=_joined(shown), max_missing=f"{max_missing:g}")
 
 
 _Problem = tuple[int | None, str | None, str | None, Any, str]
@@ -813,38 +1153,44 @@ def _problems_table(found: Sequence[_Problem]) -> pd.DataFrame:
     )
 
 
-def _row_prefix(position: int, label: Any, leaver_id: str | None) -> str:
+def _row_prefix(position: int, label: Any, leaver_id: str | None) -> Message:
     details = []
     if not (isinstance(label, numbers.Integral) and label == position):
-        details.append(f"index {_plain(label)!r}")
+        details.append(message("problem.index", label=_shown(label)))
     if leaver_id is not None:
-        details.append(f"leaver_id {leaver_id!r}")
-    return f"row {position}" + (f" ({', '.join(details)})" if details else "")
+        details.append(message("problem.leaver_id", leaver_id=_shown(leaver_id)))
+    if not details:
+        return message("problem.row", row=position)
+    return message("problem.row_details", row=position, details=_joined(details))
 
 
-def _schema_error(problems: pd.DataFrame, index: pd.Index) -> SchemaError:
-    """The error for problems with records: how many, the first five, and what to do."""
+def _schema_error(problems: pd.DataFrame, index: pd.Index,
+                  messages: Sequence[Message]) -> SchemaError:
+    """The error for problems with records: how many, the first five, and what to do.
+
+    ``messages`` are the problems (the rows of ``problems``) as messages.
+    """
     first = problems.iloc[:5]
-    shown = "\n".join(
-        f"  {_row_prefix(row, index[row], leaver_id)}: {text}"
-        for row, leaver_id, text in zip(
-            first["row"].tolist(), first["leaver_id"].tolist(), first["problem"].tolist(),
-            strict=True,
-        )
-    )
+    lines = [
+        message("problem.line", row=_row_prefix(row, index[row], leaver_id), problem=problem)
+        for row, leaver_id, problem in zip(first["row"].tolist(), first["leaver_id"].tolist(),
+                                           messages[:5], strict=True)
+    ]
     n_problems, n_records = len(problems), len(index)
     more = n_problems - 5
-    tail = (
-        f"\n  ... and {more} more; the full list is in the .problems attribute of this error"
-        if more > 0
-        else ""
+    return SchemaError(
+        message(
+            "problem.records",
+            problems=message("problem.count_one" if n_problems == 1 else "problem.count_many",
+                             n=n_problems),
+            bad=problems["row"].nunique(),
+            records=message("problem.records_one" if n_records == 1
+                            else "problem.records_many", n=n_records),
+            lines=_in_each_language(lambda lang: "\n".join(line.render(lang) for line in lines)),
+            more=message("problem.more", n=more) if more > 0 else "",
+        ),
+        problems=problems,
     )
-    message = (
-        f"{n_problems} problem{'s' if n_problems != 1 else ''} in {problems['row'].nunique()} "
-        f"of {n_records} leaver record{'s' if n_records != 1 else ''}:\n{shown}{tail}\n"
-        "Fix these values, or use errors='report' to keep only the valid rows."
-    )
-    return SchemaError(message, problems=problems)
 
 
 # --------------------------------------------------------------------------------------
@@ -981,33 +1327,126 @@ def as_records_frame(
     )
 
 
-def _check_columns(frame: pd.DataFrame, required: list[str], fields: Sequence[Field]) -> None:
-    """Raise when a required column is missing or a field's column appears twice."""
+def closest_header(
+    field: Field, headers: Iterable[Any], *, cutoff: float = 0.75
+) -> tuple[str, str] | None:
+    """The header most like a field's name or one of its labels, if any is close.
+
+    Headers are compared after :func:`normalise_text` (NFKC, case-folded), with
+    :func:`difflib.get_close_matches`.
+
+    Parameters
+    ----------
+    field : Field
+        The field looked for.
+    headers : iterable
+        The headers (or a record's keys) present, as given.
+    cutoff : float, default 0.75
+        How alike (0 to 1) a header must be.
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        ``(header, target)``: the header as given and the field's name or label it is
+        close to; None when no header is close.
+
+    Examples
+    --------
+    >>> field = FIELDS_BY_NAME["sup_understood_reason"]
+    >>> closest_header(field, ["業種", "上司が退職理由を理解してた"])
+    ('上司が退職理由を理解してた', '上司が退職理由を理解した')
+    >>> closest_header(field, ["業種"]) is None
+    True
+    """
+    by_text: dict[str, str] = {}
+    for header in headers:
+        by_text.setdefault(normalise_text(str(header)), str(header))
+    best: tuple[float, str, str] | None = None
+    for target in dict.fromkeys((field.name, field.label_en, field.label_ja)):
+        wanted = normalise_text(target)
+        for match in difflib.get_close_matches(wanted, by_text, n=1, cutoff=cutoff):
+            ratio = difflib.SequenceMatcher(None, wanted, match).ratio()
+            if best is None or ratio > best[0]:
+                best = (ratio, by_text[match], target)
+    return None if best is None else best[1:]
+
+
+def _hint(field: Field, unknown: Sequence[Any], keys: bool) -> Message | None:
+    """Which header (or record key) is likely meant for a missing field."""
+    near = closest_header(field, unknown)
+    if near is None:
+        return None
+    header, target = near
+    if keys:
+        return message("problem.near_key", header=header, target=field.name)
+    return message("problem.near_name" if target == field.name else "problem.near_label",
+                   header=header, target=target)
+
+
+def _field_words(field: Field) -> _Written:
+    """A field as messages name it: its name in English, its label (and name) in Japanese."""
+    def write(lang: str) -> str:
+        label = field.label(lang)
+        return field.name if lang == "en" or label == field.name else f"{label}（{field.name}）"
+
+    return _in_each_language(write)
+
+
+def _missing_part(missing: Sequence[Field], hints: Mapping[str, Message | None]) -> Message:
+    """The missing columns, with the header likely meant for each where there is one."""
+    hinted = [field for field in missing if hints[field.name] is not None]
+    if len(missing) == 1 and hinted:
+        advice: Message = hints[hinted[0].name]
+    else:
+        advice = _joined(
+            ([message("problem.add_column")] if len(hinted) < len(missing) else [])
+            + [message("problem.hint_for", name=_field_words(field), hint=hints[field.name])
+               for field in hinted],
+            "problem.parts_separator",
+        )
+    return message("problem.missing_column" if len(missing) == 1 else "problem.missing_columns",
+                   names=_joined([_field_words(field) for field in missing]), advice=advice)
+
+
+def _check_columns(
+    frame: pd.DataFrame,
+    required: list[str],
+    fields: Sequence[Field],
+    *,
+    lang: str,
+    headers: Mapping[str, str],
+    keys: bool,
+) -> None:
+    """Raise when a required column is missing or a field's column appears twice.
+
+    ``keys``: the columns are a record's keys (a dict), not a table's headers.
+    """
     present = list(frame.columns)
-    names = {f.name for f in fields}
-    missing = [name for name in required if name not in present]
-    repeated = sorted({name for name in present if name in names and present.count(name) > 1})
+    by_name = {f.name: f for f in fields}
+    missing = [by_name[name] for name in required if name not in present]
+    repeated = sorted({name for name in present if name in by_name and present.count(name) > 1})
     if not missing and not repeated:
         return
+    unknown = [c for c in present if c not in by_name and c not in FIELDS_BY_NAME]
+    hints = {field.name: _hint(field, unknown, keys) for field in missing}
     found: list[_Problem] = [
-        (None, None, name, None, "required column is missing; add the column or map your "
-         "header to it")
-        for name in missing
+        (None, None, field.name, None, message(
+            "problem.column_missing", advice=hints[field.name] or message("problem.add_column"),
+        ).render(lang))
+        for field in missing
     ]
-    found += [(None, None, name, None, "column appears more than once; keep only one")
+    found += [(None, None, name, None, text("problem.column_repeated", lang))
               for name in repeated]
     parts = []
     if missing:
-        parts.append(
-            f"missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
-            " (add the column or map your header to it)"
-        )
+        parts.append(_missing_part(missing, hints))
     if repeated:
-        parts.append(f"repeated column{'s' if len(repeated) > 1 else ''}: {', '.join(repeated)}"
-                     " (keep only one of each)")
-    if missing and present and not names.intersection(present):
+        parts.append(message(
+            "problem.repeated_column" if len(repeated) == 1 else "problem.repeated_columns",
+            names=_joined([_column_name(name, headers) for name in repeated])))
+    if missing and present and not set(by_name).intersection(present):
         parts.append(_unknown_header(present))
-    raise SchemaError("leaver records have " + "; ".join(parts),
+    raise SchemaError(message("problem.columns", parts=_joined(parts, "problem.parts_separator")),
                       problems=_problems_table(found))
 
 
@@ -1017,27 +1456,29 @@ _SEPARATOR_NAMES = {";": "';'", "\t": "tab", ",": "','"}
 _MOJIBAKE = ("\ufffd", "Ã", "Â", "â€", "ï»¿")
 
 
-def _unknown_header(columns: Sequence[Any]) -> str:
+def _headers_shown(names: Sequence[str]) -> _Written:
+    """The first three headers, each cut to 30 characters, control characters escaped."""
+    shown: list[Any] = [message("problem.value.text", text=repr(name[:30])[1:-1])
+                        for name in names[:3]]
+    if len(names) > 3:
+        shown.append(message("problem.etc"))
+    return _joined(shown)
+
+
+def _unknown_header(columns: Sequence[Any]) -> Message:
     """What a header that names no field looks like, and what to pass to read it."""
     names = [str(name) for name in columns]
     if len(names) == 1:
         for separator, name in _SEPARATOR_NAMES.items():
             if separator in names[0]:
-                return (f"the table has one column, whose name contains {name}: the file "
-                        f"looks {name}-separated; pass --sep {name} (sep={separator!r} in "
-                        "Python)")
-    shown = ", ".join(repr(name[:30]) for name in names[:3]) + (", ..." if len(names) > 3
-                                                                   else "")
+                return message("problem.header.separator", name=name, separator=repr(separator))
+    shown = _headers_shown(names)
     if any("\x00" in name for name in names):
-        return (f"the headers ({shown}) hold NUL bytes: the file is likely UTF-16 text; "
-                "pass --encoding utf-16 (utf-16-le or utf-16-be when it has no byte-order "
-                "mark)")
+        return message("problem.header.nul", shown=shown)
     if any(any(mark in name for mark in _MOJIBAKE) or any(
             unicodedata.category(ch) == "Cc" and ch != "\t" for ch in name) for name in names):
-        return (f"the headers ({shown}) hold characters of a likely wrong encoding; pass "
-                "--encoding (utf-8, cp932 for Shift_JIS, utf-16 for Excel's Unicode text)")
-    return (f"no column of the table is a field (the headers are {shown}); name the "
-            "columns as the fields, or map your headers to them with --columns")
+        return message("problem.header.encoding", shown=shown)
+    return message("problem.header.none", shown=shown)
 
 
 @dataclass(slots=True)
@@ -1155,10 +1596,33 @@ def _table_problems(
     checked: _Checked,
     layout: _Layout,
     ids: pd.Series | None,
-    record_problems: Sequence[tuple[int, str]],
-) -> pd.DataFrame:
-    """The problems of a table, ordered by record, then by field, then whole-record ones."""
-    found: list[tuple[int, str | None, Any, str]] = []
+    record_messages: Sequence[tuple[int, Message]],
+    *,
+    headers: Mapping[str, str],
+    lang: str,
+) -> tuple[pd.DataFrame, list[Message]]:
+    """The problems of a table, ordered by record, then by field, then whole-record ones,
+    written in ``lang``; and the same problems as messages.
+
+    A text is written once per field, reason and value, however many rows repeat it.
+    """
+    written: dict[Any, tuple[Message, str]] = {}
+
+    def describe(row: int, reason: int, value: Any) -> tuple[Message, str]:
+        key = (row, reason, type(value), value)
+        try:
+            return written[key]
+        except TypeError:
+            key = None
+        except KeyError:
+            pass
+        problem = _problem_message(layout.fields[row], reason, value, headers)
+        described = (problem, problem.render(lang))
+        if key is not None:
+            written[key] = described
+        return described
+
+    found: list[tuple[int, str | None, Any, tuple[Message, str]]] = []
     for row, field in enumerate(layout.fields):
         records = np.flatnonzero(checked.reason[row])
         if not len(records):
@@ -1167,14 +1631,103 @@ def _table_problems(
         for record, reason in zip(records.tolist(), checked.reason[row, records].tolist(),
                                   strict=True):
             value = _plain(original.iloc[record])
-            found.append((record, field.name, value, _problem_text(field, reason, value)))
-    found += [(record, None, None, text) for record, text in record_problems]
+            found.append((record, field.name, value, describe(row, reason, value)))
+    found += [(record, None, None, (problem, problem.render(lang)))
+              for record, problem in record_messages]
     found.sort(key=lambda problem: problem[0])  # stable: field order within a record
     leaver_ids = ids.to_numpy() if ids is not None else None
-    return _problems_table([
-        (record, None if leaver_ids is None else leaver_ids[record], column, value, text)
-        for record, column, value, text in found
+    table = _problems_table([
+        (record, None if leaver_ids is None else leaver_ids[record], column, value, described[1])
+        for record, column, value, described in found
     ])
+    return table, [described[0] for *_, described in found]
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A column of ``frame`` by name (the first, when the name repeats)."""
+    column = frame[name]
+    return column.iloc[:, 0] if isinstance(column, pd.DataFrame) else column
+
+
+def _blank_cells(series: pd.Series) -> np.ndarray:
+    """Where a column as given is blank (null, or text meaning missing)."""
+    if ptypes.is_numeric_dtype(series.dtype) or ptypes.is_bool_dtype(series.dtype):
+        return series.isna().to_numpy(dtype=bool)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    blank = np.array([_is_missing(value) for value in uniques] + [True], dtype=bool)
+    return blank[codes]
+
+
+def _held_as_given(frame: pd.DataFrame, layout: _Layout, given: Mapping[int, np.ndarray]
+                   ) -> np.ndarray:
+    """Per interview of the layout and record: 1.0 held, 0.0 not held, NaN unknown.
+
+    A blank interview flag with an answer about that interview reads as held, as
+    :func:`validate_records` reads it.
+    """
+    held = []
+    for i, row in enumerate(layout.flags.tolist()):
+        column = _read_column(_column(frame, layout.fields[row].name), layout, row)
+        flag = np.where(column.given & (column.reason == _OK), column.values, np.nan)
+        answers = layout.answers[layout.answer_of == i].tolist()
+        answered = np.logical_or.reduce([given[r] for r in answers], axis=0) if answers else False
+        held.append(np.where(~column.given & answered, 1.0, flag))
+    return _rows(held, len(frame), float)
+
+
+def blank_columns(
+    records: pd.DataFrame, fields: Sequence[Field], *, share: float = 0.5
+) -> list[tuple[str, int, int]]:
+    """The columns in use left blank in more than ``share`` of the rows, or in all of them.
+
+    Blank is missing by the schema's rules (null, ``""``, ``"na"``, ``"n/a"``, ...), on
+    the values as given, before validation. An interview's answers count only in the
+    rows where the interview was held (its flag reads as yes, or is blank while some of
+    its answers are given): without the interview they are empty by structure, not
+    skipped.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        The records as given (columns named as the fields).
+    fields : sequence of Field
+        The fields in use (a model's ``record_fields``); those with a feature role whose
+        column is present are counted.
+    share : float, default 0.5
+        A column is listed when blank in more than this share of the rows where an
+        answer was expected (or in every such row); a negative share lists every column
+        counted.
+
+    Returns
+    -------
+    list of tuple of (str, int, int)
+        ``(field name, blank rows, rows where an answer was expected)``, in the order of
+        ``fields``.
+
+    Examples
+    --------
+    >>> fields = [FIELDS_BY_NAME[n] for n in ("tenure_years", "sup_interview_held",
+    ...                                       "sup_welcomed_return")]
+    >>> records = pd.DataFrame({"tenure_years": ["", "n/a", 3],
+    ...                         "sup_interview_held": ["いいえ", "いいえ", "はい"],
+    ...                         "sup_welcomed_return": [None, None, None]})
+    >>> blank_columns(records, fields)
+    [('tenure_years', 2, 3), ('sup_welcomed_return', 1, 1)]
+    """
+    layout = _layout(fields, records.columns)
+    rows = sorted({*layout.used.tolist(), *layout.answers.tolist()})
+    given = {row: ~_blank_cells(_column(records, layout.fields[row].name)) for row in rows}
+    n_records = len(records)
+    held = _held_as_given(records, layout, given)
+    blank = _rows([~given[row] for row in layout.used.tolist()], n_records, bool)
+    expected = _skipped(np.ones_like(blank), held, layout)
+    n_blank = (blank & expected).sum(axis=1).tolist()
+    n_expected = expected.sum(axis=1).tolist()
+    return [
+        (name, n_blank[i], n_expected[i])
+        for i, name in enumerate(layout.used_names)
+        if n_expected[i] and (n_blank[i] > share * n_expected[i] or n_blank[i] == n_expected[i])
+    ]
 
 
 # --------------------------------------------------------------------------------------
@@ -1190,13 +1743,19 @@ def validate_records(
     fields: Sequence[Field] | None = None,
     missing: Literal["impute", "reject"] = "impute",
     max_missing: float = MAX_MISSING,
+    lang: str = "en",
+    headers: Mapping[str, str] | None = None,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Check leaver records against the schema and return them in canonical form.
 
-    Accepted spellings are coerced: text is NFKC-normalised, stripped and case-folded;
-    booleans may be true/false, 1/0, yes/no, y/n, t/f or はい/いいえ; numbers may be
-    given as text (including full-width digits); empty cells, ``"na"``, ``"n/a"``,
-    ``"nan"``, ``"null"`` and ``"none"`` mean missing.
+    Accepted spellings are coerced (see :func:`value_spellings`; text is compared after
+    :func:`normalise_text`): a category reads from its code or its English or Japanese
+    label (``"5,000人以上"``, ``"5000+"``); a yes/no answer from true/false, 1/0,
+    yes/no, y/n, t/f, はい/いいえ, あり/なし, 有/無, ○/×, する/しない (an interview flag
+    also from 実施/未実施); a Likert answer from its level, its text in either language,
+    or both when they agree (``"4：ややそう思う"``); numbers may be given as text
+    (including full-width digits); empty cells, ``"na"``, ``"n/a"``, ``"nan"``,
+    ``"null"`` and ``"none"`` mean missing.
 
     Parameters
     ----------
@@ -1224,6 +1783,14 @@ def validate_records(
         With ``missing="impute"``: a record that leaves more than this share of its
         fields in use unanswered is a problem (too little is known to score it). An
         interview's answers count only when the interview is known to have been held.
+    lang : {"en", "ja"}, default "en"
+        The language of the ``problem`` column of the problems table. A
+        :class:`~rehire_model.exceptions.SchemaError` reads in English and, with
+        ``in_language("ja")``, in Japanese, whatever ``lang`` is.
+    headers : dict of str -> str, optional
+        Field name -> the column's header as the company wrote it (such as
+        ``{"policy_comeback_program": "カムバック制度"}``), by which problems name the
+        column; by default the field name.
 
     Returns
     -------
@@ -1244,7 +1811,7 @@ def validate_records(
     TypeError
         ``data`` is not a table, a record or a list of records.
     ValueError
-        ``errors`` is not ``"raise"`` or ``"report"``.
+        ``errors`` is not ``"raise"`` or ``"report"``, or ``lang`` not ``"en"`` or ``"ja"``.
 
     Examples
     --------
@@ -1268,31 +1835,43 @@ def validate_records(
     >>> valid, problems = validate_records([record, bad], errors="report")
     >>> len(valid), problems.loc[0, "problem"][:35]
     (1, "column 'industry' has 'banking'; ex")
+    >>> _, problems = validate_records(bad, errors="report", lang="ja",
+    ...                                headers={"industry": "業種"})
+    >>> problems.loc[0, "problem"][:30]
+    '列「業種」の値「banking」は読み取れません。「製造業」'
     """
     if errors not in ("raise", "report"):
         raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
     if missing not in MISSING_MODES:
         raise ValueError(f"missing must be 'impute' or 'reject', got {missing!r}")
+    check_lang(lang)
+    headers = {} if headers is None else headers
     frame = as_records_frame(data)
     fields = FIELDS if fields is None else tuple(fields)
     required = _required_names(fields, require_targets)
     if frame.shape[1] == 0 and len(frame) == 0:
         frame = pd.DataFrame({name: pd.Series(dtype=object) for name in required})
-    _check_columns(frame, required, fields)
+    _check_columns(frame, required, fields, lang=lang, headers=headers,
+                   keys=not isinstance(data, pd.DataFrame))
 
     layout = _layout(fields, frame.columns)
     columns, checked = _read_columns(frame, layout)
-    record_problems = _apply_rules(checked, layout, missing=missing, max_missing=max_missing,
-                                   require_targets=require_targets)
+    blanks = _apply_rules(checked, layout, missing=missing, max_missing=max_missing,
+                          require_targets=require_targets)
+    record_messages = [
+        (record, _blanks_message(skipped, len(layout.used_names), max_missing, headers))
+        for record, skipped in blanks
+    ]
 
     output = _canonical_frame(columns, checked, layout, frame.index)
     ids = _coerce_ids(frame["leaver_id"]) if "leaver_id" in frame.columns else None
     if ids is not None:
         output.insert(0, "leaver_id", ids)
-    problems = _table_problems(frame, checked, layout, ids, record_problems)
+    problems, messages = _table_problems(frame, checked, layout, ids, record_messages,
+                                         headers=headers, lang=lang)
     if errors == "raise":
         if len(problems):
-            raise _schema_error(problems, frame.index)
+            raise _schema_error(problems, frame.index, messages)
         return output
     bad = np.zeros(len(frame), dtype=bool)
     bad[problems["row"].to_numpy(dtype=np.int64)] = True

@@ -31,7 +31,9 @@ Examples
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,16 +41,25 @@ import pandas as pd
 from scipy.special import expit
 
 from ._scorer import Scorer, contributions
+from .exceptions import DataWarning
 from .explain import Reason, describe_reasons, reason_map
-from .schema import Field, read_record, skipped_answers, validate_records
+from .schema import (
+    Field,
+    as_records_frame,
+    blank_columns,
+    read_record,
+    skipped_answers,
+    validate_records,
+)
+from .texts import has_text, message
 
 if TYPE_CHECKING:
     from sklearn.calibration import CalibratedClassifierCV
 
     from .features import LeaverFeatures
 
-__all__ = ["CHUNK_ROWS", "QUICK_PATH_MAX_RECORDS", "SEGMENTS", "SEGMENTS_NEED", "LeaverBatch",
-           "ModelScoring", "Records", "segment"]
+__all__ = ["BLANK_WARNING_ROWS", "CHUNK_ROWS", "QUICK_PATH_MAX_RECORDS", "SEGMENTS",
+           "SEGMENTS_NEED", "BlankCounts", "LeaverBatch", "ModelScoring", "Records", "segment"]
 
 Records = pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
@@ -83,6 +94,54 @@ def segment(
     engaged = np.asarray(p_alumni_engagement) >= thresholds["alumni_engagement"]
     returning = np.asarray(p_rehire_intent) >= thresholds["rehire_intent"]
     return _SEGMENT_BY_CODE[engaged.astype(np.int64) * 2 + returning.astype(np.int64)]
+
+
+#: Tables of at least this many records get a warning for a field they left mostly blank.
+BLANK_WARNING_ROWS = 10
+
+
+@dataclass
+class BlankCounts:
+    """Per field in use: the blank answers and the rows that expected one, over tables.
+
+    A field blank in every row, or in more than half of them, costs the scores what it
+    would tell: :meth:`warnings` names it. The interview rules of
+    :func:`rehire_model.schema.blank_columns` apply.
+
+    Examples
+    --------
+    >>> from rehire_model.schema import FIELDS_BY_NAME
+    >>> counts = BlankCounts()
+    >>> counts.add(pd.DataFrame({"industry": [None] * 3}), [FIELDS_BY_NAME["industry"]])
+    >>> [str(w) for w in counts.warnings()]
+    ['Industry is blank in all 3 rows: the scores use no Industry information']
+    """
+
+    blank: dict[str, int] = field(default_factory=dict)
+    expected: dict[str, int] = field(default_factory=dict)
+
+    def add(self, records: pd.DataFrame, fields: Sequence[Field]) -> None:
+        """Count the blanks of ``records`` (as given, before validation)."""
+        for name, n_blank, n_expected in blank_columns(records, fields, share=-1.0):
+            self.blank[name] = self.blank.get(name, 0) + n_blank
+            self.expected[name] = self.expected.get(name, 0) + n_expected
+
+    def warnings(self, headers: Mapping[str, str] | None = None) -> list[DataWarning]:
+        """A warning per field blank in every row, or in more than half of them, naming
+        its column by ``headers`` (field -> the file's header) where given."""
+        found = []
+        for name, n_blank in self.blank.items():
+            n = self.expected[name]
+            if not n_blank or n_blank * 2 <= n:
+                continue
+            label = message(f"field.{name}") if has_text(f"field.{name}") else name
+            header = (headers or {}).get(name, name)
+            values = {"column": label if header == name else header, "n": f"{n:,}",
+                      "label": label}
+            found.append(DataWarning(
+                message("warning.blank_all", **values) if n_blank == n
+                else message("warning.blank_most", blank=f"{n_blank:,}", **values)))
+        return found
 
 
 class ModelScoring:
@@ -168,7 +227,13 @@ class ModelScoring:
                 return LeaverBatch(self, arrays, [v.get("leaver_id") for v in values]
                                    if has_ids else None)
         # A table, or a record with a problem: validate_records reports every problem.
-        return self.valid(validate_records(X, **self.validation))
+        frame = as_records_frame(X)
+        if len(frame) >= BLANK_WARNING_ROWS:
+            counts = BlankCounts()
+            counts.add(frame, self.record_fields)
+            for warning in counts.warnings():
+                warnings.warn(warning, stacklevel=3)
+        return self.valid(validate_records(frame, **self.validation))
 
     def valid(self, records: pd.DataFrame) -> LeaverBatch:
         """The batch of records already checked by :func:`rehire_model.validate_records`."""

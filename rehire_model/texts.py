@@ -12,7 +12,12 @@ translator or a reviewer edits this one file. Keys are grouped by their first pa
 - ``shown.*``, ``reason.*``, ``coach.*``: how a person's value, reason and checklist
   item read;
 - ``report.*``, ``card.*``, ``chart.*``, ``table.*``: the trust report and model card;
-- ``cli.*``: what the ``rehire-model`` command prints.
+- ``cli.*``: what the ``rehire-model`` command prints;
+- ``answer.*``: the labels of answer scales, read as answers (with
+  :data:`ANSWER_SPELLINGS`, the other spellings of yes and no read);
+- ``problem.*``, ``input.*``, ``warning.*``: what is wrong with records, files and
+  data, as errors, rejects and warnings say it;
+- ``output.*``: the headers and labels of output tables read by people.
 
 A text may hold ``{name}`` fields, filled by :func:`text`.
 
@@ -27,9 +32,12 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["LANGS", "TEXTS", "check_lang", "has_text", "text"]
+__all__ = ["ANSWER_SPELLINGS", "LANGS", "TEXTS", "Message", "check_lang", "has_text", "message",
+           "text"]
 
 LANGS = ("en", "ja")
 
@@ -110,10 +118,201 @@ _VALUES = {
     },
 }
 
+#: The answers of each scale, from level 1 up, as (English, Japanese).
+_SCALES = {
+    "amicability": (
+        ("Not amicable", "円満ではなかった"),
+        ("Not very amicable", "あまり円満ではなかった"),
+        ("Neutral", "どちらともいえない"),
+        ("Fairly amicable", "やや円満だった"),
+        ("Very amicable", "とても円満だった"),
+    ),
+    "agreement": (
+        ("Strongly disagree", "そう思わない"),
+        ("Disagree", "あまりそう思わない"),
+        ("Neither agree nor disagree", "どちらともいえない"),
+        ("Agree", "ややそう思う"),
+        ("Strongly agree", "そう思う"),
+    ),
+}
+
+#: The scale each Likert field is answered on; its answers are ``answer.<field>.<level>``.
+_SCALE_OF = {
+    "sup_interview_amicability": "amicability",
+    "hr_interview_amicability": "amicability",
+    "rehire_intent": "agreement",
+}
+
+#: Spellings of yes and no read besides the ``shown.yes`` and ``shown.no`` texts, and of
+#: an interview held or not besides ``shown.held`` and ``shown.not_held`` (interview flags
+#: only). Opposite answers sit at the same position: messages show them as pairs.
+ANSWER_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "yes": ("true", "1", "y", "t", "あり", "有", "有り", "する", "○", "◯", "〇", "⭕"),
+    "no": ("false", "0", "n", "f", "なし", "無", "無し", "しない", "×", "✕", "✗", "✖"),
+    "held": ("実施済み", "実施した"),
+    "not_held": ("未実施", "実施しなかった"),
+}
+
 TEXTS: dict[str, dict[str, str]] = {
     **{f"field.{name}": {"en": en, "ja": ja} for name, (en, ja) in _FIELDS.items()},
     **{f"value.{field}.{value}": {"en": en, "ja": ja}
        for field, values in _VALUES.items() for value, (en, ja) in values.items()},
+    # --- reading answers ---------------------------------------------------------------
+    **{f"answer.{field}.{level}": {"en": en, "ja": ja}
+       for field, scale in _SCALE_OF.items()
+       for level, (en, ja) in enumerate(_SCALES[scale], 1)},
+    # --- problems with records ---------------------------------------------------------
+    "problem.value.text": {"en": "'{text}'", "ja": "「{text}」"},
+    "problem.value.plain": {"en": "{text}", "ja": "「{text}」"},
+    "problem.value.none": {"en": "None", "ja": "空欄"},
+    "problem.value.empty": {"en": "''", "ja": "空欄"},
+    "problem.value.blank": {"en": "NA", "ja": "空欄"},
+    "problem.value.true": {"en": "True", "ja": "「はい」"},
+    "problem.value.false": {"en": "False", "ja": "「いいえ」"},
+    "problem.separator": {"en": ", ", "ja": "、"},
+    "problem.parts_separator": {"en": "; ", "ja": "。"},
+    "problem.etc": {"en": "...", "ja": "…"},
+    "problem.choice": {"en": "{choice}", "ja": "「{choice}」"},
+    "problem.pair": {"en": "{yes}/{no}", "ja": "{yes}／{no}"},
+    "problem.level_answer": {"en": "{level}: {answer}", "ja": "{level}：{answer}"},
+    "problem.expect.one_of": {"en": "one of {choices}", "ja": "{choices}のいずれか"},
+    "problem.expect.levels": {"en": "one of the levels {levels} (in this order)",
+                              "ja": "選択肢{levels}のいずれか（この順）"},
+    "problem.expect.yes_no": {"en": "true or false (also accepted: {also})",
+                              "ja": "はい／いいえ（{also} も可）"},
+    "problem.expect.number": {"en": "a number from {low} to {high}",
+                              "ja": "{low}〜{high}の数値"},
+    "problem.expect.whole": {"en": "a whole number from {low} to {high}",
+                             "ja": "{low}〜{high}の整数"},
+    "problem.expect.answer": {"en": "a whole number from {low} to {high} or its answer "
+                                    "({answers})",
+                              "ja": "{low}〜{high}の整数、またはその回答（{answers}）"},
+    "problem.unrecognised": {"en": "column '{column}' has {value}; expected {expected}",
+                             "ja": "列「{column}」の値{value}は読み取れません。{expected}を"
+                                   "入力してください"},
+    "problem.undeclared": {
+        "en": "column '{column}' has {value}, which is not declared for this column; "
+              "expected {expected}. A new value must be added to this column's "
+              "[[features.extra]] entry of the training config and the model retrained",
+        "ja": "列「{column}」の値{value}は、この列の値として登録されていません。{expected}を"
+              "入力してください。新しい値を使うには、学習設定のこの列の項目"
+              "（[[features.extra]]）に追加して、モデルを学習し直す必要があります"},
+    "problem.not_whole": {
+        "en": "column '{column}' has {value}, which is not a whole number; expected {expected}",
+        "ja": "列「{column}」の値{value}は整数ではありません。{expected}を入力してください"},
+    "problem.out_of_range": {
+        "en": "column '{column}' has {value}, which is out of range; expected {expected}",
+        "ja": "列「{column}」の値{value}は範囲外です。{expected}を入力してください"},
+    "problem.answer_mismatch": {
+        "en": "column '{column}' has {value}, whose number {number} does not match its "
+              "answer (that answer is {level}); expected {expected}",
+        "ja": "列「{column}」の値{value}は、番号{number}と回答（回答の番号は{level}）が一致"
+              "しません。{expected}を入力してください"},
+    "problem.missing_target": {
+        "en": "column '{column}' is empty ({value}) but a value is required (training needs "
+              "every answer of a target); expected {expected}",
+        "ja": "列「{column}」に回答がありません（{value}）。学習には目的変数のすべての回答が"
+              "必要です。{expected}を入力してください"},
+    "problem.missing_rejected": {
+        "en": "column '{column}' is empty ({value}) but a value is required (unanswered "
+              "fields are rejected: missing='reject'); expected {expected}",
+        "ja": "列「{column}」に回答がありません（{value}）。未回答を認めない設定"
+              "（missing = \"reject\"）のため、回答が必要です。{expected}を入力してください"},
+    "problem.without_interview": {
+        "en": "column '{column}' has {value}, reported without {interview}: {flag} is false; "
+              "leave it empty (NA)",
+        "ja": "列「{column}」に値{value}がありますが、{interview}は実施されていません"
+              "（列「{flag}」が「いいえ」）。空欄にしてください"},
+    "problem.missing_with_interview": {
+        "en": "column '{column}' is empty ({value}) although {interview} was held ({flag} is "
+              "true; unanswered fields are rejected: missing='reject'); expected {expected}, "
+              "or set {flag} to false",
+        "ja": "列「{column}」に回答がありません（{value}）が、{interview}は実施されています"
+              "（列「{flag}」が「はい」）。未回答を認めない設定（missing = \"reject\"）のため、"
+              "{expected}を入力するか、列「{flag}」を「いいえ」にしてください"},
+    "problem.interview.supervisor": {"en": "a supervisor exit interview", "ja": "上司の退職面談"},
+    "problem.interview.hr": {"en": "an HR exit interview", "ja": "人事の退職面談"},
+    "problem.interview.other": {"en": "the interview in '{flag}'", "ja": "列「{flag}」の面談"},
+    "problem.too_many_blanks": {
+        "en": "{skipped} of the {used} fields in use are unanswered ({names}), more than "
+              "max_missing {max_missing} allows; too little is known to score this record: "
+              "fill in some of these answers",
+        "ja": "使用する{used}項目のうち{skipped}項目が未回答です（{names}）。未回答の上限"
+              "（max_missing = {max_missing}）を超えていて、スコアを出すには情報が足りません。"
+              "いくつかの回答を埋めてください"},
+    "problem.cannot_be": {"en": "'{name}' cannot be {value}; expected {expected}",
+                          "ja": "「{name}」に値{value}は使えません。{expected}を入力してください"},
+    "problem.records": {
+        "en": "{problems} in {bad} of {records}:\n{lines}{more}\nFix these values, or use "
+              "errors='report' to keep only the valid rows.",
+        "ja": "退職者の記録{records}のうち{bad}件に、問題が{problems}あります（行は0から数えた"
+              "位置）：\n{lines}{more}\n値を修正してください。問題のない行だけを残すことも"
+              "できます（errors = \"report\"）。"},
+    "problem.count_one": {"en": "{n} problem", "ja": "{n}件"},
+    "problem.count_many": {"en": "{n} problems", "ja": "{n}件"},
+    "problem.records_one": {"en": "{n} leaver record", "ja": "{n}件"},
+    "problem.records_many": {"en": "{n} leaver records", "ja": "{n}件"},
+    "problem.line": {"en": "  {row}: {problem}", "ja": "  {row}：{problem}"},
+    "problem.row": {"en": "row {row}", "ja": "行 {row}"},
+    "problem.row_details": {"en": "row {row} ({details})", "ja": "行 {row}（{details}）"},
+    "problem.index": {"en": "index {label}", "ja": "インデックス{label}"},
+    "problem.leaver_id": {"en": "leaver_id {leaver_id}", "ja": "退職者ID{leaver_id}"},
+    "problem.more": {
+        "en": "\n  ... and {n} more; the full list is in the .problems attribute of this error",
+        "ja": "\n  …ほか{n}件（すべての問題はエラーの一覧にあります）"},
+    "problem.columns": {"en": "leaver records have {parts}",
+                        "ja": "退職者の記録の列に問題があります。{parts}"},
+    "problem.missing_column": {"en": "missing required column: {names} ({advice})",
+                               "ja": "必須の列がありません：{names}。{advice}"},
+    "problem.missing_columns": {"en": "missing required columns: {names} ({advice})",
+                                "ja": "必須の列がありません：{names}。{advice}"},
+    "problem.add_column": {"en": "add the column or map your header to it",
+                           "ja": "列を追加するか、見出しをこの列に対応づけてください"},
+    "problem.near_label": {
+        "en": "the table has '{header}', close to its label '{target}': correct the header "
+              "or map it with --columns",
+        "ja": "表の列「{header}」がこの列の名前「{target}」に似ています。見出しを直すか、"
+              "--columns で対応づけてください"},
+    "problem.near_name": {
+        "en": "the table has '{header}', close to its name '{target}': correct the header or "
+              "map it with --columns",
+        "ja": "表の列「{header}」が列名「{target}」に似ています。見出しを直すか、--columns で"
+              "対応づけてください"},
+    "problem.near_key": {"en": "the record has the key '{header}': did you mean {target}?",
+                         "ja": "記録のキー「{header}」は「{target}」の誤りではありませんか"},
+    "problem.hint_for": {"en": "{name}: {hint}", "ja": "{name}：{hint}"},
+    "problem.repeated_column": {"en": "repeated column: {names} (keep only one of each)",
+                                "ja": "同じ列が複数あります：{names}（それぞれ1つだけ残して"
+                                      "ください）"},
+    "problem.repeated_columns": {"en": "repeated columns: {names} (keep only one of each)",
+                                 "ja": "同じ列が複数あります：{names}（それぞれ1つだけ残して"
+                                       "ください）"},
+    "problem.column_missing": {"en": "required column is missing; {advice}",
+                               "ja": "必須の列がありません。{advice}"},
+    "problem.column_repeated": {"en": "column appears more than once; keep only one",
+                                "ja": "同じ列が複数あります。1つだけ残してください"},
+    "problem.header.separator": {
+        "en": "the table has one column, whose name contains {name}: the file looks "
+              "{name}-separated; pass --sep {name} (sep={separator} in Python)",
+        "ja": "表の列が1つだけで、その名前に {name} が含まれています。ファイルは {name} "
+              "区切りのようです。--sep {name} を指定してください（関数では sep={separator}）"},
+    "problem.header.nul": {
+        "en": "the headers ({shown}) hold NUL bytes: the file is likely UTF-16 text; pass "
+              "--encoding utf-16 (utf-16-le or utf-16-be when it has no byte-order mark)",
+        "ja": "見出し（{shown}）にNUL文字が含まれています。ファイルはUTF-16の可能性が"
+              "あります。--encoding utf-16 を指定してください（バイト順マークがなければ "
+              "utf-16-le か utf-16-be）"},
+    "problem.header.encoding": {
+        "en": "the headers ({shown}) hold characters of a likely wrong encoding; pass "
+              "--encoding (utf-8, cp932 for Shift_JIS, utf-16 for Excel's Unicode text)",
+        "ja": "見出し（{shown}）が文字化けしています。文字コードが違う可能性があります。"
+              "--encoding を指定してください（utf-8、Shift_JIS なら cp932、Excel の Unicode "
+              "テキストなら utf-16）"},
+    "problem.header.none": {
+        "en": "no column of the table is a field (the headers are {shown}); name the columns "
+              "as the fields, or map your headers to them with --columns",
+        "ja": "表のどの列も項目に対応していません（見出し：{shown}）。列名を項目名にするか、"
+              "--columns で見出しを対応づけてください"},
     # --- reasons that group fields ---------------------------------------------------
     "construct.respect": {"en": "Respect for the decision", "ja": "退職意思の尊重"},
     "construct.drawing_out": {"en": "Drawing out feelings", "ja": "想いの引き出し"},
@@ -494,6 +693,223 @@ TEXTS: dict[str, dict[str, str]] = {
     "cli.lowest_ratio": {"en": "{outcome} {ratio} ({attribute}: {group}, {n} people)",
                          "ja": "{outcome} {ratio}（{attribute}：{group}、{n}人）"},
     "cli.wrote": {"en": "wrote {path}", "ja": "{path} を書き出しました"},
+    "cli.table_at": {"en": "sheet '{sheet}', headers in row {row}: ",
+                     "ja": "シート「{sheet}」の{row}行目を見出しとして読み込み。"},
+    "cli.headers_at": {"en": "headers in line {row}: ", "ja": "{row}行目を見出しとして読み込み。"},
+    "cli.no_id": {
+        "en": "; the file has no id column, so each output row carries its line in the file "
+              "(name the id column with --id)",
+        "ja": "。ID列がないため、出力の各行には元のファイルの行番号を付けています（ID列は "
+              "--id で指定できます）"},
+    "cli.error": {"en": "rehire-model: error: {problem}", "ja": "rehire-model: エラー：{problem}"},
+    "cli.warning": {"en": "rehire-model: warning: {problem}",
+                    "ja": "rehire-model: 注意：{problem}"},
+    "cli.interrupted": {"en": "rehire-model: interrupted; no output was completed",
+                        "ja": "rehire-model: 中断しました。出力は完成していません"},
+    "cli.training_problems": {"en": "rehire-model: the training data have problems:\n{problems}",
+                              "ja": "rehire-model: 学習データに問題があります：\n{problems}"},
+    "cli.saved_model": {"en": "saved {path}; kept {kept}",
+                        "ja": "{path} に保存しました（{kept}）"},
+    "cli.drafted": {
+        "en": "wrote {path}: review it, set the targets, then `rehire-model train --data {data} "
+              "--config {path} --out models/my-model`",
+        "ja": "{path} を書き出しました。内容を確認して目的変数を設定してから、`rehire-model "
+              "train --data {data} --config {path} --out models/my-model` を実行してください"},
+    "cli.exists": {"en": "{path!r} already exists; choose another path or pass --overwrite",
+                   "ja": "{path} はすでにあります。別の場所を指定するか、--overwrite を付けて"
+                         "ください"},
+    "cli.pair_option": {"en": "{flag} {option!r}: expected {form}, for example {example}",
+                        "ja": "{flag} {option} は読めません。{form} の形で指定してください"
+                              "（例：{example}）"},
+    "cli.bad_bands": {"en": "--bands {option!r}: the edges must be numbers separated by "
+                            "commas, for example age=30,40,50",
+                      "ja": "--bands {option} の区切りは、カンマで区切った数値で指定してください"
+                            "（例：age=30,40,50）"},
+    "cli.made_data": {"en": "wrote {n} synthetic leavers to {path}",
+                      "ja": "合成した退職者{n}人を {path} に書き出しました"},
+    "cli.banded": {
+        "en": "{attribute} has {distinct} different values: audited in bands {bands} "
+              "(choose the edges with --bands)",
+        "ja": "{attribute}は値が{distinct}通りあるため、{bands}の区分に分けて監査しました"
+              "（区切りは --bands で指定できます）"},
+    # --- warnings about the data --------------------------------------------------------
+    "warning.blank_all": {
+        "en": "{column} is blank in all {n} rows: the scores use no {label} information",
+        "ja": "{column}は{n}行すべてで空欄です。スコアには{label}の情報が使われていません"},
+    "warning.blank_most": {
+        "en": "{column} is blank in {blank} of {n} rows: most scores use no {label} "
+              "information",
+        "ja": "{column}は{n}行中{blank}行で空欄です。多くのスコアで{label}の情報が使われて"
+              "いません"},
+    # --- output tables read by people (--lang ja) ---------------------------------------
+    "output.line": {"en": "line", "ja": "行"},
+    "output.p": {"en": "probability of {outcome}", "ja": "{outcome}の確率"},
+    "output.segment": {"en": "segment", "ja": "セグメント"},
+    "output.missing_fields": {"en": "unanswered", "ja": "未回答の項目"},
+    "output.reason": {"en": "{outcome}: reason {rank}", "ja": "{outcome}の理由{rank}"},
+    "output.coaching": {"en": "checklist for the supervisor", "ja": "上司へのチェックリスト"},
+    "output.column": {"en": "column", "ja": "列"},
+    "output.value": {"en": "value", "ja": "値"},
+    "output.problem": {"en": "problem", "ja": "問題"},
+    "output.list_separator": {"en": ";", "ja": "、"},
+    "output.scores_sheet": {"en": "scores", "ja": "スコア"},
+    "output.rejects_sheet": {"en": "rejects", "ja": "除外した行"},
+    "output.empty_row": {"en": "empty row", "ja": "空の行"},
+    "output.malformed": {"en": "malformed line: {reason}", "ja": "読み取れない行：{reason}"},
+    "output.no_header": {"en": "{path!r} has no header row",
+                         "ja": "{path} に見出しの行がありません"},
+    "output.keep_taken": {
+        "en": "--keep cannot carry {names}: the output has a column of that name",
+        "ja": "--keep で {names} は指定できません。出力に同じ名前の列があります"},
+    "output.keep_missing": {
+        "en": "--keep names column(s) the input does not have: {names}; the input has: "
+              "{columns}",
+        "ja": "--keep で指定した列がファイルにありません：{names}。ファイルの列：{columns}"},
+    "output.malformed_fields": {
+        "en": "malformed line: expected {expected} fields, saw {saw}",
+        "ja": "読み取れない行：見出しは{expected}列ですが、この行は{saw}列あります"},
+    # --- reading tables ----------------------------------------------------------------
+    "input.quoted": {"en": "'{value}'", "ja": "「{value}」"},
+    "input.list": {"en": "{first}, {rest}", "ja": "{first}、{rest}"},
+    "input.list_more": {"en": "{shown}, ... ({n} in all)", "ja": "{shown}など（全{n}件）"},
+    "input.file": {"en": "'{path}'", "ja": "{path} "},
+    "input.sheet_of": {"en": "sheet '{sheet}' of '{path}'", "ja": "{path} のシート「{sheet}」"},
+    "input.field": {"en": "{name} ('{label}')", "ja": "「{label}」（{name}）"},
+    "input.nearest": {"en": " (the nearest is '{nearest}')",
+                      "ja": "（近い見出し：「{nearest}」）"},
+    "input.accepts_one_of": {"en": "one of {values}", "ja": "{values}のいずれか"},
+    "input.accepts_levels": {"en": "one of the levels {values} (in this order)",
+                             "ja": "段階 {values} のいずれか（この順）"},
+    "input.accepts_yes_no": {"en": "true or false (also accepted: 1/0, yes/no, はい/いいえ)",
+                             "ja": "「はい」か「いいえ」（1/0、true/false も可）"},
+    "input.accepts_number": {"en": "a number from {low} to {high}",
+                             "ja": "{low}から{high}までの数値"},
+    "input.accepts_whole": {"en": "a whole number from {low} to {high}",
+                            "ja": "{low}から{high}までの整数"},
+    "input.unknown_file_encoding": {
+        "en": "cannot tell the encoding of '{path}': it is neither UTF-8 nor Shift_JIS "
+              "(cp932); give it with --encoding (for example --encoding latin-1)",
+        "ja": "{path} の文字コードを判別できません（UTF-8でもShift_JIS（cp932）でもありません）。"
+              "--encoding で指定してください（例：--encoding latin-1）"},
+    "input.unknown_separator": {
+        "en": "unknown separator '{sep}': expected ',', ';' or tab (--sep tab for a "
+              "tab-separated file)",
+        "ja": "区切り文字「{sep}」は使えません。「,」「;」またはタブを指定してください"
+              "（タブ区切りのファイルは --sep tab）"},
+    "input.unknown_encoding": {"en": "unknown encoding '{encoding}': {error}",
+                               "ja": "文字コード「{encoding}」は使えません（{error}）"},
+    "input.wrong_encoding": {
+        "en": "'{path}' is not valid {encoding} text ({reason} at byte {byte} of a block); "
+              "give the right encoding with --encoding",
+        "ja": "{path} は {encoding} の文字として読めません（ブロックの{byte}バイト目：{reason}）。"
+              "--encoding で正しい文字コードを指定してください"},
+    "input.unreadable_table": {"en": "cannot read '{path}' as a table: {error}",
+                               "ja": "{path} を表として読み込めません（{error}）"},
+    "input.no_pyarrow": {"en": "reading Parquet needs pyarrow: {error}",
+                         "ja": "Parquetファイルを読むには pyarrow が必要です（{error}）"},
+    "input.map_unreadable": {"en": "cannot read the column mapping '{path}': {error}",
+                             "ja": "列の対応表 {path} を読み込めません（{error}）"},
+    "input.map_not_toml": {"en": "column mapping '{path}' is not valid TOML: {error}",
+                           "ja": "列の対応表 {path} はTOMLとして正しくありません（{error}）"},
+    "input.map_no_columns": {
+        "en": "column mapping '{path}' needs a [columns] table of \"your header\" = "
+              "\"schema field\" lines",
+        "ja": "列の対応表 {path} には、[columns] の表に「\"自社の見出し\" = \"項目名\"」の行を"
+              "書いてください"},
+    "input.map_repeated": {
+        "en": "column mapping '{path}' maps several headers to {fields}",
+        "ja": "列の対応表 {path} で、複数の見出しが同じ項目 {fields} に対応づけられています"},
+    "input.map_values_tables": {
+        "en": "column mapping '{path}': [values] must hold one table per field, such as "
+              "[values.company_size]",
+        "ja": "列の対応表 {path} の [values] には、[values.company_size] のように項目ごとの表を"
+              "書いてください"},
+    "input.map_value_lines": {
+        "en": "column mapping '{path}': [values.{field}] needs \"your spelling\" = \"code\" "
+              "lines",
+        "ja": "列の対応表 {path} の [values.{field}] には、「\"自社の表記\" = \"コード\"」の行を"
+              "書いてください"},
+    "input.map_bad_code": {
+        "en": "column mapping '{path}': [values.{field}] turns '{spelling}' into '{code}', "
+              "which {field} cannot be; '{label}' takes {accepted}",
+        "ja": "列の対応表 {path} の [values.{field}] で「{spelling}」を「{code}」に読み替えて"
+              "いますが、「{label}」の値として使えません。使える値：{accepted}"},
+    "input.repeated_columns": {
+        "en": "after the column mapping, the table has more than one column [{columns}]; map "
+              "only one header to each field",
+        "ja": "列の対応づけの結果、同じ名前の列{columns}が複数あります。1つの項目には"
+              "1つの見出しだけを対応づけてください"},
+    "input.no_id_column": {
+        "en": "{where} has no header '{column}' to read as leaver_id{hint}; its headers are "
+              "{headers}",
+        "ja": "{where}に、退職者IDとして読む見出し「{column}」がありません{hint}。"
+              "見出しは{headers}です"},
+    "input.near_miss": {
+        "en": "the column mapping maps the header '{header}' to {field}, but {where} has no "
+              "such header; the nearest is '{nearest}': fix the header or the map",
+        "ja": "列の対応表は見出し「{header}」を{field}に対応づけていますが、{where}にその見出しは"
+              "ありません。近い見出しは「{nearest}」です。見出しか対応表を直してください"},
+    "input.bad_header_row": {
+        "en": "the header row must be a whole number from 1 (the first row), not '{row}'",
+        "ja": "見出しの行は1以上の整数で指定してください（指定された値：「{row}」）"},
+    "input.header_row_parquet": {
+        "en": "'{path}' is a Parquet file, whose headers are its column names: leave out "
+              "--header-row",
+        "ja": "{path} はParquetファイルで、列名が見出しです。--header-row を外してください"},
+    "input.nothing_from_row": {
+        "en": "'{path}' has nothing to read from line {row} on: give the line of the headers "
+              "with --header-row",
+        "ja": "{path} の{row}行目以降に読み込める内容がありません。--header-row で見出しの行を"
+              "指定してください"},
+    "input.not_workbook": {
+        "en": "'{path}' is not an Excel workbook (.xlsx, .xlsm), so it has no sheet "
+              "'{sheet}'; leave out --sheet",
+        "ja": "{path} はExcelブック（.xlsx、.xlsm）ではないため、シート「{sheet}」はありません。"
+              "--sheet を外してください"},
+    "input.old_excel": {
+        "en": "'{path}' is in an Excel format that cannot be read ({suffix}); open it in "
+              "Excel and save it as an Excel Workbook (.xlsx) or as CSV",
+        "ja": "{path} は読み込めない形式のExcelファイル（{suffix}）です。Excelで開き、"
+              "Excelブック（.xlsx）かCSVで保存し直してください"},
+    "input.excel_output": {
+        "en": "cannot write '{path}': Excel output is written as .xlsx only; name it "
+              "'{name}', or use .csv or .parquet",
+        "ja": "{path} には書き出せません。Excelの出力は .xlsx だけです。{name} という名前に"
+              "するか、.csv か .parquet を使ってください"},
+    "input.no_worksheet": {"en": "'{path}' has no worksheet",
+                           "ja": "{path} にはワークシートがありません"},
+    "input.no_sheet": {
+        "en": "'{path}' has no sheet '{sheet}'; its sheets are {sheets}: name one of them "
+              "with --sheet",
+        "ja": "{path} にシート「{sheet}」はありません。シートは{sheets}です。--sheet で"
+              "いずれかを指定してください"},
+    "input.no_headers": {
+        "en": "{where} has no headers: row {row} is empty; put the column headers in row "
+              "{row}, or give the row of the headers with --header-row",
+        "ja": "{where}の{row}行目が空で、見出しがありません。{row}行目に列の見出しを入れるか、"
+              "--header-row で見出しの行を指定してください"},
+    "input.blank_header": {
+        "en": "{where}: the header cell {cell} is blank; give column {column} a header in "
+              "row {row}, or delete the column",
+        "ja": "{where}の見出しのセル {cell} が空です。{row}行目の{column}列に見出しを入れるか、"
+              "その列を削除してください"},
+    "input.unreadable_workbook": {"en": "cannot read '{path}' as an Excel workbook: {error}",
+                                  "ja": "{path} をExcelブックとして読み込めません（{error}）"},
+    "input.bad_workbook": {
+        "en": "cannot read '{path}' as an Excel workbook: {error}; check that it opens in "
+              "Excel, or save it again as .xlsx or CSV",
+        "ja": "{path} をExcelブックとして読み込めません（{error}）。Excelで開けるか確かめるか、"
+              ".xlsx かCSVで保存し直してください"},
+    "input.beyond_headers": {
+        "en": "a value in column {column}, which has no header (the headers end at column "
+              "{last})",
+        "ja": "見出しのない{column}列に値があります（見出しは{last}列まで）"},
+    "input.field_count": {"en": "expected {expected} fields, saw {saw}",
+                          "ja": "見出しは{expected}列ですが、この行は{saw}列あります"},
+    "input.malformed_row": {"en": "'{path}' row {line} is malformed: {reason}",
+                            "ja": "{path} の{line}行目を読み取れません：{reason}"},
+    "input.malformed_line": {"en": "'{path}' line {line} is malformed: {reason}",
+                             "ja": "{path} の{line}行目を読み取れません：{reason}"},
 }
 
 
@@ -534,3 +950,44 @@ def text(key: str, lang: str, **values: Any) -> str:
     """
     entry = TEXTS[key][check_lang(lang)]
     return entry.format(**values) if values else entry
+
+
+@dataclass(frozen=True)
+class Message:
+    """A text of :data:`TEXTS` with its values, written in a language when it is shown.
+
+    Errors and warnings carry one, so that the same problem reads in English in Python
+    (``str(message)``) and in Japanese under ``rehire-model --lang ja``. A value may
+    itself be a :class:`Message`, written in the same language.
+
+    Examples
+    --------
+    >>> note = message("cli.wrote", path="scores.csv")
+    >>> str(note), note.render("ja")
+    ('wrote scores.csv', 'scores.csv を書き出しました')
+    """
+
+    key: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        """The text in ``lang``, nested messages written in ``lang`` too."""
+        values = {name: value.render(lang) if isinstance(value, Message) else value
+                  for name, value in self.values.items()}
+        return text(self.key, lang, **values)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+def message(key: str, **values: Any) -> Message:
+    """A :class:`Message` of ``key`` with ``values`` (checked: the key must exist).
+
+    Raises
+    ------
+    KeyError
+        No text has that key.
+    """
+    if key not in TEXTS:
+        raise KeyError(key)
+    return Message(key, values)

@@ -479,7 +479,7 @@ def train(
         ``max_missing`` of a record's fields unanswered.
     """
     config = load_config(config)
-    frame = as_records_frame(data)
+    frame = as_records_frame(data).rename(columns=config.columns)
     if truth is not None and len(truth) != len(frame):
         raise ValueError(
             f"truth has {len(truth)} rows but data has {len(frame)}; pass the truth returned "

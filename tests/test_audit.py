@@ -8,12 +8,14 @@ from scipy.special import logit
 
 import rehire_model as rm
 from rehire_model.audit import (
+    AGE_BANDS,
     INTERSECTION,
     attribute_label,
     audit_files,
     group_value_label,
     write_audit,
 )
+from rehire_model.exceptions import InputError
 from rehire_model.fairness import age_band
 from rehire_model.texts import text
 
@@ -192,6 +194,31 @@ def test_a_company_column_of_codes_reads_as_groups(model, cohort):
     audited = rm.audit(model, data, by=["grade"], intersections=False)
     assert set(audited.table["group"]) == {"1", "2"}
     assert audited.unknown["n_unknown"].tolist() == [4]
+
+
+def test_numeric_attributes_with_many_values_are_audited_in_bands(model, cohort):
+    data = cohort.head(400).copy()
+    data["salary"] = np.linspace(200, 999, 400).round()
+    data["grade"] = np.arange(400) % 3
+    audited = rm.audit(model, data, by=["age", "salary", "grade"], intersections=False)
+    groups = audited.table.groupby("attribute")["group"].unique()
+    assert list(groups["age"]) == [band for band in AGE_BANDS
+                                   if band in set(age_band(data["age"]))]
+    expected_age = age_band(data["age"]).value_counts()
+    ages = audited.table[(audited.table["attribute"] == "age")
+                         & (audited.table["target"] == "rehire_intent")]
+    assert dict(zip(ages["group"], ages["n"], strict=True)) == expected_age.to_dict()
+    assert len(groups["salary"]) == 5 and groups["salary"][0].startswith("<")
+    assert groups["salary"][-1].startswith("≥")
+    assert list(groups["grade"]) == ["0", "1", "2"]  # 3 values: left as they are
+    assert set(audited.banded) == {"age", "salary"}
+    assert audited.banded["age"][0] == data["age"].nunique()
+    chosen = rm.audit(model, data, by=["age"], intersections=False, bands={"age": [30, 45]})
+    assert list(chosen.table["group"].unique()) == ["<30", "30–44", "≥45"]
+    assert chosen.banded == {}
+    with pytest.raises(InputError, match=r"bands given for \['region'\], which are not "
+                       r"audited"):
+        rm.audit(model, data, by=["age"], bands={"region": [1]})
 
 
 def test_bad_records_are_left_out_and_listed(model, cohort):

@@ -52,12 +52,20 @@ def test_scores_equal_predict_and_keep_input_order(tmp_path, model, cohort):
 def test_reasons_as_columns(tmp_path, model, cohort):
     cohort.head(10).to_csv(tmp_path / "in.csv", index=False)
     batch.score_file(tmp_path / "in.csv", tmp_path / "out.csv", model=model, explain=2,
-                     lang="ja")
+                     lang="ja", codes=True)
     out = pd.read_csv(tmp_path / "out.csv")
     reasons = model.explain(cohort.head(10), top_k=2, lang="ja")
     first = reasons[(reasons["target"] == "rehire_intent") & (reasons["rank"] == 1)]
     assert out["rehire_intent_reason_1"].tolist() == first["text"].tolist()
     assert {"alumni_engagement_reason_2", "rehire_intent_reason_2"} <= set(out.columns)
+    batch.score_file(tmp_path / "in.csv", tmp_path / "ja.csv", model=model, explain=2,
+                     lang="ja")
+    ja = pd.read_csv(tmp_path / "ja.csv", encoding="utf-8-sig")
+    assert list(ja.columns) == ["退職者ID", "アルムナイ意識の確率", "再入社意向の確率",
+                                "セグメント", "未回答の項目", "アルムナイ意識の理由1",
+                                "アルムナイ意識の理由2", "再入社意向の理由1", "再入社意向の理由2"]
+    assert ja["再入社意向の理由1"].tolist() == first["text"].tolist()
+    assert ja["再入社意向の確率"].str.fullmatch(r"\d{1,3}\.\d%").all()
 
 
 @settings(max_examples=15, deadline=None,
@@ -180,7 +188,7 @@ def test_parquet_in_and_out(tmp_path, model, cohort):
 def test_output_encodings(tmp_path, model, cohort, encoding):
     cohort.head(5).to_csv(tmp_path / "in.csv", index=False)
     batch.score_file(tmp_path / "in.csv", tmp_path / "out.csv", model=model, explain=1,
-                     lang="ja", output_encoding=encoding)
+                     lang="ja", output_encoding=encoding, codes=True)
     raw = (tmp_path / "out.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig")
     out = pd.read_csv(tmp_path / "out.csv", encoding=encoding)
@@ -239,7 +247,8 @@ def test_excel_in_and_out(tmp_path, model, cohort):
     summary = batch.score_file(tmp_path / "in.xlsx", tmp_path / "out.xlsx", model=model,
                                chunk_rows=7, keep=["氏名"], explain=1, sheet="退職者",
                                output_encoding="cp932")  # no encoding for .xlsx: ignored
-    assert summary.line() == "read 31 rows: scored 29, rejected 2"
+    assert summary.line() == ("sheet '退職者', headers in row 1: read 31 rows: scored 29, "
+                              "rejected 2")
     assert summary.rejects == tmp_path / "out.xlsx"
     assert summary.rejects_place() == f"sheet 'rejects' of {tmp_path / 'out.xlsx'}"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.xlsx", "out.xlsx"]
@@ -319,10 +328,10 @@ def test_coaching_streams_with_each_leavers_checklist(tmp_path, model, cohort):
     data.loc[data.index[7], "industry"] = "banking"
     data.to_csv(tmp_path / "in.csv", index=False)
     summary = batch.score_file(tmp_path / "in.csv", tmp_path / "chunked.csv", model=model,
-                               coach=3, lang="ja", chunk_rows=25)
+                               coach=3, lang="ja", chunk_rows=25, codes=True)
     assert (summary.read, summary.scored, summary.rejected) == (90, 89, 1)
     batch.score_file(tmp_path / "in.csv", tmp_path / "whole.csv", model=model, coach=3,
-                     lang="ja")
+                     lang="ja", codes=True)
     chunked = pd.read_csv(tmp_path / "chunked.csv", dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(
         chunked, pd.read_csv(tmp_path / "whole.csv", dtype=str, keep_default_na=False))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,9 @@ import pandas as pd
 import pytest
 
 import rehire_model as rm
+from rehire_model.survey import write_hr_export
 from rehire_model.tables import write_table
+from rehire_model.texts import text as rm_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = Path(sys.executable).with_name("rehire-model")
@@ -98,7 +101,7 @@ def test_score_each_encoding_gives_the_library_scores(leavers, tmp_path, encodin
 def test_score_a_japanese_excel_export_with_a_mapping(tmp_path):
     result = run("score", EXAMPLES / "leavers_sample_ja.csv", "-o", tmp_path / "out.csv",
                  "--columns", EXAMPLES / "columns_ja.toml", "--keep", "氏名", "--explain", 2,
-                 "--lang", "ja", check_code=0)
+                 "--lang", "ja", "--codes", check_code=0)
     assert "300行を読み込み：スコアリング 300行、除外 0行" in result.stderr
     out = pd.read_csv(tmp_path / "out.csv")
     assert list(out.columns[:2]) == ["leaver_id", "氏名"]
@@ -220,7 +223,7 @@ def test_init_config_drafts_a_config_that_trains_one_target(tmp_path):
                  tmp_path / "map.toml", "--target", "rehire_intent=戻りたい", check_code=0)
     assert "set the targets" in result.stderr
     text = config.read_text(encoding="utf-8")
-    assert '"性別": likely protected attribute' in text
+    assert "# gender: in your data" in text  # 性別 is gender's label
     loaded = rm.load_config(config)
     assert loaded.target_names == ("rehire_intent",)
     assert {f.name: f.kind for f in loaded.extra} == {
@@ -234,10 +237,29 @@ def test_init_config_drafts_a_config_that_trains_one_target(tmp_path):
         "--config", config, "--out", tmp_path / "m", check_code=0)
     run("score", tmp_path / "own.csv", "--columns", tmp_path / "map.toml", "--model",
         tmp_path / "m", "-o", tmp_path / "out.csv", "--explain", 2, "--lang", "ja",
-        check_code=0)
+        "--codes", check_code=0)
     out = pd.read_csv(tmp_path / "out.csv")
     assert list(out.columns) == ["leaver_id", "p_rehire_intent", "missing_fields",
                                  "rehire_intent_reason_1", "rehire_intent_reason_2"]
+
+
+def test_an_id_column_found_by_init_config_stays_with_the_model(tmp_path):
+    data = rm.make_leaver_survey(400, random_state=9)
+    own = data.drop(columns=["leaver_id", "alumni_engagement"]).assign(
+        rehire_intent=np.where(data["rehire_intent"] >= 4, "はい", "いいえ"))
+    own.insert(0, "回答者ID", [f"R-{i:04d}" for i in range(400)])
+    own.to_csv(tmp_path / "survey.csv", index=False)
+    config = tmp_path / "my.toml"
+    run("init-config", tmp_path / "survey.csv", "-o", config, "--target",
+        "rehire_intent=rehire_intent", check_code=0)
+    assert rm.load_config(config).columns == {"回答者ID": "leaver_id"}
+    run("train", "--data", tmp_path / "survey.csv", "--config", config, "--out",
+        tmp_path / "m", check_code=0)
+    result = run("score", tmp_path / "survey.csv", "--model", tmp_path / "m", "-o",
+                 tmp_path / "scores.xlsx", "--lang", "ja", check_code=0)
+    assert "ID列がない" not in result.stderr
+    scores = pd.read_excel(tmp_path / "scores.xlsx", sheet_name="スコア")
+    assert scores["回答者ID"].tolist() == own["回答者ID"].tolist()
 
 
 def test_score_a_japanese_excel_workbook_to_a_workbook(tmp_path):
@@ -250,18 +272,18 @@ def test_score_a_japanese_excel_workbook_to_a_workbook(tmp_path):
                  EXAMPLES / "columns_ja.toml", "--keep", "氏名", "--explain", 3, "--lang", "ja",
                  "-o", tmp_path / "out.xlsx", check_code=0)
     assert result.stderr.strip().splitlines()[-1].startswith(
-        "300行を読み込み：スコアリング 300行、除外 0行")
+        "シート「退職者一覧」の1行目を見出しとして読み込み。300行を読み込み：スコアリング "
+        "300行、除外 0行")
     book = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
-    assert book.sheetnames == ["scores", "rejects"]
-    rows = list(book["scores"].values)
+    assert book.sheetnames == ["スコア", "除外した行"]
+    rows = list(book["スコア"].values)
     scores = pd.DataFrame(rows[1:], columns=rows[0])
-    assert len(scores) == 300 and list(scores.columns[:2]) == ["leaver_id", "氏名"]
-    assert scores["rehire_intent_reason_3"].str.contains("再入社意向を").all()
+    assert len(scores) == 300 and list(scores.columns[:2]) == ["退職者ID", "氏名"]
+    assert scores["再入社意向の理由3"].str.contains("再入社意向を").all()
     expected = rm.load_model().predict(pd.read_csv(EXAMPLES / "leavers_sample.csv"))
-    np.testing.assert_allclose(scores["p_rehire_intent"].astype(float),
+    np.testing.assert_allclose(scores["再入社意向の確率"].astype(float),
                                expected["p_rehire_intent"], rtol=1e-12)
-    assert list(book["rejects"].values) == [("line", "leaver_id", "column", "value",
-                                             "problem")]
+    assert list(book["除外した行"].values) == [("行", "退職者ID", "列", "値", "問題")]
     assert not (tmp_path / "out.xlsx.rejects.csv").exists()
 
 
@@ -298,12 +320,12 @@ def test_summaries_in_japanese(leavers, tmp_path):
     data.loc[4, "industry"] = "banking"
     data.to_csv(tmp_path / "in.csv", index=False)
     checked = run("validate", tmp_path / "in.csv", "--lang", "ja", check_code=1)
-    assert "6行目：column 'industry' has 'banking'" in checked.stderr
+    assert "6行目：列「業種」の値「banking」は読み取れません。「製造業」、" in checked.stderr
     assert "30行を確認：問題なし 29行、問題あり 1行（問題 1件）" in checked.stderr
     scored = run("score", tmp_path / "in.csv", "-o", tmp_path / "out.xlsx", "--lang", "ja",
                  check_code=1)
     assert (f"30行を読み込み：スコアリング 29行、除外 1行（理由は {tmp_path / 'out.xlsx'} の"
-            "シート「rejects」）") in scored.stderr
+            "シート「除外した行」）") in scored.stderr
     data.drop(index=4).to_csv(tmp_path / "valid.csv", index=False)
     simulated = run("simulate", tmp_path / "valid.csv", "--lang", "ja", "--bootstrap", 20,
                     "--no-pairs", check_code=0)
@@ -521,3 +543,167 @@ def test_audit_reads_a_semicolon_export_and_writes_no_formula(tmp_path):
         "-o", tmp_path / "raw.csv", check_code=0)
     raw = pd.read_csv(tmp_path / "raw.csv", dtype=str)
     assert set(raw["group"]) == {'=HYPERLINK("http://x.test")', "@sales"}
+
+
+# --------------------------------------------------------------------------------------
+# A Japanese HR export as it is kept
+# --------------------------------------------------------------------------------------
+
+#: Letters of programmer identifiers or English words; ID in a company header is allowed.
+_LATIN_WORD = re.compile(r"[A-Za-z_]{2,}")
+
+
+def _latin_words(texts) -> set[str]:
+    found = set()
+    for value in texts:
+        found |= {w for w in _LATIN_WORD.findall(str(value)) if w not in ("ID", "pt")}
+    return found
+
+
+@pytest.fixture(scope="module")
+def hr_export(tmp_path_factory):
+    """300 leavers as a Japanese HR team keeps them, with 4 truly wrong values."""
+    folder = tmp_path_factory.mktemp("hr")
+    records = rm.make_leaver_survey(300, random_state=41).drop(
+        columns=["alumni_engagement", "rehire_intent"])
+    export = write_hr_export(records, folder / "退職者アンケート.xlsx", random_state=41,
+                             bad_values=4)
+    return records, export
+
+
+def _sheet(path, name):
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=False)
+    ws = book[name]
+    rows = list(ws.values)
+    return pd.DataFrame(rows[1:], columns=rows[0]), ws, book.sheetnames
+
+
+def test_a_japanese_hr_export_scores_as_it_is(hr_export, tmp_path):
+    records, export = hr_export
+    out = tmp_path / "スコア.xlsx"
+    result = run("score", export.path, "--columns", export.columns_path, "--lang", "ja",
+                 "--explain", 2, "-o", out, check_code=1)
+    # Every row accounted for, and only the truly wrong values the model reads rejected
+    # (a wrong age is the audit's business: age is not a model feature).
+    used = {f.name for f in rm.load_model().record_fields}
+    bad_lines = sorted(line for line, field in export.bad_rows if field in used)
+    assert 0 < len(bad_lines) < len(export.bad_rows)
+    summary = result.stderr.strip().splitlines()[-1]
+    assert summary.startswith(f"シート「退職者一覧」の3行目を見出しとして読み込み。300行を"
+                              f"読み込み：スコアリング {300 - len(bad_lines)}行、除外 "
+                              f"{len(bad_lines)}行")
+    scores, ws, sheets = _sheet(out, "スコア")
+    rejects, _, _ = _sheet(out, "除外した行")
+    assert sheets == ["スコア", "除外した行"]
+    assert sorted(rejects["行"]) == bad_lines
+    assert len(scores) + rejects["行"].nunique() == 300
+    # Every word a reader sees is Japanese; ids kept under the company's header.
+    assert not _latin_words([*scores.columns, *rejects.columns])
+    assert not _latin_words(scores["セグメント"]) and not _latin_words(rejects["問題"])
+    assert set(rejects["列"]) <= set(export.headers.values())
+    bad_positions = [line - export.header_row - 1 for line in bad_lines]
+    kept = export.records.drop(index=bad_positions).reset_index(drop=True)
+    assert scores["回答者ID"].tolist() == kept["leaver_id"].tolist()
+    # Probabilities: numbers shown as percentages, equal to predict() on the codes.
+    probability = "再入社意向の確率"
+    column = list(scores.columns).index(probability) + 1
+    assert ws.cell(row=2, column=column).number_format == "0.0%"
+    expected = rm.load_model().predict(kept)
+    np.testing.assert_allclose(scores[probability].astype(float), expected["p_rehire_intent"],
+                               rtol=1e-12)
+    missing = scores["未回答の項目"].fillna("")
+    assert (missing != "").sum() == (expected["missing_fields"] != "").sum() > 0
+    assert not _latin_words(missing)
+    segments = {rm_text(f"segment.{s}", "ja") for s in expected["segment"]}
+    assert set(scores["セグメント"]) == segments
+
+
+def test_the_same_export_with_codes_for_programs(hr_export, tmp_path):
+    records, export = hr_export
+    out = tmp_path / "scores.csv"
+    run("score", export.path, "--columns", export.columns_path, "--lang", "ja", "--codes",
+        "-o", out, check_code=1)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM under --lang ja
+    scores = pd.read_csv(out)
+    assert list(scores.columns[:4]) == ["leaver_id", "p_alumni_engagement", "p_rehire_intent",
+                                        "segment"]
+    assert set(scores["segment"]) <= {"boomerang_candidate", "ambassador", "latent_returner",
+                                      "detached"}
+    rejects = pd.read_csv(tmp_path / "scores.csv.rejects.csv")
+    assert list(rejects.columns) == ["line", "leaver_id", "column", "value", "problem"]
+
+
+def test_validate_names_the_companys_headers_in_japanese(hr_export, tmp_path):
+    _, export = hr_export
+    result = run("validate", export.path, "--columns", export.columns_path, "--lang", "ja",
+                 "--report", tmp_path / "問題.csv", check_code=1)
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1] == ("シート「退職者一覧」の3行目を見出しとして読み込み。300行を確認："
+                         "問題なし 296行、問題あり 4行（問題 4件）")
+    for line, field in export.bad_rows:
+        shown = next(text for text in lines if text.startswith(f"{line}行目："))
+        assert export.headers[field] in shown
+    assert not _latin_words(lines)
+    report = pd.read_csv(tmp_path / "問題.csv", encoding="utf-8-sig")
+    assert list(report.columns) == ["行", "回答者ID", "列", "値", "問題"]
+
+
+def test_a_typo_in_a_header_is_named_with_its_near_match(tmp_path):
+    records = rm.make_leaver_survey(30, random_state=3)
+    export = write_hr_export(records, tmp_path / "typo.xlsx", typo=True)
+    result = run("score", export.path, "--columns", export.columns_path, "--lang", "ja",
+                 "-o", tmp_path / "out.xlsx", check_code=2)
+    message = result.stderr
+    assert "上司が退職理由を理解してた" in message and "上司が退職理由を理解した" in message
+    assert not _latin_words(message.replace("rehire-model", "").replace("--columns", ""))
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_column_blank_in_every_row_is_said_aloud(hr_export, tmp_path):
+    records, export = hr_export
+    data = records.head(40).copy()
+    data["industry"] = None
+    data.to_csv(tmp_path / "in.csv", index=False)
+    result = run("validate", tmp_path / "in.csv", "--lang", "ja", check_code=0)
+    warning = [line for line in result.stderr.splitlines() if "空欄" in line]
+    assert warning == ["rehire-model: 注意：業種は40行すべてで空欄です。スコアには業種の情報が"
+                       "使われていません"]
+    scored = run("score", tmp_path / "in.csv", "-o", tmp_path / "out.csv", check_code=0)
+    assert ("rehire-model: warning: Industry is blank in all 40 rows: the scores use no "
+            "Industry information") in scored.stderr
+    assert "Warning" not in scored.stderr and ".py" not in scored.stderr
+
+
+def test_an_id_column_by_name_or_else_the_line(leavers, tmp_path):
+    data = pd.read_csv(leavers, dtype={"leaver_id": str}).head(10)
+    data.rename(columns={"leaver_id": "社員番号"}).to_csv(tmp_path / "in.csv", index=False)
+    run("score", tmp_path / "in.csv", "--id", "社員番号", "-o", tmp_path / "ids.csv",
+        check_code=0)
+    assert pd.read_csv(tmp_path / "ids.csv", dtype=str)["leaver_id"].tolist() == \
+        data["leaver_id"].tolist()
+    data.drop(columns="leaver_id").to_csv(tmp_path / "none.csv", index=False)
+    result = run("score", tmp_path / "none.csv", "-o", tmp_path / "lines.csv", check_code=0)
+    assert "the file has no id column" in result.stderr
+    assert pd.read_csv(tmp_path / "lines.csv")["line"].tolist() == list(range(2, 12))
+    missing = run("score", tmp_path / "in.csv", "--id", "社員No", "-o", tmp_path / "x.csv",
+                  "--lang", "ja", check_code=2)
+    assert "社員No" in missing.stderr and "社員番号" in missing.stderr
+
+
+def test_audit_by_the_companys_headers_bands_ages(hr_export, tmp_path):
+    _, export = hr_export
+    result = run("audit", export.path, "--columns", export.columns_path, "--by", "性別,年齢",
+                 "--no-intersections", "-o", tmp_path / "audit.csv", "--lang", "ja",
+                 check_code=0)
+    assert "年齢は値が" in result.stderr and "20代" in result.stderr
+    table = pd.read_csv(tmp_path / "audit.csv")
+    assert set(table["attribute"]) == {"gender", "age"}
+    assert set(table.loc[table["attribute"] == "age", "group"]) <= {
+        "20s", "30s", "40s", "50s", "under 20", "60+"}
+    banded = run("audit", export.path, "--columns", export.columns_path, "--by", "年齢",
+                 "--bands", "年齢=30,45", "-o", tmp_path / "bands.csv", check_code=0)
+    assert "--bands" not in banded.stderr
+    groups = pd.read_csv(tmp_path / "bands.csv")["group"]
+    assert set(groups) == {"<30", "30–44", "≥45"}

@@ -191,12 +191,30 @@ def test_numbers_as_text_full_width_and_ranges():
 
 
 def test_whole_numbers_different_in_every_row_named_like_an_id_are_left_out():
-    frame = pd.DataFrame({"EmployeeNumber": [101, 205, 317, 422, 530, 612, 733, 845, 950,
-                                             1001, 1102, 1203],
-                          "stay": ["yes", "no"] * 6})
+    numbers = [101, 205, 317, 422, 530, 612, 733, 845, 950, 1001, 1102, 1203]
+    frame = pd.DataFrame({"leaver_id": [f"L{i}" for i in range(12)],
+                          "EmployeeNumber": numbers, "stay": ["yes", "no"] * 6})
     text, config = _draft(frame)
-    assert "EmployeeNumber" not in _extras(config)
+    assert "EmployeeNumber" not in _extras(config) and "columns" not in config
     assert '"EmployeeNumber": an identifier' in _flat(text)
+
+
+@pytest.mark.parametrize("header", ["回答者ID", "社員番号", "Employee No", "respondent id",
+                                    "EmployeeNumber"])
+def test_an_id_column_is_mapped_to_leaver_id(header):
+    ids = [f"R-{i:04d}" for i in range(12)] if header != "EmployeeNumber" else list(range(12))
+    frame = pd.DataFrame({header: ids, "部署": ["営業", "開発", "総務"] * 4,
+                          "stay": ["yes", "no"] * 6})
+    _, config = _draft(frame, targets={"rehire_intent": "stay"})
+    assert config["columns"] == {header: "leaver_id"}
+    assert header not in _extras(config)
+    assert load_config(config).columns == {header: "leaver_id"}
+
+
+def test_a_column_named_as_an_id_but_repeated_or_blank_is_not_the_id():
+    frame = pd.DataFrame({"社員番号": ["A1", "A1", "A2", None], "stay": ["yes", "no"] * 2})
+    _, config = _draft(frame)
+    assert "columns" not in config
 
 
 def test_many_categories_are_free_text():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,15 +21,28 @@ from rehire_model.schema import (
     FIELDS,
     FIELDS_BY_NAME,
     GENDERS,
+    HELD_TEXT,
     INDUSTRIES,
     JOB_LEVELS,
+    LIKERT,
+    MISSING_TEXT,
+    NO_TEXT,
+    NOT_HELD_TEXT,
     PROBLEM_COLUMNS,
     TARGETS,
+    YES_TEXT,
     Field,
+    blank_columns,
+    closest_header,
     field_names,
+    normalise_text,
     read_record,
+    read_value,
+    read_yes_no,
     validate_records,
+    value_spellings,
 )
+from rehire_model.texts import ANSWER_SPELLINGS, LANGS, TEXTS, has_text, text
 
 BEHAVIOURS = tuple(name for items in CONSTRUCTS.values() for name in items)
 EXPECTED_DTYPES = {"category": "object", "bool": "boolean", "ordinal": "Int64",
@@ -598,13 +612,13 @@ def test_random_valid_records_always_validate(rows):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(min_size=1, max_size=12))
-def test_garbage_in_a_category_column_is_rejected(text):
-    normalised = unicodedata.normalize("NFKC", text).strip().casefold()
-    if normalised in INDUSTRIES or normalised in ("", "na", "n/a", "nan", "null", "none"):
+@given(st.text(min_size=1, max_size=12) | st.sampled_from(["製造業 ", "ｓｅｒｖｉｃｅｓ", "銀行"]))
+def test_garbage_in_a_category_column_is_rejected(written):
+    blank = unicodedata.normalize("NFKC", written).strip().casefold() in MISSING_TEXT
+    if blank or normalise_text(written) in value_spellings(FIELDS_BY_NAME["industry"]):
         return
     with pytest.raises(SchemaError, match="'industry' has"):
-        validate_records(valid_record(industry=text))
+        validate_records(valid_record(industry=written))
 
 
 # --------------------------------------------------------------------------------------
@@ -783,3 +797,422 @@ def test_undeclared_category_of_a_company_column_says_how_to_add_it():
                                           r"value must be added to this column's "
                                           r"\[\[features.extra\]\] entry"):
         validate_records({"department": "Legal"}, fields=[field])
+
+
+# --------------------------------------------------------------------------------------
+# Values read from their labels (Japanese exports as they are)
+# --------------------------------------------------------------------------------------
+
+DASH_VARIANTS = ("〜", "～", "~", "－", "‐", "‑", "–", "—", "―", "−", "-")
+FULL_WIDTH = str.maketrans("0123456789,+", "０１２３４５６７８９，＋")
+CATEGORY_VALUES = [(f.name, code) for f in FIELDS if f.kind == "category"
+                   for code in f.categories]
+INTERVIEW_FLAGS = ("sup_interview_held", "hr_interview_held")
+LIKERT_FIELDS = ("sup_interview_amicability", "hr_interview_amicability", "rehire_intent")
+
+
+def spelled_as_exported(label):
+    """A label as Excel, Windows and HR systems write it."""
+    forms = {label, label.upper(), f"  {label}\u3000", label.translate(FULL_WIDTH),
+             re.sub(r"(?<=\d),(?=\d{3})", "", label), label.replace(" ", "  ")}
+    for dash in DASH_VARIANTS:
+        forms |= {label.replace("〜", dash), label.replace("-", dash)}
+    return sorted(forms)
+
+
+def spellings_of(kind, shown_key):
+    return [text(shown_key, lang) for lang in LANGS] + list(ANSWER_SPELLINGS[kind])
+
+
+def read_column(name, values, **changes):
+    """The values read in column ``name`` of a table of valid records."""
+    frame = pd.DataFrame(records(len(values), **changes))
+    frame[name] = pd.Series(values, dtype=object)
+    return validate_records(frame, fields=FIELDS)[name].tolist()
+
+
+@pytest.mark.parametrize(("name", "code"), CATEGORY_VALUES)
+def test_every_category_label_reads_to_its_code(name, code):
+    labels = [code] + [text(f"value.{name}.{code}", lang) for lang in LANGS]
+    written = [form for label in labels for form in spelled_as_exported(label)]
+    assert read_column(name, written) == [code] * len(written)
+
+
+def test_japanese_exports_read_as_the_labels_they_are():
+    assert read_column("company_size", ["5000人以上", "5,000人以上", "５，０００人以上",
+                                        "1,000～4,999人", "10−99人", "5000+",
+                                        "5,000 employees or more"]) == [
+        "5000+", "5000+", "5000+", "1000-4999", "10-99", "5000+", "5000+"]
+    assert read_column("job_level", ["一般社員", "管理職"]) == ["staff", "manager"]
+    assert read_column("industry", ["情報通信業", "IT and telecommunications"]) == [
+        "it_telecom", "it_telecom"]
+
+
+def test_normalise_text_folds_only_what_exports_vary_in():
+    assert normalise_text(" 5000人以上 ") == normalise_text("５，０００人以上")
+    assert normalise_text("10〜99人") == normalise_text("10～99人") == "10-99人"
+    assert normalise_text("Wholesale   and\u3000Retail") == "wholesale and retail"
+    assert normalise_text("データー") != normalise_text("データ-")  # ー is not a dash
+    assert normalise_text("1,5") == "1,5" and normalise_text("12,3456") == "12,3456"
+
+
+def interview_answers(flag, held):
+    """The answers of a valid record whose interview ``flag`` reads ``held``."""
+    if flag == "hr_interview_held":
+        return {"hr_interview_amicability": 3 if held else None}
+    return {} if held else dict.fromkeys((*BEHAVIOURS, "sup_interview_amicability"))
+
+
+@pytest.mark.parametrize(("spelling", "expected"),
+                         [(s, True) for s in spellings_of("yes", "shown.yes")]
+                         + [(s, False) for s in spellings_of("no", "shown.no")])
+def test_each_yes_no_spelling_reads(spelling, expected):
+    written = [spelling, spelling.upper(), f" {spelling} ", unicodedata.normalize(
+        "NFKC", spelling).translate(FULL_WIDTH)]
+    for name in ("policy_alumni_perks", "married", *INTERVIEW_FLAGS):
+        answers = interview_answers(name, expected) if name in INTERVIEW_FLAGS else {}
+        assert read_column(name, written, **answers) == [expected] * len(written), name
+    assert read_yes_no(spelling) is expected
+    assert normalise_text(spelling) in (YES_TEXT if expected else NO_TEXT)
+
+
+@pytest.mark.parametrize(("spelling", "expected"),
+                         [(s, True) for s in spellings_of("held", "shown.held")]
+                         + [(s, False) for s in spellings_of("not_held", "shown.not_held")])
+def test_held_and_not_held_read_for_the_interview_flags_only(spelling, expected):
+    for name in INTERVIEW_FLAGS:
+        assert read_column(name, [spelling, f"　{spelling} "],
+                           **interview_answers(name, expected)) == [expected] * 2, name
+    assert read_yes_no(spelling, interview=True) is expected
+    assert read_yes_no(spelling) is None
+    with pytest.raises(SchemaError, match=r"'policy_comeback_program' has .*; expected true "
+                                          r"or false"):
+        validate_records(valid_record(policy_comeback_program=spelling))
+
+
+def test_spelling_tables_are_unambiguous():
+    tables = (YES_TEXT, NO_TEXT, HELD_TEXT, NOT_HELD_TEXT, MISSING_TEXT)
+    for i, first in enumerate(tables):
+        for second in tables[i + 1:]:
+            assert not first & second, first & second
+    assert len(ANSWER_SPELLINGS["yes"]) == len(ANSWER_SPELLINGS["no"])
+    assert len(ANSWER_SPELLINGS["held"]) == len(ANSWER_SPELLINGS["not_held"])
+    for name, code in CATEGORY_VALUES:
+        for lang in LANGS:
+            label = text(f"value.{name}.{code}", lang)
+            assert value_spellings(FIELDS_BY_NAME[name])[normalise_text(label)] == code
+
+
+def test_numbers_and_booleans_still_read_as_yes_no():
+    assert [read_yes_no(v) for v in (True, np.bool_(False), 1, 0.0, "1.0", 2, "", None)] == [
+        True, False, True, False, True, None, None, None]
+
+
+@pytest.mark.parametrize(("name", "level"), [(n, level) for n in LIKERT_FIELDS
+                                             for level in LIKERT])
+def test_likert_answers_read_in_both_languages(name, level):
+    written = []
+    for lang in LANGS:
+        answer = text(f"answer.{name}.{level}", lang)
+        written += [answer, f" {answer.upper()} ", f"{level}：{answer}", f"{level} {answer}",
+                    f"{level}. {answer}", f"{chr(0xFF10 + level)}：{answer}", str(level)]
+    changes = {} if name != "hr_interview_amicability" else {"hr_interview_held": True}
+    assert read_column(name, written, **changes) == [level] * len(written)
+    assert read_value(FIELDS_BY_NAME[name], f"{level}：" + text(f"answer.{name}.{level}",
+                                                               "ja")) == level
+
+
+def test_a_numbered_answer_must_agree_with_its_number():
+    with pytest.raises(SchemaError, match=r"column 'rehire_intent' has '2：そう思う', whose "
+                                          r"number 2 does not match its answer \(that answer "
+                                          r"is 5\); expected a whole number from 1 to 5 or its "
+                                          r"answer \(1: Strongly disagree") as info:
+        validate_records(valid_record(rehire_intent="2：そう思う"))
+    japanese = info.value.in_language("ja")
+    assert ("列「再入社意向」の値「2：そう思う」は、番号2と回答（回答の番号は5）が"
+            "一致しません") in japanese
+    assert_japanese(japanese)
+    with pytest.raises(SchemaError, match=r"'rehire_intent' has '4 maybe'; expected"):
+        validate_records(valid_record(rehire_intent="4 maybe"))
+
+
+def test_engagement_and_company_levels_keep_their_reading():
+    with pytest.raises(SchemaError, match="'alumni_engagement' has 'そう思う'; expected a number"):
+        validate_records(valid_record(alumni_engagement="そう思う"))
+    field = Field("満足度", "ordinal", "fixed", "fixed", "Satisfied", "満足度",
+                  levels=LIKERT_JA, low=1, high=4)
+    with pytest.raises(SchemaError, match="not declared for this column"):
+        validate_records({"満足度": "3：ややそう思う"}, fields=[field])
+
+
+# --------------------------------------------------------------------------------------
+# Problems in English and Japanese
+# --------------------------------------------------------------------------------------
+
+OPTIONS = r"--[a-z-]+(?: [a-z0-9-]+)?"
+SETTING = r"\(?[a-z_]+ = (?:\"[a-z]+\"|[0-9.]+)\)?|\[\[[a-z.]+\]\]"
+
+
+def assert_japanese(written, *, codes=()):
+    """No English word is left once values, headers, settings and ``codes`` (and the ID of
+    退職者ID) are taken out."""
+    rest = re.sub(r"「[^「」]*」", "", written)
+    rest = re.sub(f"{OPTIONS}|{SETTING}", "", rest)
+    for code in (*codes, "退職者ID"):
+        rest = rest.replace(code, "")
+    assert not re.search(r"[A-Za-z]{2,}", rest), rest
+
+
+HEADERS = {"policy_comeback_program": "カムバック制度", "industry": "業種",
+           "sup_interview_held": "上司面談", "sup_welcomed_return": "歓迎の意思",
+           "tenure_years": "勤続年数", "sup_interview_amicability": "上司面談の円満度"}
+
+
+@pytest.mark.parametrize(
+    ("record", "options", "expected"),
+    [
+        pytest.param(valid_record(policy_comeback_program="maybe"), {},
+                     "列「カムバック制度」の値「maybe」は読み取れません。はい／いいえ（1／0、"
+                     "あり／なし、有／無", id="yes-no"),
+        pytest.param(valid_record(industry="banking"), {},
+                     "列「業種」の値「banking」は読み取れません。「製造業」、「建設・不動産業」、",
+                     id="category"),
+        pytest.param(valid_record(company_size="huge"), {},
+                     "「10〜99人」、「100〜999人」、「1,000〜4,999人」、「5,000人以上」のいずれか",
+                     id="category-labels"),
+        pytest.param(valid_record(tenure_years=pd.Timestamp("2023-03-31")), {},
+                     "列「勤続年数」の値「2023-03-31」は読み取れません。0.25〜50の数値を",
+                     id="timestamp"),
+        pytest.param(valid_record(sup_interview_amicability=6.0), {},
+                     "列「上司面談の円満度」の値「6」は範囲外です。1〜5の整数、またはその回答"
+                     "（1：円満ではなかった", id="out-of-range"),
+        pytest.param(valid_record(sup_interview_amicability=4.5), {},
+                     "列「上司面談の円満度」の値「4.5」は整数ではありません", id="not-whole"),
+        pytest.param(no_sup_interview(sup_welcomed_return=True), {},
+                     "列「歓迎の意思」に値「はい」がありますが、上司の退職面談は実施されていません"
+                     "（列「上司面談」が「いいえ」）。空欄にしてください", id="without-interview"),
+        pytest.param(valid_record(industry=None), {"missing": "reject"},
+                     "列「業種」に回答がありません（空欄）。未回答を認めない設定"
+                     "（missing = \"reject\"）のため", id="blank-rejected"),
+        pytest.param(valid_record(sup_interview_amicability=" "), {"missing": "reject"},
+                     "列「上司面談の円満度」に回答がありません（空欄）が、上司の退職面談は実施"
+                     "されています（列「上司面談」が「はい」）", id="held-without-answer"),
+        pytest.param(valid_record(**MOST_FACTS_BLANK), {},
+                     "使用する23項目のうち12項目が未回答です（企業規模（従業員数）、業種、役職、"
+                     "勤続年数、", id="too-many-blanks"),
+    ],
+)
+def test_japanese_problems_name_the_header_and_the_value_as_written(record, options, expected):
+    _, problems = validate_records(record, errors="report", lang="ja", headers=HEADERS,
+                                   **options)
+    written = problems.loc[0, "problem"]
+    assert expected in written
+    assert_japanese(written, codes=field_names())
+    with pytest.raises(SchemaError) as info:
+        validate_records(record, headers=HEADERS, **options)
+    assert written in info.value.in_language("ja")
+    _, english = validate_records(record, errors="report", headers=HEADERS, **options)
+    assert english.loc[0, "problem"] in str(info.value)
+    assert english.drop(columns="problem").equals(problems.drop(columns="problem"))
+
+
+def test_values_are_shown_as_written_never_as_python_reprs():
+    frame = pd.DataFrame(records(3, sup_interview_held=False, **dict.fromkeys(
+        (*BEHAVIOURS, "sup_interview_amicability"))))
+    frame["sup_welcomed_return"] = pd.Series([True, 1, 1.0], dtype=object)
+    frame["tenure_years"] = pd.Series([pd.Timestamp("2023-03-31"),
+                                       pd.Timestamp("2023-03-31 09:30"), 6.5], dtype=object)
+    _, problems = validate_records(frame, errors="report")
+    assert problems["problem"].tolist() == [
+        "column 'tenure_years' has 2023-03-31; expected a number from 0.25 to 50",
+        "column 'sup_welcomed_return' has True, reported without a supervisor exit interview: "
+        "sup_interview_held is false; leave it empty (NA)",
+        "column 'tenure_years' has 2023-03-31 09:30:00; expected a number from 0.25 to 50",
+        "column 'sup_welcomed_return' has 1, reported without a supervisor exit interview: "
+        "sup_interview_held is false; leave it empty (NA)",
+        "column 'sup_welcomed_return' has 1, reported without a supervisor exit interview: "
+        "sup_interview_held is false; leave it empty (NA)",
+    ]
+    assert not problems["problem"].str.contains("Timestamp|1\\.0").any()
+
+
+def test_schema_error_reads_in_japanese():
+    frame = pd.DataFrame(records(8, industry="banking"), index=range(10, 18))
+    with pytest.raises(SchemaError) as info:
+        validate_records(frame, headers={"industry": "業種"})
+    japanese = info.value.in_language("ja")
+    assert japanese.startswith(
+        "退職者の記録8件のうち8件に、問題が8件あります（行は0から数えた位置）：\n"
+        "  行 0（インデックス「10」、退職者ID「L0000」）：列「業種」の値"
+        "「banking」は読み取れません。")
+    assert ("\n  …ほか3件（すべての問題はエラーの一覧にあります）\n"
+            "値を修正してください。") in japanese
+    assert_japanese(japanese)
+    assert str(info.value).startswith("8 problems in 8 of 8 leaver records:\n  row 0 (index 10, "
+                                      "leaver_id 'L0000'): column '業種' has 'banking'")
+
+
+def test_read_value_error_reads_in_both_languages():
+    with pytest.raises(ValueError, match=r"^'policy_alumni_perks' cannot be 'maybe'; expected "
+                                         r"true or false") as info:
+        read_value(FIELDS_BY_NAME["policy_alumni_perks"], "maybe")
+    japanese = info.value.in_language("ja")
+    assert japanese.startswith("「policy_alumni_perks」に値「maybe」は使えません。はい／いいえ")
+    assert_japanese(japanese, codes=field_names())
+
+
+def test_column_problems_read_in_japanese():
+    record = valid_record()
+    del record["industry"]
+    frame = pd.concat([pd.DataFrame([record]), pd.DataFrame([record])[["job_level"]]], axis=1)
+    with pytest.raises(SchemaError) as info:
+        validate_records(frame, lang="ja", headers={"job_level": "役職"})
+    japanese = info.value.in_language("ja")
+    assert japanese == (
+        "退職者の記録の列に問題があります。必須の列がありません：業種（industry）。"
+        "列を追加するか、見出しをこの列に対応づけてください。同じ列が複数あります："
+        "役職（それぞれ1つだけ残してください）")
+    assert info.value.problems["problem"].tolist() == [
+        "必須の列がありません。列を追加するか、見出しをこの列に対応づけてください",
+        "同じ列が複数あります。1つだけ残してください"]
+    assert str(info.value) == ("leaver records have missing required column: industry (add the "
+                               "column or map your header to it); repeated column: 役職 (keep "
+                               "only one of each)")
+
+
+@pytest.mark.parametrize("header", ["a;b;c", "\x00a\x00b", "Ã©quipe", "foo"])
+def test_header_hints_read_in_japanese(header):
+    with pytest.raises(SchemaError) as info:
+        validate_records(pd.DataFrame({header: [1]}))
+    japanese = info.value.in_language("ja")
+    assert "表の列" in japanese or "見出し" in japanese
+    technical = ("sep=", "NUL", "UTF-16", "Shift_JIS", "Excel", "Unicode", "utf-8", "cp932",
+                 "utf-16-le", "utf-16-be", "utf-16")
+    assert_japanese(japanese, codes=(*field_names(), *technical))
+
+
+# --------------------------------------------------------------------------------------
+# Near-match hints
+# --------------------------------------------------------------------------------------
+
+
+def test_missing_column_names_the_header_close_to_its_label():
+    record = valid_record()
+    record["上司が退職理由を理解してた"] = record.pop("sup_understood_reason")
+    with pytest.raises(SchemaError) as info:
+        validate_records(pd.DataFrame([record]))
+    assert str(info.value) == (
+        "leaver records have missing required column: sup_understood_reason (the table has "
+        "'上司が退職理由を理解してた', close to its label '上司が退職理由を理解した': correct "
+        "the header or map it with --columns)")
+    assert info.value.in_language("ja") == (
+        "退職者の記録の列に問題があります。必須の列がありません：上司が退職理由を理解した"
+        "（sup_understood_reason）。表の列「上司が退職理由を理解してた」がこの列の名前"
+        "「上司が退職理由を理解した」に似ています。見出しを直すか、--columns で対応づけてください")
+    assert info.value.problems["problem"].tolist() == [
+        "required column is missing; the table has '上司が退職理由を理解してた', close to its "
+        "label '上司が退職理由を理解した': correct the header or map it with --columns"]
+
+
+def test_missing_column_names_the_header_close_to_its_name_or_english_label():
+    record = valid_record()
+    record["Supervisor listened to end"] = record.pop("sup_listened_to_end")
+    record["Industri"] = record.pop("industry")
+    del record["job_level"]
+    with pytest.raises(SchemaError, match=re.escape(
+            "missing required columns: industry, job_level, sup_listened_to_end (add the column "
+            "or map your header to it; industry: the table has 'Industri', close to its name "
+            "'industry': correct the header or map it with --columns; sup_listened_to_end: the "
+            "table has 'Supervisor listened to end', close to its label 'Supervisor listened to "
+            "the end': correct the header or map it with --columns)")):
+        validate_records(pd.DataFrame([record]))
+
+
+def test_a_misspelled_key_of_a_record_gets_a_did_you_mean():
+    record = valid_record()
+    record["sup_welcomed_retrun"] = record.pop("sup_welcomed_return")
+    assert read_record(record, FIELDS) is None
+    for data in (record, [record]):
+        with pytest.raises(SchemaError, match=re.escape(
+                "missing required column: sup_welcomed_return (the record has the key "
+                "'sup_welcomed_retrun': did you mean sup_welcomed_return?)")) as info:
+            validate_records(data)
+        assert ("記録のキー「sup_welcomed_retrun」は「sup_welcomed_return」の誤りでは"
+                "ありませんか") in info.value.in_language("ja")
+
+
+def test_closest_header():
+    field = FIELDS_BY_NAME["sup_welcomed_return"]
+    assert closest_header(field, ["sup_welcomed_retrun", "age"]) == ("sup_welcomed_retrun",
+                                                                     "sup_welcomed_return")
+    assert closest_header(field, ["戻ってきても歓迎する意思を示す"]) == (
+        "戻ってきても歓迎する意思を示す", "戻ってきても歓迎する意思を示した")
+    full_width = "ＳＵＰ_ＷＥＬＣＯＭＥＤ_ＲＥＴＵＲＮ "
+    assert closest_header(field, [full_width]) == (full_width, "sup_welcomed_return")
+    assert closest_header(field, ["welcome", "industry"]) is None
+    assert closest_header(field, ["welcome"], cutoff=0.3) is not None
+
+
+# --------------------------------------------------------------------------------------
+# Blank columns
+# --------------------------------------------------------------------------------------
+
+
+def test_blank_columns_lists_the_columns_mostly_blank():
+    frame = pd.DataFrame(records(4))
+    frame["tenure_years"] = ["", "n/a", None, 3.0]
+    frame["policy_alumni_perks"] = [None, "NA", True, False]
+    frame["informed_of_rehire_route"] = np.nan
+    assert blank_columns(frame, FIELDS) == [("tenure_years", 3, 4),
+                                            ("informed_of_rehire_route", 4, 4)]
+    assert blank_columns(frame, FIELDS, share=0.4) == [
+        ("tenure_years", 3, 4), ("policy_alumni_perks", 2, 4),
+        ("informed_of_rehire_route", 4, 4)]
+    everything = blank_columns(frame, FIELDS, share=-1)  # every column where answers count
+    assert [name for name, *_ in everything] == [
+        name for name in field_names(*FEATURE_ROLES) if name != "hr_interview_amicability"]
+    assert ("industry", 0, 4) in everything
+
+
+def test_blank_columns_counts_an_interviews_answers_only_where_it_was_held():
+    frame = pd.DataFrame([no_sup_interview(leaver_id=f"L{i}") for i in range(3)]
+                         + [valid_record(sup_welcomed_return="")])
+    found = {name: (blank, n) for name, blank, n in blank_columns(frame, FIELDS, share=-1)}
+    assert found["sup_welcomed_return"] == (1, 1)
+    assert found["sup_listened_to_end"] == (0, 1)
+    assert "hr_interview_amicability" not in found  # no HR interview held: never expected
+    assert blank_columns(frame, FIELDS) == [("sup_welcomed_return", 1, 1)]
+    frame["sup_interview_held"] = ["", "", "未実施", None]  # the last inferred from answers
+    found = {name: (blank, n) for name, blank, n in blank_columns(frame, FIELDS, share=-1)}
+    assert found["sup_welcomed_return"] == (1, 1)
+    assert found["sup_interview_held"] == (3, 4)
+
+
+def test_blank_columns_of_a_table_without_every_column():
+    frame = pd.DataFrame({"tenure_years": [None, None], "age": [None, None]})
+    assert blank_columns(frame, FIELDS) == [("tenure_years", 2, 2)]
+    assert blank_columns(frame.head(0), FIELDS) == []
+
+
+# --------------------------------------------------------------------------------------
+# The labels page lists the spellings read
+# --------------------------------------------------------------------------------------
+
+LABELS_PAGE = Path(__file__).parent.parent / "docs" / "labels.md"
+
+
+def test_the_labels_page_lists_every_spelling_read():
+    page = LABELS_PAGE.read_text(encoding="utf-8").split("## Spellings read", 1)[1]
+    listed = {kind: {normalise_text(s) for s in spellings.split(", ")}
+              for kind, spellings in re.findall(
+                  r"^- (yes|no|held|not held)(?: \([^)]*\))?: (.+)$", page, re.M)}
+    assert listed == {"yes": YES_TEXT, "no": NO_TEXT, "held": HELD_TEXT,
+                      "not held": NOT_HELD_TEXT}
+    rows = re.findall(r"^\| (\w+) \| (\d) \| ([^|]+) \| ([^|]+) \|$", page, re.M)
+    answers = sorted(key for key in TEXTS if key.startswith("answer."))
+    assert sorted(f"answer.{name}.{level}" for name, level, _, _ in rows) == answers
+    for name, level, en, ja in rows:
+        key = f"answer.{name}.{level}"
+        assert (en.strip(), ja.strip()) == (text(key, "en"), text(key, "ja"))
+    for name, code in CATEGORY_VALUES:
+        assert has_text(f"value.{name}.{code}") and f"`{name}`" in page

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 import rehire_model as rm
-from rehire_model.exceptions import SchemaError
-from rehire_model.scoring import LeaverBatch
+from rehire_model.exceptions import DataWarning, SchemaError
+from rehire_model.scoring import BLANK_WARNING_ROWS, LeaverBatch
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +88,34 @@ def test_top_reasons_are_the_largest_first_ties_in_reason_order(model):
         expected = np.array(table.columns[1:])[order]
         mine = reasons[reasons["target"] == target]["reason"].to_numpy().reshape(-1, 6)
         np.testing.assert_array_equal(mine, expected)
+
+
+def test_a_field_mostly_blank_in_a_table_is_a_data_warning(model, leavers):
+    data = leavers.head(40).copy()
+    data["industry"] = None
+    data["tenure_years"] = data["tenure_years"].astype(object)
+    data.loc[data.index[:25], "tenure_years"] = ""
+    with pytest.warns(DataWarning) as caught:
+        scores = model.predict(data)
+    messages = sorted(str(w.message) for w in caught)
+    assert messages == [
+        "Industry is blank in all 40 rows: the scores use no Industry information",
+        "Tenure at the former employer (years) is blank in 25 of 40 rows: most scores use "
+        "no Tenure at the former employer (years) information",
+    ]
+    assert caught[0].filename == __file__  # the warning points at the caller
+    assert len(scores) == 40
+    japanese = {w.message.in_language("ja") for w in caught}
+    assert "業種は40行すべてで空欄です。スコアには業種の情報が使われていません" in japanese
+
+
+def test_blanks_in_a_few_rows_or_a_small_table_say_nothing(model, leavers):
+    import warnings
+
+    data = leavers.head(40).copy()
+    data.loc[data.index[:20], "industry"] = None  # half: not more than half
+    small = leavers.head(BLANK_WARNING_ROWS - 1).assign(industry=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        model.predict(data)
+        model.predict(small)

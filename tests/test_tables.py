@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import pickle
 import re
 
 import numpy as np
@@ -9,12 +10,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rehire_model.exceptions import InputError
+from rehire_model.exceptions import DataWarning, InputError
 from rehire_model.tables import (
+    ColumnMap,
+    XlsxBook,
     detect_encoding,
     iter_table,
     read_column_map,
+    read_numbered_table,
     read_table,
+    resolve_columns,
     spreadsheet_safe,
     write_table,
 )
@@ -31,7 +36,7 @@ def test_encodings_are_detected_and_read(tmp_path, encoding, detected):
     path.write_bytes(TEXT.encode(encoding))
     assert detect_encoding(path) == detected
     frame = read_table(path, columns={"退職者ID": "leaver_id"})
-    assert list(frame.columns) == ["leaver_id", "業種"]
+    assert list(frame.columns) == ["leaver_id", "industry"]  # 業種 is industry's label
     assert frame["leaver_id"].tolist() == ["007", "008"]  # ids stay text
 
 
@@ -160,7 +165,8 @@ def test_an_excel_export_reads_as_the_same_csv(tmp_path):
 def test_a_sheet_is_picked_by_name_and_an_unknown_one_is_named(tmp_path):
     path = _workbook(tmp_path / "a.xlsx", {"表紙": [["title"], ["cover"]],
                                            "退職者": [["leaver_id"], ["A1"], ["A2"]]})
-    assert read_table(path)["title"].tolist() == ["cover"]  # the first sheet by default
+    assert read_table(path)["leaver_id"].tolist() == ["A1", "A2"]  # found by its headers
+    assert read_table(path, sheet="表紙")["title"].tolist() == ["cover"]
     assert read_table(path, sheet="退職者")["leaver_id"].tolist() == ["A1", "A2"]
     with pytest.raises(InputError, match="has no sheet 'Leavers'; its sheets are '表紙', "
                                          "'退職者': name one of them with --sheet"):
@@ -212,8 +218,8 @@ def test_excel_rows_keep_their_numbers_across_chunks(tmp_path):
     assert frame.loc[numbers.tolist().index(10)].isna().all()
     assert frame["leaver_id"].dropna().tolist()[:2] == ["L002", "L003"]
     assert frame["n"].dropna().tolist()[-1] == 24
-    assert malformed == [(13, "a value in column C, which has no header (the headers end at "
-                               "column B)")]
+    assert [(line, str(reason)) for line, reason in malformed] == [
+        (13, "a value in column C, which has no header (the headers end at column B)")]
     assert all(len(c.frame) + len(c.malformed) <= 7 for c in chunks)
     with pytest.raises(InputError, match="row 13 is malformed"):
         read_table(path)
@@ -453,3 +459,292 @@ def test_write_table_raw_text_and_other_formats_keep_text_exact(tmp_path):
         b'"leaver_id","p"\n"\'=1+1",-1.5\n"x\r=1+1",2.0\n')
     write_table(frame, tmp_path / "a.parquet")
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a.parquet"), frame)
+
+
+# --------------------------------------------------------------------------------------
+# Japanese exports as they are: the table found, labels as headers, own spellings
+# --------------------------------------------------------------------------------------
+
+TITLE = "2024年度 退職者アンケート"
+SURVEY_HEADER = ["退職者ID", "業種", "年齢", "上司が退職理由を理解した", "部署"]
+SURVEY_ROWS = [["007", "services", 41, "はい", "営業部"],
+               ["008", "other", 35, "いいえ", "開発部"],
+               ["009", "it_telecom", 29, None, "営業部"]]
+NOTES = [["このファイルについて"], ["人事部が毎年度末に集計しています。"],
+         ["個人情報の取り扱いに注意"]]
+
+
+def _survey_book(path, blank_rows_after_header=0):
+    """A notes sheet, then the data sheet: title in row 1, row 2 blank, headers in row 3."""
+    rows = [[TITLE], [], SURVEY_HEADER, *([[]] * blank_rows_after_header), *SURVEY_ROWS]
+    return _workbook(path, {"このファイルについて": NOTES, "回答": rows})
+
+
+def _japanese_only(text, *allowed):
+    """``text`` holds no ASCII letter but in ``allowed``, command options, "Excel" and
+    "ID" (as in 退職者ID)."""
+    for part in (*allowed, "Excel", "ID"):
+        text = text.replace(part, "")
+    text = re.sub(r"--[a-z-]+", "", text)
+    return re.search("[A-Za-z]", text) is None
+
+
+def test_the_table_is_found_past_a_notes_sheet_and_a_title(tmp_path):
+    path = _survey_book(tmp_path / "survey.xlsx")
+    chunks = list(iter_table(path, chunk_rows=2))
+    assert [(c.sheet, c.header_row) for c in chunks] == [("回答", 3), ("回答", 3)]
+    assert np.concatenate([c.lines for c in chunks]).tolist() == [4, 5, 6]
+    assert chunks[0].headers == chunks[1].headers == {
+        "leaver_id": "退職者ID", "industry": "業種", "age": "年齢",
+        "sup_understood_reason": "上司が退職理由を理解した", "部署": "部署"}
+    frame = pd.concat([c.frame for c in chunks], ignore_index=True)
+    assert list(frame.columns) == ["leaver_id", "industry", "age", "sup_understood_reason",
+                                   "部署"]
+    assert frame["leaver_id"].tolist() == ["007", "008", "009"]
+    assert not [m for c in chunks for m in c.malformed]
+
+
+def test_blank_rows_under_headers_below_row_1_are_not_rows(tmp_path):
+    path = _survey_book(tmp_path / "survey.xlsx", blank_rows_after_header=2)
+    frame, lines = read_numbered_table(path)
+    assert lines.tolist() == [6, 7, 8]  # rows 4 and 5 are blank, passed over
+    assert frame["leaver_id"].tolist() == ["007", "008", "009"]
+    # Under headers in row 1, every row after the headers is a row, a blank one too.
+    path = _workbook(tmp_path / "plain.xlsx", {"s": [["leaver_id", "age"], [], ["7", 41]]})
+    frame, lines = read_numbered_table(path)
+    assert lines.tolist() == [2, 3] and frame.loc[0].isna().all()
+    (tmp_path / "plain.csv").write_text("leaver_id,age\n\n7,41\n", encoding="utf-8")
+    assert read_numbered_table(tmp_path / "plain.csv")[1].tolist() == [2, 3]
+
+
+def test_the_sheet_and_the_header_row_can_be_forced(tmp_path):
+    path = _survey_book(tmp_path / "survey.xlsx")
+    chunk = next(iter_table(path, header_row=3))  # the row given, in the sheet found
+    assert (chunk.sheet, chunk.header_row, chunk.lines.tolist()) == ("回答", 3, [4, 5, 6])
+    chunk = next(iter_table(path, sheet="回答"))  # the sheet given, the row found
+    assert (chunk.sheet, chunk.header_row) == ("回答", 3)
+    notes = next(iter_table(path, sheet="このファイルについて"))  # no field there: row 1
+    assert (notes.header_row, list(notes.frame.columns)) == (1, ["このファイルについて"])
+    assert notes.lines.tolist() == [2, 3]
+    title = list(iter_table(path, sheet="回答", header_row=1))
+    assert list(title[0].frame.columns) == [TITLE]
+    assert [line for c in title for line, _ in c.malformed] == [3, 4, 5, 6]
+    with pytest.raises(InputError, match="sheet '回答' of '.*survey.xlsx' has no headers: "
+                                         "row 2 is empty"):
+        read_table(path, sheet="回答", header_row=2)
+    with pytest.raises(InputError, match="header row must be a whole number from 1"):
+        read_table(path, header_row=0)
+
+
+def test_a_workbook_naming_no_field_is_read_from_row_1_of_the_first_sheet(tmp_path):
+    rows = [[f"note {i}"] for i in range(1, 25)] + [["leaver_id", "age"], ["7", 41]]
+    path = _workbook(tmp_path / "a.xlsx", {"表紙": [["表題"], ["x"]], "deep": rows})
+    chunk = next(iter_table(path))  # the headers of "deep" lie past the rows searched
+    assert (chunk.sheet, chunk.header_row, list(chunk.frame.columns)) == ("表紙", 1, ["表題"])
+    assert next(iter_table(path, sheet="deep", header_row=25)).frame["leaver_id"].tolist() == [
+        "7"]
+
+
+def test_a_csv_title_line_is_passed_over(tmp_path):
+    path = tmp_path / "survey.csv"
+    lines = [f"{TITLE},,", "", "退職者ID,業種,年齢", "", "007,services,41", "008,other,35,x",
+             "009,other,29"]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    chunks = list(iter_table(path, chunk_rows=1))
+    assert {(c.sheet, c.header_row) for c in chunks} == {(None, 3)}
+    assert np.concatenate([c.lines for c in chunks]).tolist() == [5, 7]
+    assert [m[0] for c in chunks for m in c.malformed] == [6]
+    assert chunks[0].headers == {"leaver_id": "退職者ID", "industry": "業種", "age": "年齢"}
+    frame = pd.concat([c.frame for c in chunks], ignore_index=True)
+    assert frame["leaver_id"].tolist() == ["007", "009"]
+    assert frame["age"].tolist() == [41, 29]
+    forced = next(iter_table(path, header_row=1))
+    assert forced.header_row == 1 and forced.frame.columns[0] == TITLE
+
+
+def test_a_csv_header_line_picks_its_separator(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("退職者アンケート, 2024年度\n退職者ID;業種\n007;services\n", encoding="utf-8")
+    chunk = next(iter_table(path))
+    assert (chunk.header_row, list(chunk.frame.columns)) == (2, ["leaver_id", "industry"])
+    assert chunk.lines.tolist() == [3]
+    # A separator given is kept: no line names a field with it, so line 1 is the header.
+    forced = next(iter_table(path, sep=","))
+    assert forced.header_row == 1 and list(forced.frame.columns) == ["退職者アンケート",
+                                                                     " 2024年度"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_labels_in_english_and_japanese_name_the_fields(tmp_path, suffix):
+    frame = pd.DataFrame({"Leaver ID": ["007"], "industry ": ["services"],
+                          "上司が退職理由を理解した": ["はい"],
+                          "Company Size (Employees)": ["5000+"],
+                          "ＪＯＢ ＬＥＶＥＬ": ["staff"], "部署": ["営業部"]})
+    write_table(frame, tmp_path / f"a{suffix}")
+    chunk = next(iter_table(tmp_path / f"a{suffix}"))
+    assert list(chunk.frame.columns) == ["leaver_id", "industry", "sup_understood_reason",
+                                         "company_size", "ＪＯＢ ＬＥＶＥＬ", "部署"]
+    assert chunk.headers["company_size"] == "Company Size (Employees)"
+    assert chunk.frame.loc[0, "leaver_id"] == "007"
+
+
+def test_labels_never_make_two_columns_of_one_field(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("industry,業種,Industry,年齢\nservices,other,x,41\n", encoding="utf-8")
+    assert list(read_table(path).columns) == ["industry", "業種", "Industry", "age"]
+    # A header the mapping names goes where the mapping says.
+    frame = read_table(path, columns={"年齢": "age_band", "Industry": "industry_en"})
+    assert list(frame.columns) == ["industry", "業種", "industry_en", "age_band"]
+
+
+def _map_file(tmp_path, text):
+    path = tmp_path / "map.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+VALUE_MAP = """
+[columns]
+"社員番号" = "leaver_id"
+"規模" = "company_size"
+
+[values.company_size]
+"大企業" = "5000+"
+"中小企業" = "100-999"
+
+[values."部署"]
+"営業部" = "sales"
+"""
+
+
+def test_a_column_map_carries_the_companys_spellings_of_values(tmp_path):
+    column_map = read_column_map(_map_file(tmp_path, VALUE_MAP))
+    assert isinstance(column_map, ColumnMap) and isinstance(column_map, dict)
+    assert dict(column_map) == {"社員番号": "leaver_id", "規模": "company_size"}
+    assert column_map.spellings == {"company_size": {"大企業": "5000+", "中小企業": "100-999"},
+                                 "部署": {"営業部": "sales"}}
+    assert pickle.loads(pickle.dumps(column_map)).spellings == column_map.spellings
+    frame = pd.DataFrame({"社員番号": ["007", "008", "009"],
+                          "規模": ["大企業", " 大企業 ", "10-99"],
+                          "部署": ["営業部", "開発部", None]})
+    for name in ("a.csv", "a.xlsx"):
+        write_table(frame, tmp_path / name)
+        read = read_table(tmp_path / name, columns=column_map)
+        assert read["company_size"].tolist() == ["5000+", "5000+", "10-99"]
+        assert read["部署"].tolist()[:2] == ["sales", "開発部"]
+        assert read["leaver_id"].tolist() == ["007", "008", "009"]
+
+
+def test_a_code_the_field_cannot_be_is_refused_with_its_spelling(tmp_path):
+    path = _map_file(tmp_path, '[values.company_size]\n"大企業" = "huge"\n')
+    with pytest.raises(InputError, match="column mapping '.*map.toml': "
+                                         "\\[values.company_size\\] turns '大企業' into 'huge', "
+                                         "which company_size cannot be; 'Company size "
+                                         "\\(employees\\)' takes one of '10-99', '100-999', "
+                                         "'1000-4999', '5000\\+'") as e:
+        read_column_map(path)
+    japanese = e.value.in_language("ja")
+    assert "「大企業」を「huge」に読み替えています" in japanese
+    assert "「企業規模（従業員数）」の値として使えません" in japanese
+    assert _japanese_only(japanese, str(path), "[values.company_size]", "huge")
+    path = _map_file(tmp_path, '[values.rehire_intent]\n"とてもそう思う" = "6"\n')
+    with pytest.raises(InputError, match="a whole number from 1 to 5"):
+        read_column_map(path)
+    path = _map_file(tmp_path, '[values.married]\n"既婚" = "yes"\n"未婚" = 0\n')
+    assert read_column_map(path).spellings == {"married": {"既婚": "yes", "未婚": "0"}}
+    path = _map_file(tmp_path, '[values]\ncompany_size = "5000+"\n')
+    with pytest.raises(InputError, match="one table per field"):
+        read_column_map(path)
+
+
+def test_an_id_column_is_read_as_leaver_id(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("社員番号,業種\n007,services\n", encoding="utf-8")
+    frame = read_table(path, id_column="社員番号")
+    assert list(frame.columns) == ["leaver_id", "industry"]
+    assert frame["leaver_id"].tolist() == ["007"]  # text, as leaver_id is
+    with pytest.raises(InputError, match="'.*a.csv' has no header '社員の番号' to read as "
+                                         "leaver_id \\(the nearest is '社員番号'\\); its headers "
+                                         "are '社員番号', '業種'") as e:
+        read_table(path, id_column="社員の番号")
+    japanese = e.value.in_language("ja")
+    assert ("退職者IDとして読む見出し「社員の番号」がありません（近い見出し：「社員番号」）"
+            in japanese)
+    assert _japanese_only(japanese, str(path))
+
+
+def test_a_near_miss_of_the_column_map_is_a_warning(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("退職者ID,上司が退職理由を理解してた\n007,はい\n", encoding="utf-8")
+    columns = {"上司が退職理由を理解した": "sup_understood_reason"}
+    with pytest.warns(DataWarning, match="maps the header '上司が退職理由を理解した' to "
+                                         "sup_understood_reason \\('Supervisor understood "
+                                         "the reason for leaving'\\), but '.*a.csv' has no such "
+                                         "header; the nearest is '上司が退職理由を理解してた': "
+                                         "fix the header or the map") as caught:
+        frame = read_table(path, columns=columns)
+    assert len(caught) == 1
+    assert "見出しか対応表を直してください" in caught[0].message.in_language("ja")
+    assert list(frame.columns) == ["leaver_id", "上司が退職理由を理解してた"]
+    # No warning when the header is there, or when another column is the field.
+    path.write_text("退職者ID,Supervisor understood the reason for leaving,上司が理解してた\n"
+                    "007,はい,はい\n", encoding="utf-8")
+    assert "sup_understood_reason" in read_table(path, columns=columns).columns
+
+
+def test_japanese_messages_name_the_file_and_the_sheet(tmp_path):
+    path = _survey_book(tmp_path / "survey.xlsx")
+    with pytest.raises(InputError, match="has no sheet '回答一覧'; its sheets are "
+                                         "'このファイルについて', '回答'") as e:
+        read_table(path, sheet="回答一覧")
+    japanese = e.value.in_language("ja")
+    assert japanese == (f"{path} にシート「回答一覧」はありません。"
+                        "シートは「このファイルについて」、「回答」です。"
+                        "--sheet でいずれかを指定してください")
+    assert _japanese_only(japanese, str(path))
+    (tmp_path / "a.csv").write_text("leaver_id\n1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not an Excel workbook") as e:
+        read_table(tmp_path / "a.csv", sheet="回答")
+    assert _japanese_only(e.value.in_language("ja"), str(tmp_path / "a.csv"), ".xlsx",
+                          ".xlsm")
+    with pytest.raises(InputError, match="unknown separator") as e:
+        read_table(tmp_path / "a.csv", sep="|")
+    assert _japanese_only(e.value.in_language("ja"), "--sep tab")
+
+
+def test_a_malformed_worksheet_row_reads_in_japanese(tmp_path):
+    path = _workbook(tmp_path / "a.xlsx", {"s": [["leaver_id", "age"], ["1", 2, "x"]]})
+    with pytest.raises(InputError, match="row 2 is malformed: a value in column C") as e:
+        read_table(path)
+    assert e.value.in_language("ja") == (
+        f"{path} の2行目を読み取れません：見出しのないC列に値があります（見出しはB列まで）")
+
+
+def test_header_row_is_refused_for_parquet(tmp_path):
+    write_table(pd.DataFrame({"leaver_id": ["1"]}), tmp_path / "a.parquet")
+    with pytest.raises(InputError, match="is a Parquet file, whose headers are its column "
+                                         "names: leave out --header-row"):
+        read_table(tmp_path / "a.parquet", header_row=2)
+    chunk = next(iter_table(tmp_path / "a.parquet"))
+    assert (chunk.sheet, chunk.header_row, chunk.headers) == (None, 1, {"leaver_id": "leaver_id"})
+
+
+def test_names_given_on_the_command_line_are_resolved_to_columns():
+    present = ["leaver_id", "gender", "部署", "industry_en", "age"]
+    columns = {"Industry": "industry_en"}
+    assert resolve_columns(["性別", " 部署", "Industry", "gender", "age_band"], columns,
+                           present) == ["gender", "部署", "industry_en", "gender", "age_band"]
+
+
+def test_number_formats_are_given_to_the_numbers_of_their_columns(tmp_path):
+    import openpyxl
+
+    book = XlsxBook()
+    sheet = book.sheet("scores", formats={"p": "0.0%"})
+    sheet.write(pd.DataFrame({"leaver_id": ["007"], "p": [0.25]}))
+    sheet.write(pd.DataFrame({"leaver_id": ["008"], "p": [np.nan]}))
+    book.save(tmp_path / "a.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "a.xlsx")["scores"]
+    assert [(c.value, c.number_format) for c in ws["B"][1:]] == [(0.25, "0.0%"),
+                                                                (None, "General")]
+    assert ws["A2"].number_format == "General"

@@ -9,14 +9,14 @@ import pytest
 import rehire_model as rm
 from rehire_model.evaluation import METRICS
 from rehire_model.model import SEGMENTS
-from rehire_model.schema import CONSTRUCTS, FIELDS, LEVERS, TARGETS
+from rehire_model.schema import CONSTRUCTS, FIELDS, LEVERS, LIKERT, TARGETS
 from rehire_model.texts import LANGS, TEXTS, has_text, text
 from rehire_model.whatif import ACTIONS
 
 PACKAGE = Path(rm.__file__).parent
 LITERAL_KEY = re.compile(r"""["']((?:report|table|chart|card|cli|shown|reason|coach|metric|"""
                          r"""group|action|segment|target|lever|interview|construct|field|"""
-                         r"""value|audit)\.[A-Za-z0-9_.+ -]+)["']""")
+                         r"""value|audit|problem|warning|input|output)\.[A-Za-z0-9_.+ -]+)["']""")
 
 
 def _dynamic_keys() -> set[str]:
@@ -25,6 +25,9 @@ def _dynamic_keys() -> set[str]:
     keys |= {f"value.{f.name}.{c}" for f in FIELDS if f.kind == "category"
              for c in f.categories}
     keys |= {f"construct.{c}" for c in CONSTRUCTS}
+    keys |= {f"answer.{f.name}.{level}" for f in FIELDS
+             if f.name in ("sup_interview_amicability", "hr_interview_amicability",
+                           "rehire_intent") for level in LIKERT}
     keys |= {"interview.sup_interview", "interview.hr_interview"}
     keys |= {f"target.{t}" for t in TARGETS} | {f"card.meaning.{t}" for t in TARGETS}
     keys |= {f"lever.{lever}" for lever in LEVERS}

@@ -16,6 +16,9 @@ on) and run the survey's regressions:
   (OLS with controls, standardized betas, significance marks) for HR researchers working
   on their own survey data, and :func:`code_leaver_survey`, which codes leaver records
   the way the survey did.
+- :mod:`~rehire_model.survey.hr_export`: :func:`write_hr_export` writes leaver records
+  the way a Japanese HR team keeps them in Excel (notes sheet, title rows, the
+  company's own headers and spellings, blanks), with the column map for them.
 
 The main names are also available from :mod:`rehire_model` itself.
 
@@ -37,10 +40,12 @@ from .drivers import (
 )
 from .fidelity import assumptions_table, fidelity_table, survey_regression
 from .generator import make_leaver_survey, true_probabilities
+from .hr_export import HrExport, write_hr_export
 
 __all__ = [
     "AnalysisError",
     "DriverAnalysis",
+    "HrExport",
     "assumptions_table",
     "code_leaver_survey",
     "driver_analysis",
@@ -49,4 +54,5 @@ __all__ = [
     "significance_stars",
     "survey_regression",
     "true_probabilities",
+    "write_hr_export",
 ]
