@@ -536,6 +536,7 @@ def audit(
     *,
     exclude_small: bool = False,
     bands: Mapping[str, Sequence[float]] | None = None,
+    lang: str = "en",
 ) -> FairnessAudit:
     """Audit the model's scores of leavers by group: rates, impact ratios, gap drivers.
 
@@ -562,6 +563,8 @@ def audit(
         Band edges of numeric attributes. A numeric attribute with more than
         :data:`MAX_GROUPS` distinct values is banded anyway: ``age`` in 10-year bands,
         another at its quintiles (see :func:`audit_attributes`); ``.banded`` says which.
+    lang : {"en", "ja"}, default "en"
+        Language of the problems of the records left out (``.problems``).
 
     Returns
     -------
@@ -587,7 +590,7 @@ def audit(
     by = (by,) if isinstance(by, str) else tuple(by)
     if not by or len(set(by)) != len(by):
         raise InputError(f"by: expected one or more different column names, got {list(by)}")
-    valid, problems, raw = audited_records(model, _as_frame(records))
+    valid, problems, raw = audited_records(model, _as_frame(records), lang)
     attributes = audit_attributes(by, valid, raw, bands)
     if len(problems):
         logger.info("audit: %d records left out for wrong values", problems["row"].nunique())
@@ -595,9 +598,10 @@ def audit(
                         reference=reference, exclude_small=exclude_small, problems=problems)
 
 
-def audited_records(model: RehireModel, data: pd.DataFrame
+def audited_records(model: RehireModel, data: pd.DataFrame, lang: str = "en"
                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The records a model scores, with the protected fields it does not read checked too.
+    """The records a model scores, with the protected fields it does not read checked too
+    (the problems written in ``lang``).
 
     Returns
     -------
@@ -611,7 +615,7 @@ def audited_records(model: RehireModel, data: pd.DataFrame
     protected = tuple(FIELDS_BY_NAME[n] for n in field_names("protected")
                       if n in data.columns and FIELDS_BY_NAME[n] not in model.record_fields)
     options = dict(model.config.validation_options, fields=(*model.record_fields, *protected))
-    records, problems = validate_records(data, errors="report", **options)
+    records, problems = validate_records(data, errors="report", lang=lang, **options)
     rejected = problems["row"].unique() if len(problems) else []
     return records, problems, data.iloc[np.setdiff1d(np.arange(len(data)), rejected)]
 

@@ -621,7 +621,7 @@ def _progress(enabled: bool | None):
 
 
 def _check_columns(frame: pd.DataFrame, model: RehireModel, keep: Sequence[str],
-                   explain: int) -> None:
+                   explain: int, headers: Mapping[str, str]) -> None:
     outputs = {"leaver_id", "line", "segment", "missing_fields", "coaching",
                *(f"p_{t}" for t in model.targets)}
     outputs |= {f"{t}_reason_{r}" for t in model.targets for r in range(1, explain + 1)}
@@ -631,7 +631,8 @@ def _check_columns(frame: pd.DataFrame, model: RehireModel, keep: Sequence[str],
     missing_keep = [name for name in keep if name not in frame.columns]
     if missing_keep:
         raise InputError(message("output.keep_missing", names=", ".join(missing_keep),
-                                 columns=", ".join(map(str, frame.columns))))
+                                 columns=", ".join(str(headers.get(c, c))
+                                                   for c in frame.columns)))
     # Raises a SchemaError naming every required column that is missing.
     validate_records(frame.head(0), fields=model.record_fields)
 
@@ -754,7 +755,7 @@ def score_file(
     words = OutputWords(lang, codes, first.headers)
     summary = _outputs(input_path, output, rejects, words)
     summary.found(first)
-    _check_columns(first.frame, model, keep, explain)
+    _check_columns(first.frame, model, keep, explain, first.headers)
     run = _Scoring(model, keep, explain, words, coach, None if audit_log is None else [])
     targets, csv_out = model.targets, not _is_xlsx(summary.output) and not _is_parquet(
         summary.output)

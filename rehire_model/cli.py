@@ -194,7 +194,7 @@ def _audit(args: argparse.Namespace) -> int:
                                      for option in args.reference)}
     result = audit(model, data, by=by, intersections=not args.no_intersections,
                    reference=reference, exclude_small=args.exclude_small,
-                   bands=_bands(args.bands, where["columns"], data.columns))
+                   bands=_bands(args.bands, where["columns"], data.columns), lang=args.lang)
     for attribute, (distinct, bands) in result.banded.items():
         _say("cli.banded", args.lang, attribute=attribute_label(attribute, args.lang),
              distinct=distinct, bands=text("audit.list_separator", args.lang).join(

@@ -39,6 +39,7 @@ from .exceptions import ModelFileError, ModelVersionError
 from .features import LeaverFeatures
 from .model import RehireModel
 from .model_card import write_model_cards
+from .texts import message
 
 __all__ = ["ALLOWED_TYPES", "FORMAT_VERSION", "default_model_path", "load_model", "save_model"]
 
@@ -211,12 +212,9 @@ def default_model_path() -> Path:
 def _read_manifest(path: Path) -> dict[str, Any]:
     manifest_path = path / "model.json"
     if not path.is_dir():
-        raise ModelFileError(f"model folder {str(path)!r} does not exist or is not a folder")
+        raise ModelFileError(message("model.no_folder", path=str(path)))
     if not manifest_path.is_file():
-        raise ModelFileError(
-            f"{str(path)!r} has no model.json, so it is not a model folder; model folders "
-            "are written by model.save() or `rehire-model train`"
-        )
+        raise ModelFileError(message("model.no_manifest", path=str(path)))
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
@@ -228,11 +226,7 @@ def _read_manifest(path: Path) -> dict[str, Any]:
             f"format {FORMAT_VERSION}. Retrain the model with this version."
         )
     if manifest.get("manifest_sha256") != _manifest_digest(manifest):
-        raise ModelFileError(
-            f"{manifest_path} has changed since the model was saved (its content does not "
-            "match its manifest_sha256); refusing to load it. Restore the folder from its "
-            "source or retrain the model."
-        )
+        raise ModelFileError(message("model.manifest_changed", path=str(manifest_path)))
     return manifest
 
 
@@ -241,11 +235,9 @@ def _check_versions(manifest: dict[str, Any], path: Path) -> None:
     installed = metadata.version("scikit-learn")
     if saved.split(".")[:2] != installed.split(".")[:2]:
         minor = ".".join(saved.split(".")[:2])
-        raise ModelVersionError(
-            f"model {str(path)!r} was saved with scikit-learn {saved}, but this environment "
-            f"has scikit-learn {installed}; fitted models are only read by the same minor "
-            f"version. Install scikit-learn=={minor}.* or retrain the model "
-            "(`rehire-model train`)."
+        raise ModelVersionError(message(
+            "model.sklearn_version", path=str(path), saved=saved, installed=installed,
+            minor=minor)
         )
 
 
@@ -261,11 +253,8 @@ def _check_files(manifest: dict[str, Any], path: Path, targets: tuple[str, ...])
             raise ModelFileError(f"model folder {str(path)!r} lacks the file {name!r}")
         found = _sha256(file)
         if found != expected:
-            raise ModelFileError(
-                f"{file} has changed since the model was saved (SHA-256 {found[:12]}..., "
-                f"model.json records {expected[:12]}...); refusing to load it. Restore the "
-                "folder from its source or retrain the model."
-            )
+            raise ModelFileError(message("model.file_changed", path=str(file),
+                                         found=found[:12], expected=expected[:12]))
 
 
 def _load_object(file: Path) -> Any:

@@ -732,6 +732,36 @@ TEXTS: dict[str, dict[str, str]] = {
               "(choose the edges with --bands)",
         "ja": "{attribute}は値が{distinct}通りあるため、{bands}の区分に分けて監査しました"
               "（区切りは --bands で指定できます）"},
+    # --- model folders -----------------------------------------------------------------
+    "model.no_folder": {"en": "model folder {path!r} does not exist or is not a folder",
+                        "ja": "モデルのフォルダ {path} がありません（フォルダではありません）"},
+    "model.no_manifest": {
+        "en": "{path!r} has no model.json, so it is not a model folder; model folders are "
+              "written by model.save() or `rehire-model train`",
+        "ja": "{path} には model.json がないため、モデルのフォルダではありません。モデルの"
+              "フォルダは `rehire-model train` で作成します"},
+    "model.manifest_changed": {
+        "en": "{path} has changed since the model was saved (its content does not match its "
+              "manifest_sha256); refusing to load it. Restore the folder from its source or "
+              "retrain the model.",
+        "ja": "{path} はモデルの保存後に変更されているため、読み込みません。フォルダを元の"
+              "状態に戻すか、モデルを学習し直してください"},
+    "model.file_changed": {
+        "en": "{path} has changed since the model was saved (SHA-256 {found}..., model.json "
+              "records {expected}...); refusing to load it. Restore the folder from its source "
+              "or retrain the model.",
+        "ja": "{path} はモデルの保存後に変更されているため、読み込みません（SHA-256 "
+              "{found}…、model.json の記録は {expected}…）。フォルダを元の状態に戻すか、"
+              "モデルを学習し直してください"},
+    "model.sklearn_version": {
+        "en": "model {path!r} was saved with scikit-learn {saved}, but this environment has "
+              "scikit-learn {installed}; fitted models are only read by the same minor "
+              "version. Install scikit-learn=={minor}.* or retrain the model "
+              "(`rehire-model train`).",
+        "ja": "モデル {path} は scikit-learn {saved} で保存されていますが、この環境の "
+              "scikit-learn は {installed} です。同じマイナーバージョンでしか読み込めません。"
+              "scikit-learn=={minor}.* を入れるか、モデルを学習し直してください"
+              "（`rehire-model train`）"},
     # --- warnings about the data --------------------------------------------------------
     "warning.blank_all": {
         "en": "{column} is blank in all {n} rows: the scores use no {label} information",

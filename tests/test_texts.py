@@ -16,7 +16,8 @@ from rehire_model.whatif import ACTIONS
 PACKAGE = Path(rm.__file__).parent
 LITERAL_KEY = re.compile(r"""["']((?:report|table|chart|card|cli|shown|reason|coach|metric|"""
                          r"""group|action|segment|target|lever|interview|construct|field|"""
-                         r"""value|audit|problem|warning|input|output)\.[A-Za-z0-9_.+ -]+)["']""")
+                         r"""value|audit|problem|warning|input|output|model)"""
+                         r"""\.[A-Za-z0-9_.+ -]+)["']""")
 
 
 def _dynamic_keys() -> set[str]:
