@@ -61,7 +61,8 @@ from .tables import (
 )
 from .texts import Message, message, text
 
-__all__ = ["REJECT_COLUMNS", "ScoreSummary", "check_file", "rejects_path", "score_file"]
+__all__ = ["REJECT_COLUMNS", "OutputWords", "ScoreSummary", "check_file", "rejects_path",
+           "score_file"]
 
 logger = logging.getLogger(__name__)
 
