@@ -37,7 +37,7 @@ from .tables import (
     resolve_columns,
     write_table,
 )
-from .texts import LANGS, message, text
+from .texts import LANGS, Message, message, text
 from .training import train
 from .whatif import simulate_policies
 
@@ -496,10 +496,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _check_numbers(parser, args)
-    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
     lang = getattr(args, "lang", "en")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogLines(lang))
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
+    logging.basicConfig(level=level, handlers=[handler])
     with warnings.catch_warnings():
         warnings.showwarning = _one_line_warnings(lang)
         try:
@@ -511,6 +512,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             _say("cli.interrupted", lang)
             return 130
+
+
+class _LogLines(logging.Formatter):
+    """Log records as lines of the command: a logged message of the texts as a warning
+    in the command's language, the rest as ``LEVEL logger: message``."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+        self.lang = lang
+
+    def format(self, record: logging.LogRecord) -> str:
+        if isinstance(record.msg, Message) and not record.args:
+            return text("cli.warning", self.lang, problem=record.msg.render(self.lang))
+        return super().format(record)
 
 
 def _one_line_warnings(lang: str) -> Callable[..., None]:

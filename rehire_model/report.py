@@ -61,7 +61,7 @@ from .model_card import (
 )
 from .schema import FIELDS_BY_NAME
 from .scoring import LeaverBatch
-from .texts import check_lang, text
+from .texts import check_lang, message, text
 
 __all__ = ["report_html", "simulation_display", "write_report"]
 
@@ -93,10 +93,7 @@ def _installed_cjk_font() -> str | None:
     installed = {font.name for font in font_manager.fontManager.ttflist}
     found = next((name for name in CJK_FONTS if name in installed), None)
     if found is None:
-        logger.warning(
-            "no font with Japanese glyphs is installed (looked for %s); the charts keep "
-            "their text as text, so the reader's browser draws it with its own Japanese "
-            "font, but their layout is measured with a Latin font", ", ".join(CJK_FONTS))
+        logger.warning(message("report.no_cjk_font", fonts=", ".join(CJK_FONTS)))
     return found
 
 

@@ -413,6 +413,13 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- the trust report --------------------------------------------------------------
     "report.title": {"en": "Trust report of leaver scores: {name}",
                      "ja": "退職者スコアの信頼性レポート：{name}"},
+    "report.no_cjk_font": {
+        "en": "no font with Japanese glyphs is installed (looked for {fonts}); the charts "
+              "keep their text as text, so the reader's browser draws it with its own "
+              "Japanese font, but their layout is measured with a Latin font",
+        "ja": "日本語のフォントがこの環境にありません（探したフォント：{fonts}）。グラフの文字は"
+              "文字のまま保存するため、読む人のブラウザが日本語のフォントで表示しますが、配置は"
+              "欧文のフォントで測っています"},
     "report.intended_use": {
         "en": "Decision support for HR staff and people-analytics teams: which leavers to "
               "keep in touch with, and which alumni measures and exit-interview practices "

@@ -707,3 +707,20 @@ def test_audit_by_the_companys_headers_bands_ages(hr_export, tmp_path):
     assert "--bands" not in banded.stderr
     groups = pd.read_csv(tmp_path / "bands.csv")["group"]
     assert set(groups) == {"<30", "30–44", "≥45"}
+
+
+def test_logged_texts_print_as_one_line_in_the_commands_language():
+    import logging
+
+    from rehire_model import cli
+    from rehire_model.texts import message
+
+    record = logging.LogRecord("rehire_model.report", logging.WARNING, __file__, 1,
+                               message("report.no_cjk_font", fonts="Meiryo"), None, None)
+    line = cli._LogLines("ja").format(record)
+    assert line.startswith("rehire-model: 注意：日本語のフォントがこの環境にありません（探した"
+                           "フォント：Meiryo）")
+    assert "\n" not in line and "WARNING" not in line
+    plain = logging.LogRecord("rehire_model.model_io", logging.INFO, __file__, 1,
+                              "loaded model from %s", ("m",), None)
+    assert cli._LogLines("ja").format(plain) == "INFO rehire_model.model_io: loaded model from m"
