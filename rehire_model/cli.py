@@ -263,7 +263,8 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
                         help="separator of a CSV input (default: detected from the header "
                         "line)")
     parser.add_argument("--columns", type=Path, metavar="MAP.toml",
-                        help="mapping of your headers to schema fields ([columns] table)")
+                        help="mapping of your headers to schema fields ([columns] table) "
+                        "and of your spellings of values ([values.FIELD] tables)")
     parser.add_argument("--sheet", metavar="NAME",
                         help="the sheet of an Excel (.xlsx) input (default: the sheet "
                         "whose headers name the most fields)")
