@@ -642,44 +642,102 @@ def audit_files(path: str | Path) -> dict[str, Path]:
         f"{path.stem}.{part}{path.suffix}") for part in AUDIT_PARTS}
 
 
-def audit_frames(result: FairnessAudit, lang: str = "en") -> dict[str, pd.DataFrame]:
+#: The headers of the audit's tables as people read them (Japanese), by column.
+_HEADER_KEYS = {
+    "target": "table.outcome", "attribute": "audit.column.attribute",
+    "group": "table.group", "n": "table.people",
+    "selection_rate": "audit.column.selection_rate",
+    "scoring_rate": "audit.column.scoring_rate",
+    "impact_ratio_selection": "audit.column.impact_ratio_selection",
+    "impact_ratio_scoring": "audit.column.impact_ratio_scoring",
+    "suppressed": "audit.column.suppressed", "small_group": "audit.column.small_group",
+    "flagged": "audit.column.flagged", "reference": "audit.column.reference",
+    "n_unknown": "audit.column.n_unknown", "label": "audit.column.label",
+    "lever": "audit.column.lever", "gap_log_odds": "audit.column.gap_log_odds",
+    "line": "output.line", "leaver_id": "field.leaver_id", "column": "output.column",
+    "value": "output.value", "problem": "output.problem",
+}
+#: The sheets of an audit workbook as people read them, by part.
+_SHEET_KEYS = {"audit": "audit.sheet.audit", "unknown": "audit.sheet.unknown",
+               "drivers": "audit.sheet.drivers", "rejects": "output.rejects_sheet"}
+
+
+def audit_frames(result: FairnessAudit, lang: str = "en", *, codes: bool = True
+                 ) -> dict[str, pd.DataFrame]:
     """The audit's tables as written: the drivers with each reason's ``label`` in
-    ``lang``; the rejects only when records were left out."""
+    ``lang``; the rejects only when records were left out.
+
+    With ``codes=False`` and ``lang="ja"`` every word is Japanese: headers, outcomes,
+    attributes, groups, levers and yes/no (the reason keys are left out); the parts are
+    keyed by their sheet names (監査, 不明, 要因, 除外した行).
+    """
     drivers = result.drivers.copy()
     drivers.insert(drivers.columns.get_loc("reason") + 1, "label",
                    [result.reasons[r].label(lang) for r in drivers["reason"]])
     frames = {"audit": result.table, "unknown": result.unknown, "drivers": drivers}
     if len(result.problems):
         frames["rejects"] = result.problems
-    return frames
+    if codes or lang != "ja":
+        return frames
+    return {text(_SHEET_KEYS[part], lang): _in_words(frame.drop(columns="reason",
+                                                                errors="ignore"), lang)
+            for part, frame in frames.items()}
+
+
+def _in_words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A table of the audit with its values and headers in ``lang``."""
+    out = frame.copy()
+    if "target" in out.columns:
+        out["target"] = [text(f"target.{t}", lang) for t in out["target"]]
+    for name in ("group", "reference"):
+        if name in out.columns and "attribute" in out.columns:
+            out[name] = [None if pd.isna(g) else group_value_label(a, g, lang)
+                         for a, g in zip(out["attribute"], out[name], strict=True)]
+    if "attribute" in out.columns:
+        out["attribute"] = [attribute_label(a, lang) for a in out["attribute"]]
+    if "lever" in out.columns:
+        out["lever"] = [text(f"lever.{lever}", lang) for lever in out["lever"]]
+    if "column" in out.columns:
+        out["column"] = [FIELDS_BY_NAME[c].label(lang) if c in FIELDS_BY_NAME else c
+                         for c in out["column"]]
+    for name in ("suppressed", "small_group", "flagged"):
+        if name in out.columns:
+            out[name] = out[name].map({True: text("shown.yes", lang),
+                                       False: text("shown.no", lang)})
+    return out.rename(columns={name: text(key, lang) for name, key in _HEADER_KEYS.items()})
 
 
 def write_audit(result: FairnessAudit, path: str | Path, *, lang: str = "en",
-                encoding: str = "utf-8", raw_text: bool = False) -> list[Path]:
+                encoding: str | None = None, raw_text: bool = False, codes: bool = True
+                ) -> list[Path]:
     """Write the audit: an ``.xlsx`` workbook with a sheet per part, or one CSV (or
     Parquet) file per part beside ``path`` (see :func:`audit_files`).
 
     Text is written as :func:`rehire_model.tables.write_table` writes it: no cell runs
-    as a formula in a spreadsheet (``raw_text=True`` writes CSV text as it is).
+    as a formula in a spreadsheet (``raw_text=True`` writes CSV text as it is). With
+    ``codes=False`` and ``lang="ja"`` every word is Japanese (see :func:`audit_frames`)
+    and a CSV is UTF-8 with a byte-order mark unless ``encoding`` says otherwise.
 
     Returns
     -------
     list of pathlib.Path
         The files written.
     """
-    frames = audit_frames(result, lang)
+    frames = audit_frames(result, lang, codes=codes)
+    in_words = not codes and lang == "ja"
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         book = XlsxBook()
         try:
-            for part, frame in frames.items():
-                book.sheet(part).write(frame)
+            for sheet, frame in frames.items():
+                book.sheet(sheet).write(frame)
             book.save(path)
         except BaseException:
             book.discard()
             raise
         return [path]
     places = audit_files(path)
-    for part, frame in frames.items():
+    encoding = encoding or ("utf-8-sig" if in_words else "utf-8")
+    for part, frame in zip(AUDIT_PARTS, frames.values(), strict=False):
         write_table(frame, places[part], encoding=encoding, raw_text=raw_text)
-    return [places[part] for part in frames]
+    return [places[part] for part in AUDIT_PARTS[:len(frames)]]

@@ -204,7 +204,7 @@ def _audit(args: argparse.Namespace) -> int:
         problems = problems.assign(row=lines[problems["row"].to_numpy()]).rename(
             columns={"row": "line"})
     written = write_audit(dataclasses.replace(result, problems=problems), args.output,
-                          lang=args.lang, raw_text=args.raw_text)
+                          lang=args.lang, raw_text=args.raw_text, codes=args.codes)
     lang = args.lang
     lowest = [text("cli.lowest_ratio", lang, outcome=text(f"target.{row.target}", lang),
                    attribute=attribute_label(row.attribute, lang),
@@ -469,7 +469,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: age in 10-year bands and any other numeric attribute "
                           "with more than 10 values at its quintiles)")
     auditing.add_argument("--overwrite", action="store_true", help="replace existing files")
-    _lang_option(auditing, "language of the summary and the drivers' labels")
+    _lang_option(auditing, "language of the summary and of the tables written")
+    _codes_option(auditing)
     _input_options(auditing)
     _output_options(auditing)
     auditing.set_defaults(func=_audit)

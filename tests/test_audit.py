@@ -362,4 +362,13 @@ def test_the_audit_is_written_as_files_or_sheets(result, tmp_path):
     write_audit(result, tmp_path / "audit.xlsx")
     book = openpyxl.load_workbook(tmp_path / "audit.xlsx", read_only=True)
     assert book.sheetnames == ["audit", "unknown", "drivers"]
+    write_audit(result, tmp_path / "words.csv", lang="ja", codes=False)
+    assert (tmp_path / "words.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    words = pd.read_csv(tmp_path / "words.drivers.csv", encoding="utf-8-sig")
+    assert words.columns.tolist() == ["結果", "属性", "グループ", "比較の基準", "要因", "種類",
+                                      "差（対数オッズ）"]
+    assert len(words) == len(result.drivers)
+    unknown = pd.read_csv(tmp_path / "words.unknown.csv", encoding="utf-8-sig")
+    assert unknown.columns.tolist() == ["属性", "不明の人数"]
+    assert set(unknown["属性"]) >= {"性別", "年代", "人種・民族"}
     assert list(audit_files(tmp_path / "a.parquet"))[-1] == "rejects"

@@ -354,13 +354,23 @@ def test_audit_to_a_workbook_in_japanese_with_rejects(tmp_path):
                  "-o", tmp_path / "audit.xlsx", check_code=0)
     assert "299人を人種・民族、性別ごとに監査（値の誤りで除外 1行）" in result.stderr
     sheets = pd.read_excel(tmp_path / "audit.xlsx", sheet_name=None)
-    assert list(sheets) == ["audit", "unknown", "drivers", "rejects"]
-    assert sheets["rejects"][["line", "column", "value"]].values.tolist() == [
-        [9, "company_size", "huge"]]
-    drivers = sheets["drivers"]
-    assert set(drivers.query("attribute == 'race_ethnicity'")["reference"]) == {"A"}
-    assert "歓迎の意思表示" in set(drivers["label"])
-    assert set(sheets["audit"]["attribute"]) == {"race_ethnicity", "gender"}
+    assert list(sheets) == ["監査", "不明", "要因", "除外した行"]
+    assert sheets["除外した行"][["行", "列", "値"]].values.tolist() == [
+        [9, "企業規模（従業員数）", "huge"]]
+    drivers = sheets["要因"]
+    assert set(drivers[drivers["属性"] == "人種・民族"]["比較の基準"]) == {"A"}
+    assert "歓迎の意思表示" in set(drivers["要因"])
+    assert set(drivers["種類"]) <= {"施策", "退職面談", "事実"}
+    table = sheets["監査"]
+    assert set(table["属性"]) == {"人種・民族", "性別"} and "女性" in set(table["グループ"])
+    assert set(table["結果"]) == {"アルムナイ意識", "再入社意向"}
+    words = [*table.columns, *drivers.columns, *table["5分の4未満"].astype(str)]
+    assert not _latin_words(words), words
+    run("audit", tmp_path / "cohort.csv", "--by", "race_ethnicity", "--no-intersections",
+        "--lang", "ja", "--codes", "-o", tmp_path / "codes.xlsx", check_code=0)
+    codes = pd.read_excel(tmp_path / "codes.xlsx", sheet_name=None)
+    assert list(codes) == ["audit", "unknown", "drivers", "rejects"]
+    assert set(codes["audit"]["attribute"]) == {"race_ethnicity"}
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -686,7 +696,7 @@ def test_audit_by_the_companys_headers_bands_ages(hr_export, tmp_path):
     _, export = hr_export
     result = run("audit", export.path, "--columns", export.columns_path, "--by", "性別,年齢",
                  "--no-intersections", "-o", tmp_path / "audit.csv", "--lang", "ja",
-                 check_code=0)
+                 "--codes", check_code=0)
     assert "年齢は値が" in result.stderr and "20代" in result.stderr
     table = pd.read_csv(tmp_path / "audit.csv")
     assert set(table["attribute"]) == {"gender", "age"}
