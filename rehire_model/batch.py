@@ -588,12 +588,10 @@ class _Scoring:
         if self.explain or self.audit is not None:
             leavers.raw_contributions()  # the scores then add up from them
         out = leavers.predictions()
-        first = 0 if leavers.ids is None else 1  # kept columns follow leaver_id
-        if leavers.ids is None:
+        if leavers.ids is None:  # each row is named by its line instead
             out.insert(0, "line", chunk.lines[frame.index.get_indexer(valid.index)])
-            first = 1
-        for offset, name in enumerate(self.keep):
-            out.insert(first + offset, name, frame.loc[valid.index, name].to_numpy())
+        for offset, name in enumerate(self.keep, start=1):  # after leaver_id or line
+            out.insert(offset, name, frame.loc[valid.index, name].to_numpy())
         if self.explain:
             for name, values in leavers.reason_columns(self.explain, lang).items():
                 out[name] = values

@@ -96,7 +96,7 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import DataWarning, InputError
-from .schema import FIELDS, FIELDS_BY_NAME, MISSING_TEXT, Field, read_value
+from .schema import FIELDS, FIELDS_BY_NAME, MISSING_TEXT, Field, normalise_text, read_value
 from .texts import Message, message
 
 __all__ = [
@@ -166,8 +166,9 @@ def _label_key(text: Any) -> str:
 
 
 def _spelling_key(value: Any) -> str:
-    """A cell as compared with the spellings of a column mapping's ``[values]``."""
-    return _key(value if isinstance(value, str) else _cell_text(value)).casefold()
+    """A cell as compared with the spellings of a column mapping's ``[values]``: as the
+    schema compares a value with its labels (:func:`rehire_model.schema.normalise_text`)."""
+    return normalise_text(value if isinstance(value, str) else _cell_text(value))
 
 
 def _labels() -> dict[str, str]:
