@@ -68,7 +68,7 @@ def plain_pipeline(categorical: list[str], numeric: list[str]) -> Pipeline:
     )
 
 
-def _as_numbers(records: pd.DataFrame, numeric: list[str]) -> pd.DataFrame:
+def as_numbers(records: pd.DataFrame, numeric: list[str]) -> pd.DataFrame:
     """Booleans and numbers as floats (NaN for blanks), categories as text."""
     out = records.copy()
     for name in numeric:
@@ -76,7 +76,7 @@ def _as_numbers(records: pd.DataFrame, numeric: list[str]) -> pd.DataFrame:
     return out
 
 
-def _survey_columns() -> tuple[list[str], list[str]]:
+def survey_columns() -> tuple[list[str], list[str]]:
     names = list(field_names(*FEATURE_ROLES))
     categorical = ["company_size", "industry", "job_level"]
     return categorical, [n for n in names if n not in categorical]
@@ -85,8 +85,8 @@ def _survey_columns() -> tuple[list[str], list[str]]:
 def synthetic(sizes: list[int], seeds: int, missing_rate: float) -> pd.DataFrame:
     test, truth = rm.make_leaver_survey(20_000, random_state=4242, return_truth=True,
                                         missing_rate=missing_rate)
-    categorical, numeric = _survey_columns()
-    test_x = _as_numbers(test, numeric)
+    categorical, numeric = survey_columns()
+    test_x = as_numbers(test, numeric)
     rows = []
     for n in sizes:
         for seed in range(seeds):
@@ -105,7 +105,7 @@ def synthetic(sizes: list[int], seeds: int, missing_rate: float) -> pd.DataFrame
             for target in TARGETS:
                 y = (data[target] >= 4).astype(int)
                 pipeline = plain_pipeline(categorical, numeric)
-                pipeline.fit(_as_numbers(data, numeric)[categorical + numeric], y)
+                pipeline.fit(as_numbers(data, numeric)[categorical + numeric], y)
                 scores["plain"][target] = pipeline.predict_proba(
                     test_x[categorical + numeric])[:, 1]
             for target in TARGETS:
@@ -136,7 +136,7 @@ def external(path: str, config_path: str) -> pd.DataFrame:
         # The outer splits rm.train measures itself on: the same rows, folds and seed.
         folds = RepeatedStratifiedKFold(n_splits=config.cv_folds,
                                         n_repeats=config.cv_repeats, random_state=config.seed)
-        X = _as_numbers(records, numeric)[features]
+        X = as_numbers(records, numeric)[features]
         aucs = []
         for fit, test in folds.split(X, y):
             pipeline = plain_pipeline(categorical, numeric).fit(X.iloc[fit], y[fit])

@@ -14,6 +14,7 @@ from .exceptions import (
 )
 from .model import RehireModel
 from .model_io import load_model
+from .monitoring import Monitoring, monitor, split_waves
 from .schema import FIELDS, FIELDS_BY_NAME, Field, validate_records
 from .survey import (
     AnalysisError,
@@ -26,6 +27,7 @@ from .survey import (
 )
 from .survey import fidelity_table as calibration_table
 from .training import train
+from .updating import estimate_base_rate, update
 from .whatif import LeverError, simulate_policies
 
 __version__ = "0.1.0"
@@ -42,6 +44,7 @@ __all__ = [
     "LeverError",
     "ModelFileError",
     "ModelVersionError",
+    "Monitoring",
     "RehireModel",
     "RehireModelError",
     "RehireModelWarning",
@@ -51,13 +54,17 @@ __all__ = [
     "calibration_table",
     "code_leaver_survey",
     "driver_analysis",
+    "estimate_base_rate",
     "evaluate",
     "fidelity_table",
     "load_config",
     "load_model",
     "make_leaver_survey",
+    "monitor",
     "simulate_policies",
+    "split_waves",
     "train",
     "true_probabilities",
+    "update",
     "validate_records",
 ]

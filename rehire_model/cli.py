@@ -27,6 +27,7 @@ from .evaluation import held_out_table
 from .exceptions import InputError, RehireModelError, RehireModelWarning, SchemaError
 from .model import RehireModel
 from .model_io import load_model
+from .monitoring import PERIODS, Monitoring, monitor, split_waves
 from .report import simulation_display, write_report
 from .survey import make_leaver_survey
 from .tables import (
@@ -39,6 +40,7 @@ from .tables import (
 )
 from .texts import LANGS, Message, message, text
 from .training import train
+from .updating import METHODS, update
 from .whatif import simulate_policies
 
 logger = logging.getLogger("rehire_model.cli")
@@ -138,11 +140,122 @@ def _report(args: argparse.Namespace) -> int:
     data = read_table(args.data, **where)
     name = args.model.name if args.model else "default"
     audit_by = args.audit_by and resolve_columns(args.audit_by, where["columns"], data.columns)
+    monitoring = None
+    if args.period_column or args.period or args.outcomes:
+        if not args.period_column:
+            raise InputError(message("cli.needs_period_column",
+                                     flag="--period" if args.period else "--outcomes"))
+        waves = split_waves(data, _period_column(args, where, data), args.period or "quarter")
+        monitoring = monitor(model, waves, outcomes=_outcomes(args, where))
     path = write_report(model, data, args.output, lang=args.lang,
                         leaver_ids=args.leaver_ids, name=name, audit_by=audit_by,
-                        intersections=not args.no_intersections)
+                        intersections=not args.no_intersections, monitoring=monitoring)
     _say("cli.wrote", args.lang, path=path)
     return EXIT_OK
+
+
+def _period_column(args: argparse.Namespace, where: dict[str, Any], data: pd.DataFrame
+                   ) -> str:
+    """The date column ``--period-column`` names: a header of the file, one the column
+    map renames, or a field's name or label."""
+    return resolve_columns([args.period_column], where["columns"], data.columns)[0]
+
+
+def _outcomes(args: argparse.Namespace, where: dict[str, Any]) -> pd.DataFrame | None:
+    """The ``--outcomes`` file, read with the column map and id column of the records; its
+    sheet and header row are found on their own (``--sheet`` and ``--header-row`` name
+    the records' ones)."""
+    if not args.outcomes:
+        return None
+    return read_table(args.outcomes, **{**where, "sheet": None, "header_row": None})
+
+
+def _read_waves(args: argparse.Namespace, where: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """The waves of the files given, in order: each file a wave named by its stem, or one
+    file split by its date column. Each record's index is its line in its file."""
+    if args.period and not args.period_column:
+        raise InputError(message("cli.needs_period_column", flag="--period"))
+    if args.period_column:
+        if len(args.waves) > 1:
+            raise InputError(message("cli.period_one_file", n=len(args.waves)))
+        data = _numbered(args.waves[0], where)
+        return split_waves(data, _period_column(args, where, data), args.period or "quarter")
+    names = [path.stem for path in args.waves]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise InputError(message("cli.wave_names", names=", ".join(repeated)))
+    return {path.stem: _numbered(path, where) for path in args.waves}
+
+
+def _numbered(path: Path, where: dict[str, Any]) -> pd.DataFrame:
+    data, lines = read_numbered_table(path, **where)
+    return data.set_axis(pd.Index(lines, name="line"), axis=0)
+
+
+def _monitor(args: argparse.Namespace) -> int:
+    if args.output.suffix.lower() not in (".csv", ".xlsx"):
+        raise InputError(message("cli.monitor_output", path=str(args.output)))
+    for place in Monitoring.files(args.output).values():
+        _refuse_existing(place, args.overwrite)
+    model = load_model(args.model)
+    where = _where(args, model)
+    result = monitor(model, _read_waves(args, where), outcomes=_outcomes(args, where))
+    # The records' index is their line in the file: the rejects name it as such.
+    rejects = result.rejects.rename(columns={"index": "line"}).drop(columns="row")
+    written = dataclasses.replace(result, rejects=rejects).write(
+        args.output, lang=args.lang, codes=args.codes or args.lang != "ja",
+        raw_text=args.raw_text)
+    print(result.summary(args.lang), file=sys.stderr)
+    _say("cli.wrote", args.lang, path=", ".join(str(p) for p in written))
+    return EXIT_OK
+
+
+def _update(args: argparse.Namespace) -> int:
+    _refuse_existing(args.output, args.overwrite)
+    if args.data is None and not args.base_rate:
+        raise InputError(message("cli.update_needs"))
+    model = load_model(args.model)
+    rates = {}
+    for option in args.base_rate:
+        target, value = _pair_option("--base-rate", option, "TARGET=RATE",
+                                     "rehire_intent=0.33")
+        try:
+            rates[target] = float(value.rstrip("%")) / (100 if value.endswith("%") else 1)
+        except ValueError as e:
+            raise InputError(message("cli.pair_option", flag="--base-rate", option=option,
+                                     form="TARGET=RATE", example="rehire_intent=0.33")) from e
+        if target not in model.targets:
+            raise InputError(message("cli.base_rate_target", option=option, target=target,
+                                     targets=", ".join(model.targets)))
+        if not 0 < rates[target] < 1:
+            raise InputError(message("cli.base_rate_range", option=option))
+    data = None if args.data is None else read_table(args.data, **_where(args, model))
+    try:
+        updated = update(model, data, method=args.method, base_rate=rates or None,
+                         random_state=args.seed)
+    except SchemaError as e:
+        _say("cli.training_problems", args.lang, problems=e.in_language(args.lang))
+        return EXIT_REJECTED
+    updated.save(args.output, overwrite=args.overwrite)
+    for target, entry in updated.lineage["targets"].items():
+        key = "cli.updated_target" if entry["events"] else "cli.updated_target_no_labels"
+        _say(key, args.lang, outcome=text(f"target.{target}", args.lang),
+             method=text(f"update.method.{entry['method']}", args.lang), n=f"{entry['n']:,}",
+             events=f"{entry['events']:,}", reason=entry["reason"][args.lang],
+             change=_change(entry, args.lang))
+    _say("cli.wrote", args.lang, path=args.output)
+    return EXIT_OK
+
+
+def _change(entry: dict[str, Any], lang: str) -> str:
+    """AUC and Brier on the labelled leavers: the model as it was, and the update's
+    cross-validated predictions."""
+    before, after = entry.get("before") or {}, entry.get("after") or {}
+    if not before or not after:
+        return ""
+    return text("cli.update_change", lang, auc=f"{before['roc_auc']:.3f}",
+                auc_after=f"{after['roc_auc']:.3f}", brier=f"{before['brier']:.3f}",
+                brier_after=f"{after['brier']:.3f}")
 
 
 def _init_config(args: argparse.Namespace) -> int:
@@ -248,6 +361,12 @@ examples:
   rehire-model init-config survey.csv -o my.toml --target rehire_intent=would_return
   rehire-model train --data survey.csv --out models/my-model --config my.toml
   rehire-model report --data leavers.csv -o report.html --lang ja
+  rehire-model update --data outcomes.xlsx -o models/ours
+  rehire-model update --base-rate rehire_intent=0.33 -o models/ours-rate
+  rehire-model monitor --model models/ours 2025Q1.csv 2025Q2.csv -o monitor.xlsx
+  rehire-model monitor leavers.xlsx --period-column exit_date --outcomes outcomes.csv \
+      -o monitor.xlsx --lang ja
+  rehire-model report --data leavers.csv --period-column exit_date -o report.html
   rehire-model simulate leavers.csv
   rehire-model audit leavers.csv --by gender,age_band,race_ethnicity -o audit.xlsx
 
@@ -282,6 +401,16 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
                         help="write CSV text exactly as it is (by default a text that a "
                         "spreadsheet would run as a formula, such as =HYPERLINK(...), gets a "
                         "leading apostrophe)")
+
+
+def _wave_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--period-column", metavar="COLUMN", help=f"{what} (dates such as "
+                        "2025-07-31, e.g. exit_date)")
+    parser.add_argument("--period", choices=tuple(PERIODS),
+                        help="the length of a wave with --period-column (default quarter)")
+    parser.add_argument("--outcomes", type=Path, metavar="FILE",
+                        help="outcomes that arrived later: leaver_id and outcome columns "
+                        "(CSV, Excel (.xlsx) or Parquet), joined to the waves by leaver_id")
 
 
 def _lang_option(parser: argparse.ArgumentParser, what: str) -> None:
@@ -420,6 +549,35 @@ def build_parser() -> argparse.ArgumentParser:
     _input_options(draft)
     draft.set_defaults(func=_init_config)
 
+    updating = commands.add_parser(
+        "update", parents=[common],
+        help="update a model from your leavers' outcomes or a base rate you know",
+        description="Update a model from labelled leavers (records with the outcome "
+        "columns), per target: calibration-in-the-large (intercept), logistic recalibration "
+        "(intercept and slope), a penalised model revision (revise), retraining on the "
+        "labelled leavers (refit), or auto: the simplest update that the best one does not "
+        "clearly beat in cross-validated log loss. A target without outcomes stays as it "
+        "was. --base-rate shifts a target to a positive rate you know (over the records of "
+        "--data when given). Writes a new model folder with its lineage.")
+    updating.add_argument("--model", type=Path,
+                          help="model folder to update (default: the default model)")
+    updating.add_argument("--data", type=Path,
+                          help="labelled leavers (CSV, Excel (.xlsx) or Parquet)")
+    updating.add_argument("-o", "--output", type=Path, required=True,
+                          help="the new model folder")
+    updating.add_argument("--method", choices=("auto", *METHODS), default="auto",
+                          help="the update of each target with outcomes (default auto)")
+    updating.add_argument("--base-rate", action="append", default=[], metavar="TARGET=RATE",
+                          help="a positive rate you know, e.g. rehire_intent=0.33 or "
+                          "rehire_intent=33%%")
+    updating.add_argument("--seed", type=int, default=0,
+                          help="seed of the cross-validation folds (default 0)")
+    updating.add_argument("--overwrite", action="store_true",
+                          help="replace an existing folder")
+    _lang_option(updating, "language of the summary")
+    _input_options(updating)
+    updating.set_defaults(func=_update)
+
     report = commands.add_parser(
         "report", parents=[common], help="write the trust report (model card, metrics, "
         "fairness by group) as one HTML file")
@@ -436,8 +594,40 @@ def build_parser() -> argparse.ArgumentParser:
                         "the data have); any column, e.g. race_ethnicity")
     report.add_argument("--no-intersections", action="store_true",
                         help="audit each attribute alone, not also every pair")
+    _wave_options(report, "add the predictions against the outcomes by wave, the verdicts "
+                  "and the answers that changed: split the data into waves by this date "
+                  "column")
     _input_options(report)
     report.set_defaults(func=_report)
+
+    monitoring = commands.add_parser(
+        "monitor", parents=[common],
+        help="calibration, input drift and a verdict per wave of leavers",
+        description="Monitor a model over waves of leavers (quarters, say). Per wave: "
+        "calibration where outcomes are known (calibration-in-the-large, slope, Brier "
+        "score, ROC AUC, each with its 95 % interval), input drift per field against the "
+        "model's training data (PSI, blank rates, values the model never learned), and a "
+        "verdict per wave and outcome: fine, recalibrate (rehire-model update) or retrain. "
+        "Every alarm is judged against what chance gives at the wave's size. Writes OUTPUT "
+        "(.xlsx with a sheet per part, or .csv with OUTPUT.drift.csv and "
+        "OUTPUT.rejects.csv beside it) and prints each wave's verdicts with their reasons. "
+        "Exit status 0 whatever the verdicts; 2 when an input cannot be read.")
+    monitoring.add_argument("waves", nargs="+", type=Path, metavar="WAVE",
+                            help="leaver records (CSV, Excel (.xlsx) or Parquet): one file "
+                            "per wave, in time order, the wave named by the file's name "
+                            "without its extension; or one file with --period-column")
+    monitoring.add_argument("--model", type=Path,
+                            help="model folder (default: the default model)")
+    monitoring.add_argument("-o", "--output", type=Path, required=True,
+                            help="the result: .xlsx or .csv")
+    _wave_options(monitoring, "split one file into waves by this date column")
+    monitoring.add_argument("--overwrite", action="store_true",
+                            help="replace existing files")
+    _lang_option(monitoring, "language of the summary and of the tables written")
+    _codes_option(monitoring)
+    _input_options(monitoring)
+    _output_options(monitoring)
+    monitoring.set_defaults(func=_monitor)
 
     auditing = commands.add_parser(
         "audit", parents=[common],

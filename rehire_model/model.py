@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from .config import TrainingConfig
     from .features import LeaverFeatures
+    from .training_rows import TrainingRows
 
 __all__ = ["SEGMENTS", "SEGMENTS_NEED", "RehireModel", "segment"]
 
@@ -60,6 +61,13 @@ class RehireModel:
         Probability at or above which a leaver counts as high on each target.
     manifest : dict or None
         The ``model.json`` of the folder it was loaded from (None when just trained).
+    training_rows : TrainingRows or None
+        Hashes of the rows it learnt from, with their out-of-sample probabilities
+        (:mod:`rehire_model.training_rows`), so that figures on them are honest.
+    lineage : dict or None
+        For a model updated from another (:func:`rehire_model.update`): the parent's
+        fingerprint and, per target, the method, the labelled leavers and the
+        cross-validated metrics before and after. None for a trained model.
     name : str
         The model folder's name (``"model"`` when just trained).
     scoring : ModelScoring
@@ -79,6 +87,8 @@ class RehireModel:
         training_data: Mapping[str, Any],
         manifest: Mapping[str, Any] | None = None,
         name: str = "model",
+        training_rows: TrainingRows | None = None,
+        lineage: Mapping[str, Any] | None = None,
     ) -> None:
         self.config = config
         self.features = features
@@ -89,6 +99,8 @@ class RehireModel:
         self.thresholds = {spec.name: spec.threshold for spec in config.targets}
         self.manifest = None if manifest is None else dict(manifest)
         self.name = name
+        self.training_rows = training_rows
+        self.lineage = None if lineage is None else dict(lineage)
         self._record_fields = config.record_fields
         #: The scoring interface (see :mod:`rehire_model.scoring`).
         self.scoring = ModelScoring(features=features, estimators=self.estimators,

@@ -7,6 +7,13 @@ saved; the trust report shows the same card in the page's language. The card is 
 once as sections of paragraphs and tables (:func:`model_card_sections`) and then
 written as Markdown or HTML.
 
+The card describes the model's own data: the synthetic survey or the company's own
+records (with their source, when the trainer gave one), which protected attributes
+they had and what those were used for, and, for a model updated from another
+(:func:`rehire_model.update`), its lineage: the parent, and per outcome the method, the
+labelled leavers, the metrics before and after and why that method. A model folder
+saved before its data were described keeps the card it had.
+
 Examples
 --------
 >>> import rehire_model as rm
@@ -17,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +42,9 @@ if TYPE_CHECKING:
 __all__ = [
     "CARD_FILES",
     "Section",
+    "UPDATE_METHODS",
     "display_name",
+    "format_bound",
     "format_count",
     "format_number",
     "format_percent",
@@ -45,6 +55,15 @@ __all__ = [
 
 #: The model card's file in a model folder, per language.
 CARD_FILES = {"en": "MODEL_CARD.md", "ja": "MODEL_CARD.ja.md"}
+#: The text of each method of :func:`rehire_model.update`, as its lineage names it.
+UPDATE_METHODS = {
+    "none": "update.method.none",
+    "intercept": "update.method.intercept",
+    "logistic": "update.method.logistic",
+    "revise": "update.method.revise",
+    "refit": "update.method.refit",
+    "base_rate": "update.method.base_rate",
+}
 #: Name of the default model folder, shown as a name readers know.
 _DEFAULT_NAME = {"en": "default model", "ja": "標準モデル"}
 
@@ -84,6 +103,16 @@ def format_percent(value: Any, lang: str) -> str:
     return f"{100 * number:.1f}" + ("%" if lang == "ja" else " %")
 
 
+def format_bound(value: Any) -> str:
+    """A bound of a metric's interval, within [0, 1] where every metric lies (a t interval
+    of a mean over folds may stray beyond it)."""
+    try:
+        number = min(max(float(value), 0.0), 1.0)
+    except (TypeError, ValueError):
+        return str(value)
+    return format_number(number if value == value else value)
+
+
 def display_name(name: str, lang: str) -> str:
     """A model folder's name as shown to readers ("default" reads as the default model)."""
     return _DEFAULT_NAME[lang] if name == "default" else name
@@ -120,12 +149,31 @@ def _details(model: RehireModel, lang: str) -> str:
     )
 
 
+def _own_data(data: Mapping[str, Any]) -> bool | None:
+    """Whether the model learnt from a company's own records (False: the synthetic
+    survey; None: a folder saved before its data were described)."""
+    if data.get("synthetic_oracle") or str(data.get("source")).startswith("synthetic"):
+        return False
+    return True if "protected_columns" in data else None
+
+
+def _source(data: Mapping[str, Any], lang: str) -> str:
+    """Where the training data came from: the synthetic survey, or the company's own
+    records (with the trainer's note of their source, when given)."""
+    own_data, source = _own_data(data), data.get("source")
+    if own_data is False:
+        return text("card.source_synthetic", lang)
+    if own_data is None:
+        return text("card.source_given", lang)
+    own = text("card.source_own", lang)
+    return text("card.source_note", lang, own=own, source=source) if source else own
+
+
 def _training(model: RehireModel, lang: str) -> str:
     data = model.training_data
-    source = "card.source_synthetic" if data.get("synthetic_oracle") else "card.source_given"
     return text(
         "card.training_text", lang,
-        source=text(source, lang),
+        source=_source(data, lang),
         rows=format_count(data["n_rows"]),
         fitted=format_count(data["n_fit"]),
         held_out=text("card.held_out", lang, test=format_count(data["n_test"]))
@@ -139,6 +187,29 @@ def _training(model: RehireModel, lang: str) -> str:
     )
 
 
+def _protected_labels(columns: Sequence[str], lang: str) -> str:
+    return text("coach.separator", lang).join(
+        text(f"field.{c}", lang) if has_text(f"field.{c}") else str(c) for c in columns)
+
+
+def _protected(model: RehireModel, lang: str) -> list[str]:
+    """Which protected attributes the training data had and what they were used for
+    (nothing for a folder saved before the data were described)."""
+    columns = model.training_data.get("protected_columns")
+    if columns is None:
+        return []
+    if not columns:
+        return [text("card.protected_none", lang)]
+    key = ("card.protected_features" if model.config.include_protected
+           else "card.protected_audit")
+    return [text(key, lang, columns=_protected_labels(columns, lang))]
+
+
+def _training_blocks(model: RehireModel, lang: str) -> list[str | pd.DataFrame]:
+    rows_kept = [text("card.rows_kept", lang)] if model.training_rows is not None else []
+    return [_training(model, lang), *_protected(model, lang), *rows_kept]
+
+
 def _metrics_table(model: RehireModel, lang: str) -> pd.DataFrame:
     rows = []
     for target, result in model.metrics.items():
@@ -146,8 +217,8 @@ def _metrics_table(model: RehireModel, lang: str) -> pd.DataFrame:
         scorers = [("table.model", {m: format_number(result["test"][m]) for m in METRICS})]
         if "interval" in result:
             scorers.append(("table.interval", {
-                m: text("table.interval_value", lang, low=format_number(low),
-                        high=format_number(high))
+                m: text("table.interval_value", lang, low=format_bound(low),
+                        high=format_bound(high))
                 for m, (low, high) in result["interval"].items()}))
         if "oracle_test" in result:
             scorers.append(("table.oracle",
@@ -176,7 +247,9 @@ def _group_table(result: dict[str, Any], grouping: str, lang: str) -> pd.DataFra
 def _analyses(model: RehireModel, lang: str) -> list[str | pd.DataFrame]:
     fairness = {t: m["fairness"] for t, m in model.metrics.items() if m.get("fairness")}
     if not fairness:
-        return [text("card.no_groups", lang)]
+        columns = model.training_data.get("protected_columns")
+        return [text("card.no_groups_with", lang, columns=_protected_labels(columns, lang))
+                if columns else text("card.no_groups", lang)]
     blocks: list[str | pd.DataFrame] = []
     for target, by_group in fairness.items():
         for grouping, result in by_group.items():
@@ -188,6 +261,102 @@ def _analyses(model: RehireModel, lang: str) -> list[str | pd.DataFrame]:
                 suppressed=result["suppressed"], minimum=MIN_GROUP_SIZE))
             blocks.append(_group_table(result, grouping, lang))
     return blocks
+
+
+# --------------------------------------------------------------------------------------
+# Updates (a model updated from another with labelled leavers)
+# --------------------------------------------------------------------------------------
+
+
+def _method_label(entry: Mapping[str, Any], lang: str) -> str:
+    """How one target was updated, as people read it."""
+    method = entry.get("method")
+    key = UPDATE_METHODS.get(str(method))
+    label = text(key, lang) if key else str(method)
+    if method == "base_rate" and entry.get("base_rate") is not None:
+        label = text("card.update_rate", lang, method=label,
+                     rate=format_percent(entry["base_rate"], lang))
+    if entry.get("requested") == "auto":
+        label = text("card.update_auto", lang, method=label)
+    return label
+
+
+def _before_after(entry: Mapping[str, Any], metric: str, lang: str) -> str:
+    before, after = entry.get("before") or {}, entry.get("after") or {}
+    if metric not in before and metric not in after:
+        return "—"
+    return text("table.before_after", lang,
+                before=format_number(before[metric]) if metric in before else "—",
+                after=format_number(after[metric]) if metric in after else "—")
+
+
+def _lineage_table(targets: Mapping[str, Mapping[str, Any]], lang: str) -> pd.DataFrame:
+    return pd.DataFrame([{
+        text("table.outcome", lang): text(f"field.{target}", lang),
+        text("table.update", lang): _method_label(entry, lang),
+        text("table.labelled", lang): format_count(entry.get("n", 0)),
+        text("table.events", lang): format_count(entry.get("events", 0)),
+        text("table.auc_change", lang): _before_after(entry, "roc_auc", lang),
+        text("table.brier_change", lang): _before_after(entry, "brier", lang),
+    } for target, entry in targets.items()])
+
+
+def _written(note: Any, lang: str) -> str | None:
+    """A sentence the lineage keeps as ``{"key": ..., "en": ..., "ja": ...}`` (written in
+    every language when the model was updated) or as ``{"key": ..., "values": {...}}``
+    (written now, when the key has a text; method codes among the values read as their
+    labels). None when it cannot be written in ``lang``."""
+    if not isinstance(note, Mapping):
+        return None
+    if isinstance(note.get(lang), str):
+        return note[lang]
+    key = note.get("key")
+    if not key or not has_text(key):
+        return None
+    values = {name: text(UPDATE_METHODS[value], lang)
+              if isinstance(value, str) and value in UPDATE_METHODS else value
+              for name, value in (note.get("values") or {}).items()}
+    try:
+        return text(key, lang, **values)
+    except (KeyError, IndexError, ValueError):  # values that do not fill the text
+        return None
+
+
+def _short(fingerprint: Any) -> str:
+    return str(fingerprint)[:16] + "…" if fingerprint else "—"
+
+
+def _parent(lineage: Mapping[str, Any], lang: str) -> str:
+    parent, labelled = lineage.get("parent") or {}, lineage.get("labelled") or {}
+    name = str(parent.get("name", ""))
+    values = {"parent": text("card.parent_default", lang) if name == "default"
+              else text("card.parent_named", lang, name=name),
+              "fingerprint": _short(parent.get("fingerprint_sha256")),
+              "seed": lineage.get("random_state", 0)}
+    if not labelled.get("n_rows"):
+        return text("card.update_parent_no_records", lang, **values)
+    return text("card.update_parent", lang, n=format_count(labelled["n_rows"]),
+                labelled=_short(labelled.get("fingerprint_sha256")), **values)
+
+
+def _updates(model: RehireModel, lang: str) -> list[Section]:
+    """The "Updates" section of a model updated from another (none otherwise): the
+    parent, per target the method with its labelled leavers and metrics before and
+    after, and why that method."""
+    lineage = getattr(model, "lineage", None)
+    if not lineage:
+        return []
+    targets = lineage.get("targets") or {}
+    blocks: list[str | pd.DataFrame] = [_parent(lineage, lang)]
+    if targets:
+        blocks += [_lineage_table(targets, lang), text("card.update_note", lang)]
+    for target, entry in targets.items():
+        notes = [entry.get("reason"), *(entry.get("notes") or [])]
+        for sentence in filter(None, (_written(note, lang) for note in notes)):
+            blocks.append(text("card.update_reason", lang,
+                               outcome=text(f"field.{target}", lang),
+                               reason=sentence.rstrip(".。")))
+    return [Section(text("card.updates", lang), blocks)]
 
 
 def model_card_sections(model: RehireModel, name: str = "model", lang: str = "en"
@@ -203,14 +372,19 @@ def model_card_sections(model: RehireModel, name: str = "model", lang: str = "en
         Section(text("card.details", lang), [_details(model, lang)]),
         Section(text("card.intended", lang), [text("report.intended_use", lang)]),
         Section(text("card.out", lang), [text("card.out_text", lang)]),
-        Section(text("card.training", lang), [_training(model, lang)]),
+        Section(text("card.training", lang), _training_blocks(model, lang)),
         Section(text("card.metrics", lang), [
             text("card.metrics_cv" if by_cv else "card.metrics_split", lang),
             _metrics_table(model, lang)]),
         Section(text("card.evaluation", lang), [evaluation]),
+        *_updates(model, lang),
         Section(text("card.analyses", lang), _analyses(model, lang)),
-        Section(text("card.ethics", lang), [text("card.ethics_text", lang)]),
-        Section(text("card.caveats", lang), [text("card.caveats_text", lang)]),
+        Section(text("card.ethics", lang), [text(
+            "card.ethics_text_opted_in" if model.config.include_protected
+            else "card.ethics_text", lang)]),
+        Section(text("card.caveats", lang), [text(
+            "card.caveats_own" if _own_data(model.training_data) else "card.caveats_text",
+            lang)]),
     ]
 
 

@@ -2,11 +2,14 @@
 
 A model folder holds one skops file for the feature encoder and one per target,
 ``model.json`` (versions, training config, thresholds, metrics, training-data
-fingerprint and the SHA-256 of every file), ``MODEL_CARD.md`` and ``MODEL_CARD.ja.md``.
+fingerprint and summary, the lineage of an updated model and the SHA-256 of every file),
+``training_rows.npz`` (a hash of each training row's encoded answers with its
+out-of-sample probabilities, see :mod:`rehire_model.training_rows`), ``MODEL_CARD.md``
+and ``MODEL_CARD.ja.md``.
 Loading checks the versions and every checksum first, then reads the skops files
 allowing only the exact types in :data:`ALLOWED_TYPES`; skops builds objects from their
 saved state and never unpickles, so a file cannot make loading execute code. No
-training rows and no ``leaver_id`` are stored.
+training record and no ``leaver_id`` is stored.
 
 Examples
 --------
@@ -40,6 +43,7 @@ from .features import LeaverFeatures
 from .model import RehireModel
 from .model_card import write_model_cards
 from .texts import message
+from .training_rows import ROWS_FILE, TrainingRows
 
 __all__ = ["ALLOWED_TYPES", "FORMAT_VERSION", "default_model_path", "load_model", "save_model"]
 
@@ -155,6 +159,8 @@ def save_model(model: RehireModel, path: str | Path, *, overwrite: bool = False)
         objects.update({f"{name}.skops": model.estimators[name] for name in model.targets})
         for name, obj in objects.items():
             sio.dump(obj, staging / name, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+        if model.training_rows is not None:
+            model.training_rows.save(staging / ROWS_FILE)
         write_model_cards(model, staging, name=path.name)
         files = sorted(p.name for p in staging.iterdir())
         manifest: dict[str, Any] = {
@@ -165,6 +171,7 @@ def save_model(model: RehireModel, path: str | Path, *, overwrite: bool = False)
             "selected": model.selected,
             "metrics": model.metrics,
             "training_data": model.training_data,
+            **({"lineage": model.lineage} if model.lineage else {}),
             "fitted_digest": {name: fitted_digest(obj) for name, obj in objects.items()},
             "files": {name: _sha256(staging / name) for name in files},
         }
@@ -309,6 +316,7 @@ def load_model(path: str | Path | None = None) -> RehireModel:
     if not isinstance(features, LeaverFeatures):
         raise ModelFileError(f"{path / _FEATURES_FILE} does not hold a LeaverFeatures encoder")
     estimators = {name: _load_object(path / f"{name}.skops") for name in config.target_names}
+    rows = TrainingRows.load(path / ROWS_FILE) if ROWS_FILE in manifest["files"] else None
     model = RehireModel(
         config=config,
         features=features,
@@ -317,6 +325,8 @@ def load_model(path: str | Path | None = None) -> RehireModel:
         training_data=manifest["training_data"],
         manifest=manifest,
         name=path.name if path != default_model_path() else "default",
+        training_rows=rows,
+        lineage=manifest.get("lineage"),
     )
     logger.info("loaded model from %s", path)
     return model

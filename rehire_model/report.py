@@ -5,9 +5,19 @@ use under the EU AI Act (Annex III, point 4) and per-person scores are profiling
 GDPR Article 22. :func:`write_report` writes one self-contained HTML file (inline CSS
 and charts, no network) that an HR analyst reads in English or Japanese, every word in
 the chosen language (texts in :mod:`rehire_model.texts`): how well the model predicts
-(with a reliability chart and score deciles, when the data have outcomes), fairness by
-gender and age band, what drives the scores, what would help most, the segment mix,
+(with a reliability chart and score deciles, when the data have outcomes), optionally
+its predictions against outcomes wave by wave (:func:`rehire_model.monitor`), fairness
+by gender and age band, what drives the scores, what would help most, the segment mix,
 optionally per-person reasons, and the model card (:mod:`rehire_model.model_card`).
+
+The figures are never measured on what the model learnt from. A model keeps its
+training rows (:mod:`rehire_model.training_rows`): a training row in the data is
+measured by its cross-validated prediction, or left out when it has none (the fit rows
+of a model measured on a held-out split), and a note says how many of each; the model
+card's own figures stand beside the report's. The reliability chart's points are
+equal-width tenths of the probability scale, each labelled with its number of people
+and drawn with the 95 % Wilson interval of its actual rate, so that a sparse bin reads
+as uncertain rather than wrong.
 
 The page fits a 1,280-pixel window (wide tables sit in their own scroll box) and prints
 on A4. Chart text stays text in the page's language: a font with Japanese glyphs is
@@ -33,12 +43,14 @@ import io
 import logging
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy.special import expit
+from scipy.stats import norm
 
 from .audit import (
     SMALL_SHARE,
@@ -54,6 +66,7 @@ from .fairness import FOUR_FIFTHS, MIN_GROUP_SIZE
 from .model import SEGMENTS, RehireModel
 from .model_card import (
     display_name,
+    format_bound,
     format_count,
     format_number,
     format_percent,
@@ -61,9 +74,22 @@ from .model_card import (
 )
 from .schema import FIELDS_BY_NAME
 from .scoring import LeaverBatch
-from .texts import check_lang, message, text
+from .texts import check_lang, has_text, message, text
 
-__all__ = ["report_html", "simulation_display", "write_report"]
+if TYPE_CHECKING:
+    from .monitoring import Monitoring
+
+__all__ = [
+    "RELIABILITY_BINS",
+    "VERDICT_TEXTS",
+    "MeasuredOutcome",
+    "measured_outcomes",
+    "reliability_bins",
+    "report_html",
+    "simulation_display",
+    "wilson_interval",
+    "write_report",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +99,8 @@ COACHED_IN_REPORT = 50
 GAPS_IN_REPORT = 5
 #: Attributes the report audits by default, when the data have them.
 AUDITED_BY_DEFAULT = ("gender", "age_band")
+#: Equal-width bins of predicted probability in a reliability chart.
+RELIABILITY_BINS = 10
 #: Fonts with Japanese glyphs, in order of preference; the charts name them all.
 CJK_FONTS = ("Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Hiragino Kaku Gothic ProN",
              "Yu Gothic", "Meiryo", "IPAexGothic", "IPAGothic", "TakaoGothic", "VL Gothic",
@@ -125,19 +153,101 @@ def _figure(width: float = 6.0, height: float = 3.2) -> Any:
     return Figure(figsize=(width, height))
 
 
+def wilson_interval(events: Any, n: Any, level: float = 0.95
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a rate of ``events`` in ``n`` (NaN where ``n`` is 0).
+
+    Unlike the normal approximation it stays within [0, 1] and is honest for few
+    people or rates near 0 or 1 (Wilson 1927; Brown, Cai and DasGupta 2001).
+
+    Examples
+    --------
+    >>> low, high = wilson_interval([0, 5], [10, 10])
+    >>> low.round(3).tolist(), high.round(3).tolist()
+    ([0.0, 0.237], [0.278, 0.763])
+    """
+    events = np.asarray(events, dtype=np.float64)
+    n = np.asarray(n, dtype=np.float64)
+    z = norm.ppf(0.5 + level / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = events / n
+        denominator = 1 + z**2 / n
+        centre = (rate + z**2 / (2 * n)) / denominator
+        half = z / denominator * np.sqrt(rate * (1 - rate) / n + z**2 / (4 * n**2))
+    empty = n <= 0
+    return (np.where(empty, np.nan, np.clip(centre - half, 0, 1)),
+            np.where(empty, np.nan, np.clip(centre + half, 0, 1)))
+
+
+def reliability_bins(y: Any, p: Any, n_bins: int = RELIABILITY_BINS) -> pd.DataFrame:
+    """The points of a reliability chart: people binned by predicted probability.
+
+    Bins are equal-width tenths of the probability scale (not quantiles), so a point's
+    place on the x axis reads as a probability and a sparse region of the scale shows as
+    a point of few people with a wide interval, rather than being merged into its
+    neighbours. Empty bins are left out.
+
+    Parameters
+    ----------
+    y : array-like of 0/1
+    p : array-like of float in [0, 1]
+    n_bins : int, default 10
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per non-empty bin: ``bin`` (0-based), ``n``, ``events``,
+        ``mean_predicted``, ``observed_rate`` and its 95 % Wilson interval ``low``,
+        ``high``.
+
+    Examples
+    --------
+    >>> table = reliability_bins([0, 1, 1, 0], [0.05, 0.08, 0.91, 0.93])
+    >>> table[["bin", "n", "events"]].to_numpy().tolist()
+    [[0, 2, 1], [9, 2, 1]]
+    """
+    y = np.asarray(y, dtype=np.float64)
+    p = np.asarray(p, dtype=np.float64)
+    bins = np.minimum((p * n_bins).astype(np.int64), n_bins - 1)
+    counts = np.bincount(bins, minlength=n_bins)
+    shown = np.flatnonzero(counts)
+    events = np.bincount(bins, weights=y, minlength=n_bins)[shown]
+    n = counts[shown]
+    low, high = wilson_interval(events, n)
+    return pd.DataFrame({
+        "bin": shown, "n": n, "events": events.round().astype(np.int64),
+        "mean_predicted": np.bincount(bins, weights=p, minlength=n_bins)[shown] / n,
+        "observed_rate": events / n, "low": low, "high": high})
+
+
+def _rate_points(axes: Any, x: Any, rate: Any, low: Any, high: Any, n: Any,
+                 label: str) -> None:
+    """Actual rates with their interval bars; points sized by, and labelled with, the
+    number of people they stand for."""
+    rate, low, high, n = (np.asarray(v, dtype=np.float64) for v in (rate, low, high, n))
+    axes.errorbar(x, rate, yerr=[rate - low, high - rate], fmt="none", ecolor=_RAISES,
+                  elinewidth=1.2, capsize=3, label=label)
+    sizes = 12 + 120 * np.sqrt(n / max(n.max(), 1))
+    axes.scatter(x, rate, s=sizes, color=_RAISES, zorder=3)
+    for xi, yi, ni, si in zip(x, rate, n, sizes, strict=True):
+        offset = np.sqrt(si) / 2 + 1  # beside the marker, whatever its size: below
+        below = yi >= 0.05 * axes.get_ylim()[1]  # right, unless at the bottom
+        axes.annotate(format_count(ni), (xi, yi), xytext=(offset, -offset if below else offset),
+                      textcoords="offset points", fontsize=7, color="#444",
+                      va="top" if below else "bottom")
+
+
 def _reliability_chart(y: np.ndarray, p: np.ndarray, target: str, lang: str) -> str:
-    bins = np.minimum((p * 10).astype(int), 9)
-    counts = np.bincount(bins, minlength=10)
-    shown = counts > 0
-    mean_p = np.bincount(bins, weights=p, minlength=10)[shown] / counts[shown]
-    rate = np.bincount(bins, weights=y, minlength=10)[shown] / counts[shown]
-    figure = _figure(3.4, 3.2)
+    table = reliability_bins(y, p)
+    figure = _figure(3.6, 3.4)
     axes = figure.add_subplot()
     axes.plot([0, 1], [0, 1], color="#999", linestyle="--", linewidth=1)
-    axes.plot(mean_p, rate, marker="o", color=_RAISES)
     title = text("chart.reliability", lang, outcome=text(f"target.{target}", lang))
     axes.set(xlabel=text("chart.predicted", lang), ylabel=text("chart.observed", lang),
-             xlim=(0, 1), ylim=(0, 1), title=title)
+             xlim=(-0.02, 1.02), ylim=(-0.02, 1.05), title=title)
+    _rate_points(axes, table["mean_predicted"], table["observed_rate"], table["low"],
+                 table["high"], table["n"], text("chart.observed_interval", lang))
+    axes.legend(loc="upper left", fontsize=7, frameon=False)
     return _svg_image(figure, title, f"reliability-{target}")
 
 
@@ -175,6 +285,8 @@ td:first-child,th:first-child,.text{text-align:left}
 .flag{color:#b00020;font-weight:bold}
 table[data-audit] th:nth-child(-n+2),table[data-audit] td:nth-child(-n+2),
 table[data-audit] th:last-child{white-space:nowrap}
+#metrics td,#monitoring td{white-space:normal;min-width:3.5em}
+#metrics td:first-child,#monitoring td:nth-child(-n+2){white-space:nowrap}
 .charts{display:flex;flex-wrap:wrap;gap:1em}img.chart{max-width:100%;height:auto}
 @page{size:A4;margin:14mm}
 @media print{body{max-width:none;margin:0;font-size:10pt}.table-wrap{overflow:visible}
@@ -213,40 +325,193 @@ def _outcomes(model: RehireModel, data: pd.DataFrame) -> dict[str, np.ndarray]:
     return outcomes
 
 
-def _metrics_section(scores: pd.DataFrame, outcomes: dict[str, np.ndarray], lang: str
-                     ) -> list[str]:
-    parts = [f"<h2>{text('report.metrics', lang)}</h2>"]
-    if not outcomes:
-        return [*parts, f'<p class="note">{text("report.no_outcomes", lang)}</p>']
-    rows, charts, deciles = [], [], []
+@dataclass(frozen=True)
+class MeasuredOutcome:
+    """One target's known outcomes and the probabilities the model is measured by.
+
+    A row the model was not trained on is measured by the model's prediction; a training
+    row by its out-of-sample (cross-validated) probability, kept in the model folder
+    (:mod:`rehire_model.training_rows`); a training row without one is left out, since
+    the model's prediction of a row it was fitted on is in-sample.
+
+    Attributes
+    ----------
+    y : numpy.ndarray of int
+        The 0/1 outcomes of the rows measured.
+    p : numpy.ndarray
+        Their probabilities.
+    answered : int
+        Rows with a known outcome.
+    training : int or None
+        Of those, rows the model was trained on (None: the model folder does not say).
+    cross_validated : int
+        Of those, rows measured by their out-of-sample probability.
+    """
+
+    y: np.ndarray
+    p: np.ndarray
+    answered: int
+    training: int | None
+    cross_validated: int = 0
+
+    @property
+    def left_out(self) -> int:
+        """Training rows left out: fitted on, with no out-of-sample probability."""
+        return (self.training or 0) - self.cross_validated
+
+    @property
+    def fresh(self) -> int:
+        """Rows measured by the model's prediction (not training rows)."""
+        return self.answered - (self.training or 0)
+
+
+def measured_outcomes(model: RehireModel, leavers: LeaverBatch,
+                      outcomes: dict[str, np.ndarray]) -> dict[str, MeasuredOutcome]:
+    """Per target with outcomes, what the model is measured on (see
+    :class:`MeasuredOutcome`).
+
+    Parameters
+    ----------
+    model : RehireModel
+    leavers : LeaverBatch
+        The scored leavers, row-aligned with ``outcomes``.
+    outcomes : dict of str -> numpy.ndarray
+        Per target, 0/1 outcomes, NaN where unknown.
+
+    Examples
+    --------
+    >>> import rehire_model as rm
+    >>> from rehire_model.audit import audited_records
+    >>> data = rm.make_leaver_survey(300, random_state=4)
+    >>> model = rm.load_model()
+    >>> leavers = model.scoring.valid(audited_records(model, data)[0])
+    >>> y = (data["rehire_intent"] >= 4).to_numpy(float)
+    >>> measured = measured_outcomes(model, leavers, {"rehire_intent": y})
+    >>> measured["rehire_intent"].answered, measured["rehire_intent"].left_out
+    (300, 0)
+    """
+    predictions = leavers.probabilities()
+    rows = getattr(model, "training_rows", None)
+    found, out_of_sample = (rows.honest(leavers.matrix) if rows is not None
+                            else (np.zeros(len(leavers), dtype=bool), {}))
+    measured = {}
     for target, y in outcomes.items():
         answered = ~np.isnan(y)
-        p, y = scores[f"p_{target}"].to_numpy()[answered], y[answered].astype(np.int64)
-        result = probability_metrics(y, p)
-        cells = "".join(f'<td data-target="{target}" data-metric="{m}">'
-                        f"{format_number(result[m])}</td>" for m in METRICS)
-        rows.append(f'<tr><td class=text>{html.escape(text(f"field.{target}", lang))}</td>'
-                    f"{cells}<td>{format_count(result['n'])}</td>"
-                    f"<td>{format_percent(result['positive_rate'], lang)}</td></tr>")
-        charts.append(_reliability_chart(y, p, target, lang))
-        deciles.append(f"<div><h4>{html.escape(text(f'field.{target}', lang))}</h4>"
-                       + _deciles_table(y, p, lang) + "</div>")
-    head = "".join(f"<th>{html.escape(text(key, lang))}</th>" for key in (
-        "table.outcome", *(f"metric.{m}" for m in METRICS), "metric.n", "metric.positive_rate"))
-    parts += [
-        f"<p>{text('report.metrics_note', lang)}</p>",
-        f'<div class="table-wrap"><table id="metrics"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>",
-        f'<div class="charts">{"".join(charts)}</div>',
-        f"<h3>{text('report.deciles', lang)}</h3>",
-        f"<p>{text('report.deciles_note', lang)}</p>",
-        '<div class="charts">', *deciles, "</div>",
-    ]
-    return parts
+        p = predictions[target]
+        if found.any():
+            p = np.where(found, out_of_sample.get(target, np.full(len(p), np.nan)), p)
+        used = answered & ~np.isnan(p)
+        measured[target] = MeasuredOutcome(
+            y=y[used].astype(np.int64), p=p[used], answered=int(answered.sum()),
+            training=None if rows is None else int((answered & found).sum()),
+            cross_validated=int((answered & found & used).sum()))
+    return measured
+
+
+def _rows_notes(measured: dict[str, MeasuredOutcome], lang: str) -> list[str]:
+    """What the figures are measured on: one sentence per group of targets with the same
+    counts, saying how many rows were training rows and how each was measured."""
+    if any(m.training is None for m in measured.values()):
+        return [text("report.rows_unknown", lang)]
+    if not any(m.training for m in measured.values()):
+        return [text("report.rows_fresh", lang)]
+    groups: dict[tuple[int, ...], list[str]] = {}
+    for target, m in measured.items():
+        key = (m.answered, m.training, m.cross_validated, len(m.y))
+        groups.setdefault(key, []).append(target)
+    notes = []
+    for targets in groups.values():
+        m, names = measured[targets[0]], ",".join(targets)
+        outcome = text("coach.separator", lang).join(text(f"target.{t}", lang)
+                                                      for t in targets)
+        if m.answered and not len(m.y):
+            notes.append(text("report.rows_all_training", lang, outcome=outcome,
+                              training=format_count(m.training)))
+            continue
+        notes.append(text("report.rows_training", lang, outcome=outcome, **{
+            k: f'<b data-rows="{names}:{k}">{format_count(v)}</b>' for k, v in (
+                ("training", m.training), ("answered", m.answered),
+                ("cross_validated", m.cross_validated), ("left_out", m.left_out),
+                ("fresh", m.fresh))}))
+    return notes
+
+
+def _metric_cells(values: dict[str, str], attribute: str) -> str:
+    return "".join(f'<td {attribute} data-metric="{m}">{values[m]}</td>' for m in METRICS)
+
+
+def _data_row(target: str, m: MeasuredOutcome, lang: str) -> str:
+    result = probability_metrics(m.y, m.p)
+    cells = _metric_cells({k: format_number(result[k]) for k in METRICS},
+                          f'data-target="{target}"')
+    return (f'<tr><td class=text>{html.escape(text(f"field.{target}", lang))}</td>'
+            f'<td class=text>{html.escape(text("table.these_data", lang))}</td>'
+            f"{cells}<td>{format_count(result['n'])}</td>"
+            f"<td>{format_percent(result['positive_rate'], lang)}</td></tr>")
+
+
+def _card_row(model: RehireModel, target: str, lang: str) -> str:
+    """The model card's measured figures of ``target``, with their interval."""
+    result = model.metrics.get(target) or {}
+    test, interval = result.get("test") or {}, result.get("interval") or {}
+    if not test:
+        return ""
+    values = {}
+    for metric in METRICS:
+        value = format_number(test.get(metric, float("nan")))
+        low, high = interval.get(metric, (None, None))
+        values[metric] = value if low is None else text(
+            "table.value_interval", lang, value=value, low=format_bound(low),
+            high=format_bound(high))
+    by_cv = result.get("evaluation", model.training_data.get("evaluation")
+                       ) == "cross_validation"
+    scorer = text("table.card_cv" if by_cv else "table.card_split", lang)
+    return (f'<tr data-card="{target}"><td class=text>'
+            f'{html.escape(text(f"field.{target}", lang))}</td>'
+            f"<td class=text>{html.escape(scorer)}</td>"
+            + _metric_cells(values, f'data-card-target="{target}"')
+            + f"<td>{format_count(test.get('n', 0))}</td>"
+            f"<td>{format_percent(test.get('positive_rate', float('nan')), lang)}</td></tr>")
+
+
+def _metrics_table(model: RehireModel, measured: dict[str, MeasuredOutcome], lang: str
+                   ) -> str:
+    rows = []
+    for target, m in measured.items():
+        if len(m.y):
+            rows.append(_data_row(target, m, lang))
+        rows.append(_card_row(model, target, lang))
+    head = "".join(f'<th{" class=text" if j < 2 else ""}>{html.escape(text(key, lang))}</th>'
+                   for j, key in enumerate((
+                       "table.outcome", "table.measured_on", *(f"metric.{m}" for m in METRICS),
+                       "metric.n", "metric.positive_rate")))
+    return (f'<div class="table-wrap"><table id="metrics"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def _metrics_section(model: RehireModel, measured: dict[str, MeasuredOutcome], lang: str
+                     ) -> list[str]:
+    parts = [f"<h2>{text('report.metrics', lang)}</h2>"]
+    if not measured:
+        return [*parts, f'<p class="note">{text("report.no_outcomes", lang)}</p>']
+    shown = {t: m for t, m in measured.items() if len(m.y)}
+    parts += [f'<p class="note" data-rows-note>{note}</p>'
+              for note in _rows_notes(measured, lang)]
+    if not shown:  # every row was fitted on: the model card's figures only
+        return [*parts, _metrics_table(model, measured, lang)]
+    parts += [f"<p>{text('report.metrics_note', lang)}</p>", _metrics_table(model, measured, lang)]
+    charts = [_reliability_chart(m.y, m.p, t, lang) for t, m in shown.items()]
+    deciles = [f"<div><h4>{html.escape(text(f'field.{t}', lang))}</h4>"
+               + _deciles_table(m.y, m.p, lang) + "</div>" for t, m in shown.items()]
+    return [*parts, f"<p>{text('report.reliability_note', lang)}</p>",
+            f'<div class="charts">{"".join(charts)}</div>',
+            f"<h3>{text('report.deciles', lang)}</h3>",
+            f"<p>{text('report.deciles_note', lang)}</p>",
+            '<div class="charts">', *deciles, "</div>"]
 
 
 def _deciles_table(y: np.ndarray, p: np.ndarray, lang: str) -> str:
-    bands = pd.qcut(pd.Series(p).rank(method="first"), 10, labels=False) + 1
+    bands = pd.qcut(pd.Series(p).rank(method="first"), min(10, len(p)), labels=False) + 1
     table = pd.DataFrame({"decile": bands, "p": p, "y": y}).groupby("decile").agg(
         n=("p", "size"), predicted=("p", "mean"), actual=("y", "mean")).reset_index()
     return _table_html(pd.DataFrame({
@@ -490,6 +755,186 @@ def _card_section(model: RehireModel, name: str, lang: str) -> list[str]:
     return parts
 
 
+# --------------------------------------------------------------------------------------
+# Monitoring: predictions against outcomes by wave
+# --------------------------------------------------------------------------------------
+
+#: The text of each verdict of :func:`rehire_model.monitor`.
+VERDICT_TEXTS = {"fine": "monitor.verdict.fine", "recalibrate": "monitor.verdict.recalibrate",
+                 "retrain": "monitor.verdict.retrain"}
+
+
+def _signed(value: Any) -> str:
+    """A log-odds shift with its sign ("—" when undefined, "∞" when unbounded)."""
+    number = float(value)
+    if number != number:
+        return "—"
+    if np.isinf(number):
+        return "−∞" if number < 0 else "+∞"
+    return f"{number:+.2f}".replace("-", "−")
+
+
+def _with_interval(value: str, low: str, high: str, lang: str) -> str:
+    return text("table.value_interval", lang, value=value, low=low, high=high)
+
+
+def _wave_chart(calibration: pd.DataFrame, waves: Sequence[str], target: str, lang: str
+                ) -> str:
+    """Mean predicted probability and actual rate (95 % Wilson interval) per wave."""
+    rows = calibration[calibration["target"] == target].set_index("wave")
+    rows = rows.reindex([w for w in waves if w in rows.index])
+    x = np.arange(len(rows))
+    low, high = wilson_interval(rows["events"], rows["n"])
+    top = np.nanmax(np.concatenate([high, rows["mean_predicted"].to_numpy(), [0.05]]))
+    figure = _figure(max(3.6, 0.8 * len(rows) + 2.0), 3.2)
+    axes = figure.add_subplot()
+    title = text(f"field.{target}", lang)
+    axes.set(xlabel=text("chart.wave", lang), ylabel=text("chart.rate", lang), title=title,
+             xlim=(-0.5, len(rows) - 0.5), ylim=(0, min(1.0, 1.25 * top)))
+    # Side by side at each wave, so that neither hides the other.
+    axes.plot(x - 0.08, rows["mean_predicted"], marker="s", color="#e08a00", linewidth=1.2,
+              label=text("chart.mean_predicted", lang))
+    _rate_points(axes, x + 0.08, rows["observed_rate"], low, high, rows["n"],
+                 text("chart.observed_interval", lang))
+    axes.set_xticks(x, [str(w) for w in rows.index])
+    axes.legend(loc="best", fontsize=7, frameon=False)
+    return _svg_image(figure, title, f"waves-{target}")
+
+
+def _wave_row(verdict: Any, calibration: pd.DataFrame, people: dict[str, int], lang: str
+              ) -> dict[str, str]:
+    """One wave and target of the monitoring table, as people read it."""
+    found = calibration[(calibration["wave"] == verdict.wave)
+                        & (calibration["target"] == verdict.target)]
+    row = {text("table.wave", lang): str(verdict.wave),
+           text("table.outcome", lang): text(f"field.{verdict.target}", lang),
+           text("table.people", lang): format_count(people.get(verdict.wave, 0))}
+    cells = dict.fromkeys(("table.outcomes_known", "table.predicted", "table.actual",
+                           "table.citl", "table.auc_interval"), "—")
+    if len(found):
+        c = found.iloc[0]
+        low, high = wilson_interval(c["events"], c["n"])
+        cells = {
+            "table.outcomes_known": format_count(c["n"]),
+            "table.predicted": format_percent(c["mean_predicted"], lang),
+            "table.actual": _with_interval(format_percent(c["observed_rate"], lang),
+                                           format_percent(low, lang),
+                                           format_percent(high, lang), lang),
+            "table.citl": _with_interval(_signed(c["citl"]), _signed(c["citl_low"]),
+                                         _signed(c["citl_high"]), lang),
+            "table.auc_interval": _with_interval(format_number(c["auc"]),
+                                                 format_number(c["auc_low"]),
+                                                 format_number(c["auc_high"]), lang),
+        }
+    row |= {text(key, lang): value for key, value in cells.items()}
+    row[text("table.verdict", lang)] = _verdict_label(verdict.verdict, lang)
+    return row
+
+
+def _verdict_label(verdict: str, lang: str) -> str:
+    key = VERDICT_TEXTS.get(verdict)
+    return text(key, lang) if key else str(verdict)
+
+
+def _reasons_list(verdicts: pd.DataFrame, reasons: list[str], lang: str) -> list[str]:
+    """Each wave and target's verdict with its reasons, as sentences."""
+    items = [text("report.verdict_item", lang, wave=html.escape(str(v.wave)),
+                  outcome=text(f"target.{v.target}", lang),
+                  verdict=_verdict_label(v.verdict, lang),
+                  reasons=html.escape(r.rstrip(".。")))
+             for v, r in zip(verdicts.itertuples(index=False), reasons, strict=True) if r]
+    if not items:
+        return []
+    return [f"<h4>{text('report.verdicts', lang)}</h4>",
+            '<ul id="verdict-reasons">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"]
+
+
+def _verdict_reasons(monitoring: Monitoring, lang: str) -> list[str]:
+    """Each verdict's reasons in ``lang``, joined as the language joins sentences (the
+    English ones only on an English page, when the result cannot write them in
+    another language)."""
+    frames = getattr(monitoring, "frames", None)
+    if frames is not None:
+        return [str(r) for r in frames(lang)["verdict"]["reasons"]]
+    if lang == "en" and "reasons" in monitoring.verdict.columns:
+        return [str(r) for r in monitoring.verdict["reasons"]]
+    return [""] * len(monitoring.verdict)
+
+
+def _drift_table(drift: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The fields whose answers changed beyond the alarm level, or that had values not
+    seen in training, by wave; and which cells raised an alarm."""
+    alarmed = drift["alarm"].astype(bool)
+    if "blank_alarm" in drift.columns:
+        alarmed |= drift["blank_alarm"].astype(bool)
+    alarmed |= drift["new_values"].fillna("").astype(str).str.len() > 0
+    rows = drift[alarmed.to_numpy()]
+    shown = pd.DataFrame({
+        text("table.wave", lang): rows["wave"].astype(str).tolist(),
+        text("table.field", lang): [text(f"field.{f}", lang) if has_text(f"field.{f}")
+                                    else str(f) for f in rows["field"]],
+        text("table.psi", lang): [text("table.psi_value", lang, psi=format_number(p),
+                                       threshold=format_number(t))
+                                  for p, t in zip(rows["psi"], rows["psi_threshold"],
+                                                  strict=True)],
+        text("table.new_values", lang): [_new_values(f, v, lang) for f, v in zip(
+            rows["field"], rows["new_values"].fillna(""), strict=True)],
+        text("table.blank_rate", lang): [text(
+            "table.rate_ratio", lang, rate=format_percent(r, lang),
+            ratio=format_percent(q, lang)) for r, q in zip(
+                rows["blank_rate"], rows["blank_rate_reference"], strict=True)],
+    })
+    flagged = np.zeros(shown.shape, dtype=bool)
+    flagged[:, 2] = rows["alarm"].astype(bool).to_numpy()
+    flagged[:, 3] = (shown.iloc[:, 3] != "—").to_numpy()
+    if "blank_alarm" in rows.columns:
+        flagged[:, 4] = rows["blank_alarm"].astype(bool).to_numpy()
+    return shown, flagged
+
+
+def _new_values(field: str, values: str, lang: str) -> str:
+    shown = [text(f"value.{field}.{v}", lang) if has_text(f"value.{field}.{v}") else v
+             for v in str(values).split(";") if v]
+    return text("coach.separator", lang).join(shown) or "—"
+
+
+def _verdict_flags(shown: pd.DataFrame, verdicts: pd.DataFrame) -> np.ndarray:
+    """The verdict cells that call for action (not "fine")."""
+    flagged = np.zeros(shown.shape, dtype=bool)
+    flagged[:, shown.shape[1] - 1] = (verdicts["verdict"] != "fine").to_numpy()
+    return flagged
+
+
+def _monitoring_section(monitoring: Monitoring | None, lang: str) -> list[str]:
+    """Predictions against outcomes by wave, with each wave's verdict and the fields
+    whose answers changed (nothing without a monitoring result)."""
+    if monitoring is None:
+        return []
+    calibration, verdicts = monitoring.calibration, monitoring.verdict
+    waves = list(dict.fromkeys(verdicts["wave"]))
+    table = getattr(monitoring, "waves", None)
+    people = ({} if table is None else dict(zip(table["wave"], table["n_scored"],
+                                                strict=True)))
+    notes = [f'<p class="note">{html.escape(n.render(lang))}</p>'
+             for n in getattr(monitoring, "notes", ())]
+    charts = [_wave_chart(calibration, waves, t, lang)
+              for t in dict.fromkeys(calibration["target"])]
+    shown = pd.DataFrame([_wave_row(v, calibration, people, lang)
+                          for v in verdicts.itertuples(index=False)])
+    drift, flagged = _drift_table(monitoring.drift, lang)
+    return [f"<h2>{text('report.monitoring', lang)}</h2>", *notes,
+            f"<p>{text('report.monitoring_note', lang)}</p>",
+            f'<div class="charts">{"".join(charts)}</div>' if charts else "",
+            _table_html(shown, attrs='id="monitoring"', text_columns=2,
+                        flagged=_verdict_flags(shown, verdicts)),
+            *_reasons_list(verdicts, _verdict_reasons(monitoring, lang), lang),
+            f"<h3>{text('report.drift', lang)}</h3>",
+            f"<p>{text('report.drift_note', lang)}</p>" if len(drift)
+            else f"<p>{text('report.no_drift', lang)}</p>",
+            _table_html(drift, attrs='id="drift"', text_columns=2, flagged=flagged)
+            if len(drift) else ""]
+
+
 def _audit(leavers: LeaverBatch, records: pd.DataFrame, kept: pd.DataFrame,
            audit_by: Sequence[str] | None, intersections: bool) -> FairnessAudit | None:
     if audit_by is None:
@@ -510,6 +955,7 @@ def report_html(
     name: str = "model",
     audit_by: Sequence[str] | None = None,
     intersections: bool = True,
+    monitoring: Monitoring | None = None,
 ) -> str:
     """The trust report of ``model`` on ``data`` as one self-contained HTML page.
 
@@ -532,12 +978,15 @@ def report_html(
         band, those the data have.
     intersections : bool, default True
         Also audit every pair of the ``audit_by`` attributes.
+    monitoring : Monitoring, optional
+        A result of :func:`rehire_model.monitor`: adds the predictions against the
+        outcomes by wave, each wave's verdict and the fields whose answers changed.
     """
     check_lang(lang)
     records, problems, kept = audited_records(model, data)
     leavers = model.scoring.valid(records)
     scores = leavers.predictions()
-    outcomes = _outcomes(model, kept)
+    measured = measured_outcomes(model, leavers, _outcomes(model, kept))
     audit = _audit(leavers, records, kept, audit_by, intersections)
     contributions = leavers.contributions()
     title = text("report.title", lang, name=display_name(name, lang))
@@ -550,7 +999,8 @@ def report_html(
             f"<h1>{html.escape(title)}</h1>",
             f'<p class="note">{text("report.intended_use", lang)}</p>',
             f"<p>{cohort}</p>",
-            *_metrics_section(scores, outcomes, lang),
+            *_metrics_section(model, measured, lang),
+            *_monitoring_section(monitoring, lang),
             *_fairness_section(audit, lang),
             *_drivers_section(model, leavers, contributions, lang),
             *_help_section(model, leavers, lang),

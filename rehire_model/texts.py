@@ -439,6 +439,53 @@ TEXTS: dict[str, dict[str, str]] = {
               "how close the predicted probabilities are to the actual rates.",
         "ja": "このデータの実際の結果と照らし合わせ、スコアの順位付けの正確さと、予測した"
               "確率が実際の割合にどれだけ近いかを測っています。"},
+    "report.rows_unknown": {
+        "en": "This model folder does not record which leavers the model was trained on: if "
+              "these data include them, the figures below are measured on the rows it learnt "
+              "from and overstate how well it predicts. The model card's figures beside them "
+              "are measured on data it did not learn from.",
+        "ja": "このモデルのフォルダーには、学習に使った退職者の記録がありません。このデータに"
+              "学習に使った人が含まれる場合、以下の値は学習した人そのもので測った値となり、"
+              "実力より良く見えます。並べて示すモデルカードの値は、学習に使っていないデータで"
+              "測ったものです。"},
+    "report.rows_fresh": {
+        "en": "None of these leavers was a row the model was trained on: every figure below "
+              "is measured on data it did not learn from.",
+        "ja": "この中に、モデルの学習に使った退職者はいません。以下の値はすべて、学習に"
+              "使っていないデータで測ったものです。"},
+    "report.rows_training": {
+        "en": "{outcome}: {training} of the {answered} leavers with a known outcome are rows "
+              "the model was trained on. So that no figure is measured on what the model "
+              "learnt from, {cross_validated} of them are measured by their cross-validated "
+              "predictions (from models that did not see them) and {left_out} are left out "
+              "(fitted on, with no such prediction); the other {fresh} are measured by the "
+              "model's predictions.",
+        "ja": "{outcome}：結果のわかっている{answered}人のうち{training}人は、モデルの学習に"
+              "使った人です。学習した人そのもので測らないよう、このうち{cross_validated}人は"
+              "その人を学習に使っていないモデルによる予測（交差検証の予測）で測り、{left_out}人"
+              "は除外しています（学習に使っただけで、そのような予測がないため）。残りの{fresh}人"
+              "はモデルの予測で測っています。"},
+    "report.rows_all_training": {
+        "en": "{outcome}: these data are the model's training data. All {training} leavers "
+              "with a known outcome were fitted on, with no prediction from a model that did "
+              "not see them, so they cannot be measured here: the model card's figures, "
+              "measured on data the model did not learn from, are shown instead.",
+        "ja": "{outcome}：このデータはモデルの学習データです。結果のわかっている{training}人"
+              "全員を学習に使っており、その人を学習に使っていないモデルの予測がないため、"
+              "ここでは測れません。代わりに、学習に使っていないデータで測ったモデルカードの値を"
+              "示します。"},
+    "report.reliability_note": {
+        "en": "Each point stands for the people whose predicted probability falls in one "
+              "tenth of the scale (0–10 %, 10–20 %, …); its number is how many they are, "
+              "and it is drawn larger the more they are. Its bar is the 95 % interval of "
+              "their actual rate (Wilson): a point of few people has a wide bar, which means "
+              "uncertain, not wrong. Points of a well-calibrated model lie near the "
+              "diagonal, their bars crossing it.",
+        "ja": "各点は、予測した確率が目盛りの10分の1（0〜10%、10〜20%、…）に入る人の"
+              "まとまりです。添えた数字はその人数で、人数が多いほど点を大きく描いています。"
+              "縦の線は実際の割合の95%区間（ウィルソン法）です。人数の少ない点は線が長く、"
+              "不確かであることを示すもので、外れていることを示すものではありません。"
+              "較正のよいモデルでは、点が対角線の近くにあり、線が対角線と交わります。"},
     "report.no_outcomes": {
         "en": "The data have no outcome columns: this report describes the scored cohort; "
               "accuracy, calibration and error rates need the outcomes.",
@@ -520,6 +567,34 @@ TEXTS: dict[str, dict[str, str]] = {
               "どうかで決まります。"},
     "report.people": {"en": "Reasons for selected leavers", "ja": "指定した退職者の理由"},
     "report.card": {"en": "Model card", "ja": "モデルカード"},
+    "report.monitoring": {"en": "Predictions against outcomes by wave",
+                          "ja": "回ごとの予測と実績"},
+    "report.monitoring_note": {
+        "en": "For each wave of leavers whose outcomes became known: the mean predicted "
+              "probability beside the actual rate with its 95 % interval (Wilson), how far "
+              "the overall level is off (calibration-in-the-large, in log-odds: 0 = right "
+              "level) and how well people are ranked, each with its 95 % interval. A wave of "
+              "few people has wide intervals: uncertain, not wrong.",
+        "ja": "結果がわかった退職者の回ごとに、予測した確率の平均と実際の割合（95%区間、"
+              "ウィルソン法）、全体の水準のずれ（対数オッズ、0がずれなし）、順位付けの正確さを、"
+              "それぞれ95%区間とともに示します。人数の少ない回は区間が広く、不確かであることを"
+              "示すもので、外れていることを示すものではありません。"},
+    "report.drift": {"en": "Answers that changed since training",
+                     "ja": "学習時から変わった回答"},
+    "report.drift_note": {
+        "en": "Fields whose answers shifted beyond the alarm level (population stability "
+              "index, PSI), by wave, with values not seen in training and the share "
+              "unanswered.",
+        "ja": "回答の分布の変化（母集団安定性指標、PSI）が警告の基準を超えた項目を、回ごとに、"
+              "学習時になかった値と未回答の割合とともに示します。"},
+    "report.no_drift": {"en": "No field's answers shifted beyond the alarm level in any wave.",
+                        "ja": "どの回でも、回答の変化が警告の基準を超えた項目はありません。"},
+    "report.verdicts": {"en": "Why each verdict", "ja": "判定の理由"},
+    "report.verdict_item": {"en": "{wave}, {outcome}: {verdict} — {reasons}.",
+                            "ja": "{wave}・{outcome}：{verdict}。{reasons}。"},
+    "monitor.verdict.fine": {"en": "fine", "ja": "問題なし"},
+    "monitor.verdict.recalibrate": {"en": "recalibrate", "ja": "再較正が必要"},
+    "monitor.verdict.retrain": {"en": "retrain", "ja": "再学習が必要"},
     # --- tables ------------------------------------------------------------------------
     "table.outcome": {"en": "Outcome", "ja": "結果"},
     "table.group": {"en": "Group", "ja": "グループ"},
@@ -541,6 +616,32 @@ TEXTS: dict[str, dict[str, str]] = {
     "table.interval": {"en": "95 % interval", "ja": "95%区間"},
     "table.oracle": {"en": "True probabilities (synthetic data)", "ja": "真の確率（合成データ）"},
     "table.interval_value": {"en": "{low} to {high}", "ja": "{low}〜{high}"},
+    "table.value_interval": {"en": "{value} ({low} to {high})", "ja": "{value}（{low}〜{high}）"},
+    "table.measured_on": {"en": "Measured on", "ja": "測った対象"},
+    "table.these_data": {"en": "These data", "ja": "このデータ"},
+    "table.card_cv": {"en": "Model card: cross-validation on its training data (95 % interval)",
+                      "ja": "モデルカード：学習データでの交差検証（95%区間）"},
+    "table.card_split": {"en": "Model card: held-out test split of its training data",
+                         "ja": "モデルカード：学習に使っていない検証用データ"},
+    "table.wave": {"en": "Wave", "ja": "回"},
+    "table.outcomes_known": {"en": "Outcomes known", "ja": "結果がわかった人数"},
+    "table.events": {"en": "Positive outcomes", "ja": "該当した人数"},
+    "table.citl": {"en": "Calibration-in-the-large (95 % interval)",
+                   "ja": "全体の水準のずれ（95%区間）"},
+    "table.auc_interval": {"en": "ROC AUC (95 % interval)", "ja": "ROC AUC（95%区間）"},
+    "table.verdict": {"en": "Verdict", "ja": "判定"},
+    "table.field": {"en": "Field", "ja": "項目"},
+    "table.psi": {"en": "Shift of the answers (PSI)", "ja": "回答の変化（PSI）"},
+    "table.psi_value": {"en": "{psi} (alarm above {threshold})",
+                        "ja": "{psi}（警告の基準 {threshold}）"},
+    "table.new_values": {"en": "Values not seen in training", "ja": "学習時になかった値"},
+    "table.blank_rate": {"en": "Unanswered (in training)", "ja": "未回答の割合（学習時）"},
+    "table.update": {"en": "Update", "ja": "更新の方法"},
+    "table.labelled": {"en": "Labelled leavers", "ja": "結果付きの退職者"},
+    "table.auc_change": {"en": "ROC AUC before → after", "ja": "ROC AUC（更新前→更新後）"},
+    "table.brier_change": {"en": "Brier score before → after",
+                           "ja": "ブライアスコア（更新前→更新後）"},
+    "table.before_after": {"en": "{before} → {after}", "ja": "{before} → {after}"},
     # --- charts ------------------------------------------------------------------------
     "chart.reliability": {"en": "Predicted vs actual: {outcome}",
                           "ja": "予測と実際の比較：{outcome}"},
@@ -552,6 +653,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "chart.person": {"en": "{leaver}: {outcome} {probability}",
                      "ja": "{leaver}：{outcome} {probability}"},
     "chart.effect": {"en": "Effect on the score (log-odds)", "ja": "スコアへの効果（対数オッズ）"},
+    "chart.observed_interval": {"en": "Actual rate, 95 % interval",
+                                "ja": "実際の割合と95%区間"},
+    "chart.mean_predicted": {"en": "Mean predicted probability", "ja": "予測した確率の平均"},
+    "chart.wave": {"en": "Wave", "ja": "回"},
+    "chart.rate": {"en": "Rate", "ja": "割合"},
     # --- the model card ----------------------------------------------------------------
     "card.title": {"en": "Model card: {name}", "ja": "モデルカード：{name}"},
     "card.details": {"en": "Model details", "ja": "モデルの詳細"},
@@ -613,6 +719,33 @@ TEXTS: dict[str, dict[str, str]] = {
     "card.held_out": {"en": ", {test} held out to test", "ja": "、検証用に{test}人"},
     "card.left_out": {"en": ", {n} left out for too many unanswered fields",
                       "ja": "、未回答が多すぎる{n}人は除外"},
+    "card.source_own": {"en": "The company's own labelled leaver records",
+                        "ja": "自社の結果付き退職者データ"},
+    "card.source_note": {"en": "{own} (source: {source})", "ja": "{own}（出典：{source}）"},
+    "card.protected_audit": {
+        "en": "Protected attributes answered in the data: {columns}. They are used only to "
+              "audit the model by group, never as model features.",
+        "ja": "データで回答のあった保護すべき属性：{columns}。グループ別の監査にのみ使い、"
+              "モデルの特徴量には使っていません。"},
+    "card.protected_features": {
+        "en": "Protected attributes answered in the data: {columns}. The training config "
+              "opted them in as model features; they are also used to audit the model by "
+              "group.",
+        "ja": "データで回答のあった保護すべき属性：{columns}。学習設定で明示的に選んだため"
+              "モデルの特徴量に使っており、グループ別の監査にも使っています。"},
+    "card.protected_none": {
+        "en": "The data had no protected attributes (age, gender, marital status, children).",
+        "ja": "データに保護すべき属性（年齢・性別・婚姻・子どもの有無）はありませんでした。"},
+    "card.rows_kept": {
+        "en": "So that its figures are never measured on what it learnt from, the model keeps "
+              "a 64-bit hash of each training row's encoded answers (the answers cannot be "
+              "read back from it) and, where the row was measured by cross-validation, its "
+              "prediction then: a trust report on data that include training rows uses those "
+              "predictions and leaves out the rows that have none.",
+        "ja": "学習した人そのもので値を測らないよう、モデルは学習データの各行について、回答を"
+              "数値にしたもののハッシュ値（64ビット。ここから回答を復元することはできません）と、"
+              "交差検証で測った行ではそのときの予測を保存しています。学習データを含むデータで"
+              "信頼性レポートを作ると、その予測を使い、予測のない行は除外します。"},
     "card.metrics": {"en": "Metrics", "ja": "評価指標"},
     "card.metrics_cv": {
         "en": "Repeated stratified cross-validation on all rows, with the model choice made "
@@ -638,6 +771,11 @@ TEXTS: dict[str, dict[str, str]] = {
               "be made; audit with the trust report.",
         "ja": "学習データに性別・年齢などの属性がなかったため、グループ別の分析はできません。"
               "信頼性レポートで監査してください。"},
+    "card.no_groups_with": {
+        "en": "The training data had {columns} but no answered gender or age to group by, so "
+              "no group analysis could be made; audit with the trust report.",
+        "ja": "学習データには{columns}がありましたが、グループ分けに使える性別・年齢の回答が"
+              "なかったため、グループ別の分析はできません。信頼性レポートで監査してください。"},
     "card.group_heading": {
         "en": "{outcome} by {grouping}: lowest / highest selection rate {ratio}{flag}; "
               "{suppressed} groups under {minimum} people not shown",
@@ -656,6 +794,41 @@ TEXTS: dict[str, dict[str, str]] = {
               "退職者にはデータの使い方を伝え、監査ログを保管してください。年齢・性別・婚姻・"
               "子どもの有無は、学習設定で明示的に選ばない限りモデルに使わず、ここでは監査に"
               "のみ使っています。"},
+    "card.ethics_text_opted_in": {
+        "en": "Profiling in employment is a high-risk use under the EU AI Act (Annex III, "
+              "point 4) and per-person scores are profiling under GDPR Article 22: keep a "
+              "human in the loop, tell leavers how their data are used, keep the audit log. "
+              "The training config of this model opted age, gender, marital status and "
+              "children in as model features: check that the law and your policies allow "
+              "it, and audit the model by group.",
+        "ja": "雇用に関わるプロファイリングはEU AI法で高リスクの用途（附属書III第4項）とされ、"
+              "個人ごとのスコアはGDPR第22条のプロファイリングにあたります。必ず人が確認し、"
+              "退職者にはデータの使い方を伝え、監査ログを保管してください。このモデルは学習設定"
+              "で明示的に選んだため、年齢・性別・婚姻・子どもの有無をモデルに使っています。"
+              "法令と社内の方針が認めていることを確かめ、グループ別に監査してください。"},
+    "card.updates": {"en": "Updates", "ja": "更新の履歴"},
+    "card.update_parent": {
+        "en": "Updated from {parent} (fingerprint {fingerprint}) with the records of {n} "
+              "leavers (fingerprint {labelled}; random seed {seed}).",
+        "ja": "{parent}（指紋 {fingerprint}）を、退職者{n}人の記録（指紋 {labelled}、"
+              "乱数の種 {seed}）で更新しました。"},
+    "card.update_parent_no_records": {
+        "en": "Updated from {parent} (fingerprint {fingerprint}) without records of leavers "
+              "(random seed {seed}).",
+        "ja": "{parent}（指紋 {fingerprint}）を、退職者の記録を使わずに更新しました（乱数の種 "
+              "{seed}）。"},
+    "card.update_note": {
+        "en": "Before: the parent model's predictions of these leavers; after: the chosen "
+              "update's cross-validated predictions of them (each from an update that did "
+              "not see them).",
+        "ja": "更新前は元のモデルによるこの退職者たちの予測、更新後は選んだ更新方法の交差検証"
+              "による予測（その人を使わずに行った更新による予測）で測っています。"},
+    "card.update_auto": {"en": "{method} (chosen by cross-validation)",
+                         "ja": "{method}（交差検証で選択）"},
+    "card.update_rate": {"en": "{method}: {rate}", "ja": "{method}：{rate}"},
+    "card.update_reason": {"en": "{outcome}: {reason}.", "ja": "{outcome}：{reason}。"},
+    "card.parent_default": {"en": "the default model", "ja": "標準モデル"},
+    "card.parent_named": {"en": "the model “{name}”", "ja": "モデル「{name}」"},
     "card.caveats": {"en": "Caveats", "ja": "注意事項"},
     "card.caveats_text": {
         "en": "The reasons show what the model associates with higher or lower scores, not "
@@ -666,6 +839,15 @@ TEXTS: dict[str, dict[str, str]] = {
               "ありません。標準モデルは、退職者2,000人の公表調査に合わせた合成データで学習して"
               "います。頼る前に自社のデータで学習し直し、監査し直してください。5人未満の"
               "グループは表示しません。"},
+    "card.caveats_own": {
+        "en": "The reasons show what the model associates with higher or lower scores, not "
+              "proven causes. The model learnt from the company's own leavers of the time "
+              "the data cover: check it on later leavers as their outcomes arrive, and "
+              "re-audit it after each update. Groups of fewer than 5 people are never shown.",
+        "ja": "理由は、モデルがスコアの高低と結びつけている要因であり、証明された原因では"
+              "ありません。このモデルは、データの期間の自社の退職者から学習しています。その後の"
+              "退職者の結果がわかり次第モデルを確かめ、更新のたびに監査し直してください。5人未満"
+              "のグループは表示しません。"},
     # --- the fairness audit ------------------------------------------------------------
     "audit.gap": {
         "en": "For {group}, {outcome} is lower than for {reference} (impact ratio {ratio}), "
@@ -733,6 +915,25 @@ TEXTS: dict[str, dict[str, str]] = {
                         "ja": "rehire-model: 中断しました。出力は完成していません"},
     "cli.training_problems": {"en": "rehire-model: the training data have problems:\n{problems}",
                               "ja": "rehire-model: 学習データに問題があります：\n{problems}"},
+    "cli.update_needs": {
+        "en": "nothing to update from: give --data with labelled leavers, --base-rate, or both",
+        "ja": "更新に使うものがありません。--data でラベル付き退職者のファイルを指定するか、"
+              "--base-rate を指定してください",
+    },
+    "cli.updated_target": {
+        "en": "{outcome}: {method} ({n} labelled, {events} positive). {reason}{change}",
+        "ja": "{outcome}：{method}（ラベル付き{n}人、該当{events}人）。{reason}{change}",
+    },
+    "cli.updated_target_no_labels": {
+        "en": "{outcome}: {method}. {reason}",
+        "ja": "{outcome}：{method}。{reason}",
+    },
+    "cli.update_change": {
+        "en": ". On the labelled leavers, AUC {auc} → {auc_after}, Brier {brier} → "
+              "{brier_after} (the model as it was → the update, cross-validated)",
+        "ja": "。ラベル付き退職者でのAUC {auc} → {auc_after}、ブライアスコア {brier} → "
+              "{brier_after}（元のモデル → 更新後、交差検証）",
+    },
     "cli.saved_model": {"en": "saved {path}; kept {kept}",
                         "ja": "{path} に保存しました（{kept}）"},
     "cli.drafted": {
@@ -757,6 +958,308 @@ TEXTS: dict[str, dict[str, str]] = {
               "(choose the edges with --bands)",
         "ja": "{attribute}は値が{distinct}通りあるため、{bands}の区分に分けて監査しました"
               "（区切りは --bands で指定できます）"},
+    "cli.needs_period_column": {
+        "en": "{flag} needs --period-column, the date column that splits the leavers into "
+              "waves (for example --period-column exit_date)",
+        "ja": "{flag} を使うには、退職者を回に分ける日付の列を --period-column で指定して"
+              "ください（例：--period-column exit_date）"},
+    "cli.period_one_file": {
+        "en": "--period-column splits one file into waves, and {n} files were given: give "
+              "one file, or one file per wave without --period-column",
+        "ja": "--period-column で回に分けられるのは1つのファイルだけですが、{n}個のファイルが"
+              "指定されました。ファイルを1つにするか、--period-column を付けずに回ごとの"
+              "ファイルを指定してください"},
+    "cli.wave_names": {
+        "en": "each wave is named by its file's name, and more than one file is named "
+              "{names}: rename the files so that their names differ",
+        "ja": "回の名前はファイル名から付けますが、{names} という名前のファイルが複数あります。"
+              "ファイル名が重ならないように変えてください"},
+    "cli.monitor_output": {
+        "en": "{path!r}: the monitoring result is written as .xlsx or .csv",
+        "ja": "{path} には書き出せません。結果は .xlsx か .csv のファイルに書き出します"},
+    "cli.base_rate_target": {
+        "en": "--base-rate {option!r}: the model predicts no {target!r}; its outcomes are "
+              "{targets}",
+        "ja": "--base-rate {option} は使えません。モデルは {target} を予測しません。"
+              "予測する結果：{targets}"},
+    "cli.base_rate_range": {
+        "en": "--base-rate {option!r}: the rate must be a share strictly between 0 and 1 "
+              "(or 0 % and 100 %), for example rehire_intent=0.33 or rehire_intent=33%",
+        "ja": "--base-rate {option} は使えません。基準率は0より大きく1より小さい値（または"
+              "0%より大きく100%より小さい値）で指定してください（例：rehire_intent=0.33、"
+              "rehire_intent=33%）"},
+    # --- updating a model from outcomes -------------------------------------------------
+    "update.method.none": {"en": "no update", "ja": "更新なし"},
+    "update.method.intercept": {"en": "calibration-in-the-large",
+                                "ja": "全体の水準の補正"},
+    "update.method.logistic": {"en": "logistic recalibration (intercept and slope)",
+                               "ja": "ロジスティック再較正（切片と傾き）"},
+    "update.method.revise": {"en": "model revision (penalised correction)",
+                             "ja": "モデルの改訂（罰則付き補正）"},
+    "update.method.refit": {"en": "retrained on the labelled leavers",
+                            "ja": "ラベル付き退職者で再学習"},
+    "update.method.base_rate": {"en": "shifted to a known base rate",
+                                "ja": "既知の基準率への補正"},
+    "update.reason.not_collected": {
+        "en": "the labelled leavers have no answer for this outcome, so it stays as it was",
+        "ja": "ラベル付き退職者にこの結果の回答がないため、元のままです",
+    },
+    "update.reason.too_few": {
+        "en": "{n} labelled leavers with {events} positive are too few to compare updates "
+              "by cross-validation, so it stays as it was",
+        "ja": "ラベル付き退職者{n}人（該当{events}人）では交差検証で更新方法を比べられないため、"
+              "元のままです",
+    },
+    "update.reason.auto": {"en": "{closed}; {cv}", "ja": "{closed}。{cv}"},
+    "update.reason.lr_none": {
+        "en": "the outcomes agree with the predictions in level: shifting it does not lower "
+              "the Akaike information criterion (likelihood-ratio p {p_level} for the level, "
+              "{p} for level and slope)",
+        "ja": "結果は予測と水準が合っています。水準を補正しても赤池情報量規準は下がりません"
+              "（尤度比検定のp値：水準 {p_level}、水準と傾き {p}）",
+    },
+    "update.reason.lr_update": {
+        "en": "the outcomes differ from the predictions in level: shifting it lowers the "
+              "Akaike information criterion (likelihood-ratio p {p_level} for the level, {p} "
+              "for level and slope)",
+        "ja": "結果は予測と水準が違います。水準を補正すると赤池情報量規準が下がります"
+              "（尤度比検定のp値：水準 {p_level}、水準と傾き {p}）",
+    },
+    "update.reason.no_richer": {
+        "en": "chose {method} (cross-validated log loss {loss}); no richer method can be "
+              "fitted to these leavers",
+        "ja": "{method}を採用（交差検証の対数損失 {loss}）。"
+              "より複雑な方法はこの人数では使えません",
+    },
+    "update.reason.clearly_better": {
+        "en": "{method} is clearly better out of sample than {simpler} (cross-validated log "
+              "loss {loss} vs {simpler_loss}, one-sided p {p})",
+        "ja": "交差検証では{method}が{simpler}より明らかに良い結果でした"
+              "（対数損失 {loss}、{simpler}は{simpler_loss}、片側p値 {p}）",
+    },
+    "update.reason.best_simplest": {
+        "en": "chose {method}: no richer method does better out of sample (cross-validated "
+              "log loss {loss}, the lowest)",
+        "ja": "{method}を採用。交差検証でより良い複雑な方法はありません（対数損失 {loss}で最小）",
+    },
+    "update.reason.not_clearly_better": {
+        "en": "chose {method} (cross-validated log loss {loss}): {best} ({best_loss}) is not "
+              "clearly better (one-sided p {p})",
+        "ja": "{method}を採用（交差検証の対数損失 {loss}）。{best}（{best_loss}）は明らかには"
+              "良くありません（片側p値 {p}）",
+    },
+    "update.reason.requested": {
+        "en": "{method}, as requested",
+        "ja": "指定どおり{method}",
+    },
+    "update.reason.prior_shift": {
+        "en": "shifted from the model's rate {prior} to the known rate {rate} (prior shift, "
+              "Elkan 2001)",
+        "ja": "モデルの基準率{prior}から既知の基準率{rate}へ補正（事前確率の補正、Elkan 2001）",
+    },
+    "update.reason.rate_on_records": {
+        "en": "intercept set so that the mean prediction over {n} leavers is the known rate "
+              "{rate} (it was {before})",
+        "ja": "退職者{n}人の予測の平均が既知の基準率{rate}になるよう切片を補正"
+              "（補正前は{before}）",
+    },
+    "update.note.no_revise": {
+        "en": "model revision needs a logistic model; this target's model is a tree model",
+        "ja": "モデルの改訂はロジスティックモデルにのみ使えます（この結果のモデルは決定木です）",
+    },
+    "update.note.no_refit": {
+        "en": "retraining needs at least {least} leavers of each answer in every "
+              "cross-validation fold's training part",
+        "ja": "再学習には、交差検証の各分割の学習部分に各回答の退職者が{least}人以上必要です",
+    },
+    "update.cannot.intercept": {
+        "en": "{target} cannot be updated: {n} labelled leavers with {events} positive; "
+              "both answers are needed",
+        "ja": "{target}は更新できません：ラベル付き退職者{n}人（該当{events}人）。"
+              "該当・非該当の両方が必要です",
+    },
+    "update.cannot.logistic": {
+        "en": "{target} cannot be recalibrated: {n} labelled leavers with {events} positive; "
+              "both answers are needed",
+        "ja": "{target}は再較正できません：ラベル付き退職者{n}人（該当{events}人）。"
+              "該当・非該当の両方が必要です",
+    },
+    "update.cannot.revise": {
+        "en": "{target} cannot be revised: model revision needs a logistic model, and this "
+              "target's model is a tree model; use method='logistic' or 'refit'",
+        "ja": "{target}は改訂できません：モデルの改訂はロジスティックモデルにのみ使えます。"
+              "「logistic」か「refit」を使ってください",
+    },
+    "update.cannot.refit": {
+        "en": "{target} cannot be retrained from {n} labelled leavers with {events} positive: "
+              "training needs at least {least} of each answer in every fold's training part; "
+              "collect more outcomes or use method='auto'",
+        "ja": "{target}はラベル付き退職者{n}人（該当{events}人）では再学習できません。"
+              "各分割の学習部分に各回答が{least}人以上必要です。結果を集めるか、"
+              "method='auto' を使ってください",
+    },
+    "update.assumption.prior_shift": {
+        "en": "assumes a prior shift only: answers relate to outcomes as in the model's data, "
+              "and only the share of positives changed",
+        "ja": "前提：回答と結果の関係はモデルの学習データと同じで、該当者の割合だけが変わったこと",
+    },
+    "warning.update_rate_over_outcomes": {
+        "en": "{target} has outcomes in the labelled leavers and a base_rate; the base rate is "
+              "used and the outcomes are not",
+        "ja": "{target}にはラベル付きの結果と基準率の両方があります。"
+              "基準率を使い、結果は使いません",
+    },
+    # --- monitoring waves --------------------------------------------------------------
+    "monitor.reason.citl_under": {
+        "en": "predictions too low: mean predicted {predicted} % vs observed "
+              "{observed} % among {n} leavers (calibration-in-the-large {citl}, 95 % {low} "
+              "to {high}; 0 = on target)",
+        "ja": "予測が低すぎます。{n}人の予測の平均は{predicted}%ですが、実際は"
+              "{observed}%でした（全体の水準のずれ{citl}、95%区間{low}〜{high}。0ならずれなし）"},
+    "monitor.reason.citl_over": {
+        "en": "predictions too high: mean predicted {predicted} % vs observed "
+              "{observed} % among {n} leavers (calibration-in-the-large {citl}, 95 % {low} "
+              "to {high}; 0 = on target)",
+        "ja": "予測が高すぎます。{n}人の予測の平均は{predicted}%ですが、実際は"
+              "{observed}%でした（全体の水準のずれ{citl}、95%区間{low}〜{high}。0ならずれなし）"},
+    "monitor.reason.slope_extreme": {
+        "en": "predictions too extreme, high ones too high and low ones too low "
+              "(calibration slope {slope}, 95 % {low} to {high}; 1 = on target)",
+        "ja": "予測の幅が大きすぎます。高い予測は高すぎ、低い予測は低すぎます"
+              "（予測の傾き{slope}、95%区間{low}〜{high}。1ならずれなし）"},
+    "monitor.reason.slope_modest": {
+        "en": "predictions too modest, the leavers differ more than predicted "
+              "(calibration slope {slope}, 95 % {low} to {high}; 1 = on target)",
+        "ja": "予測の幅が小さすぎます。実際の差は予測よりも大きくなっています"
+              "（予測の傾き{slope}、95%区間{low}〜{high}。1ならずれなし）"},
+    "monitor.reason.auc": {
+        "en": "the model tells leavers apart less well than when it was built "
+              "(AUC {auc}, 95 % {low} to {high}, against {reference} then; 0.5 = chance)",
+        "ja": "順位付けの正確さがモデルの作成時より下がっています（{auc}、95%区間{low}〜"
+              "{high}、作成時は{reference}。0.5なら偶然と同じ）"},
+    "monitor.reason.calibrated": {
+        "en": "predictions agree with the outcomes, mean predicted {predicted} % "
+              "vs observed {observed} % among {n} leavers",
+        "ja": "予測は結果と合っています。{n}人の予測の平均は{predicted}%、"
+              "実際は{observed}%でした"},
+    "monitor.reason.no_outcomes": {
+        "en": "no outcomes yet, judged on the inputs only",
+        "ja": "結果がまだないため、入力データだけで判定しました"},
+    "monitor.reason.inputs_steady": {
+        "en": "no input changed beyond chance",
+        "ja": "入力データに偶然を超える変化はありません"},
+    "monitor.reason.drift_widespread": {
+        "en": "inputs changed in {count} fields ({fields}): the leavers now differ from "
+              "those the model learned from",
+        "ja": "{count}項目で入力データが変わりました（{fields}）。モデルが学習した退職者とは"
+              "違ってきています"},
+    "monitor.reason.new_values": {
+        "en": "{field} has values the model never learned: {values} ({rows} rows)",
+        "ja": "「{field}」にモデルが学習していない値があります：{values}（{rows}件）"},
+    "monitor.reason.drift_field": {
+        "en": "{field} changed beyond chance (PSI {psi}, alarm above {threshold}); a change "
+              "in a few fields does not call for retraining by itself: watch the outcomes",
+        "ja": "「{field}」の分布が偶然を超えて変わりました（変化の大きさ{psi}、警告の基準"
+              "{threshold}）。少数の項目の変化だけなら再学習は不要です。今後の結果を確認"
+              "してください"},
+    "monitor.reason.blank": {
+        "en": "{field} is blank in {rate} % of the answers expected, against {reference} % "
+              "in the reference: check how the data are collected",
+        "ja": "「{field}」の未回答の割合は{rate}%です（比較の基準では{reference}%）。"
+              "データの集め方を確認してください"},
+    "monitor.reason.blank_many": {
+        "en": "{count} fields changed in how often they are left blank ({fields}): check how "
+              "the data are collected",
+        "ja": "{count}項目で未回答の割合が変わりました（{fields}）。データの集め方を確認して"
+              "ください"},
+    "monitor.reason.rejected": {
+        "en": "{rejected} of {read} rows could not be scored (see the rejects)",
+        "ja": "{read}行のうち{rejected}行は不備があり、スコアを算出していません"
+              "（不備のある行の一覧を参照）"},
+    "monitor.note.first_wave": {
+        "en": "The model keeps no profile of its training data: inputs are compared with "
+              "the first wave, {wave}.",
+        "ja": "モデルに学習データの概要が保存されていないため、入力データは最初の回"
+              "（{wave}）と比べています。"},
+    "monitor.note.unmatched": {
+        "en": "{count} rows of the outcomes match no leaver of the waves by leaver_id.",
+        "ja": "結果の表の{count}行は、退職者IDがどの回の退職者とも一致しません。"},
+    "monitor.note.no_ids": {
+        "en": "Wave {wave} has no leaver_id column: the outcomes cannot be joined to it.",
+        "ja": "{wave}の回には退職者IDの列がないため、結果を結び付けられません。"},
+    "monitor.note.not_profiled": {
+        "en": "The reference has no profile of {fields}: their drift is not measured.",
+        "ja": "比較の基準に{fields}の概要がないため、これらの変化は測っていません。"},
+    "monitor.problem.outcome": {
+        "en": "outcome column '{column}' has {value}; expected a number (positive when "
+              "{rule}): fix it or leave it blank",
+        "ja": "結果の列「{column}」の値{value}は数値として読み取れません（{rule}なら該当）。"
+              "直すか空欄にしてください"},
+    "monitor.error.wave": {"en": "wave {wave}: {problem}", "ja": "{wave}の回：{problem}"},
+    "monitor.error.date": {
+        "en": "column '{column}' has {value} in {row} ({count} rows without a readable "
+              "date); expected a date such as 2025-07-31: fill in the dates or leave those "
+              "rows out",
+        "ja": "列「{column}」の{row}の値{value}は日付として読み取れません（日付を読み取れない"
+              "行は{count}行）。2025-07-31のような日付を入力するか、それらの行を除いて"
+              "ください"},
+    "monitor.error.date_column": {
+        "en": "no column '{column}' to split the waves by; the records have: {columns}",
+        "ja": "回を分ける日付の列「{column}」がありません。ある列：{columns}"},
+    "monitor.error.outcome_ids": {
+        "en": "the outcomes need a leaver_id column to be joined to the waves; they have: "
+              "{columns}",
+        "ja": "結果の表を各回の退職者に結び付けるには退職者IDの列が必要です。ある列："
+              "{columns}"},
+    "monitor.error.outcome_duplicate": {
+        "en": "leaver_id {leaver_id} appears {count} times in the outcomes; expected one row "
+              "per leaver: keep one answer per leaver",
+        "ja": "結果の表に退職者ID{leaver_id}が{count}回あります。1人につき1行にしてください"},
+    "monitor.summary.wave": {
+        "en": "{wave}: {read} rows read, {scored} scored, {rejected} rejected",
+        "ja": "{wave}の回：{read}行を読み込み、{scored}行のスコアを算出、{rejected}行に不備"},
+    "monitor.summary.verdict": {"en": "  {outcome}: {verdict}: {reasons}",
+                                "ja": "  {outcome}：{verdict}。{reasons}"},
+    "monitor.column.reasons": {"en": "Reasons", "ja": "理由"},
+    "monitor.column.n_read": {"en": "Rows read", "ja": "読み込んだ行数"},
+    "monitor.column.n_scored": {"en": "Rows scored", "ja": "スコアを算出した行数"},
+    "monitor.column.n_rejected": {"en": "Rows rejected", "ja": "不備のある行数"},
+    "monitor.column.citl": {"en": "Calibration-in-the-large", "ja": "全体の水準のずれ"},
+    "monitor.column.slope": {"en": "Calibration slope", "ja": "予測の傾き"},
+    "monitor.column.brier": {"en": "Brier score", "ja": "ブライアスコア"},
+    "monitor.column.auc": {"en": "ROC AUC", "ja": "順位付けの正確さ"},
+    "monitor.column.low": {"en": "{name}, 95 % low", "ja": "{name}（95%区間の下限）"},
+    "monitor.column.high": {"en": "{name}, 95 % high", "ja": "{name}（95%区間の上限）"},
+    "monitor.column.citl_p": {"en": "Calibration-in-the-large, p-value",
+                              "ja": "全体の水準のずれの有意確率"},
+    "monitor.column.slope_p": {"en": "Calibration slope, p-value", "ja": "予測の傾きの有意確率"},
+    "monitor.column.auc_p": {"en": "ROC AUC below the model's, one-sided p-value",
+                             "ja": "順位付けの正確さの低下の有意確率（片側）"},
+    "monitor.column.auc_reference": {"en": "ROC AUC when the model was built",
+                                     "ja": "モデルの作成時の順位付けの正確さ"},
+    "monitor.column.answers": {"en": "Answers", "ja": "回答数"},
+    "monitor.column.n_reference": {"en": "Answers in the reference",
+                                   "ja": "比較の基準の回答数"},
+    "monitor.column.bins": {"en": "Bins compared", "ja": "比べた区分の数"},
+    "monitor.column.psi": {"en": "Shift of the answers (PSI)", "ja": "回答の変化の大きさ"},
+    "monitor.column.psi_threshold": {"en": "Alarm above", "ja": "警告の基準"},
+    "monitor.column.alarm": {"en": "Alarm", "ja": "警告"},
+    "monitor.column.new_values": {"en": "Values the model never learned",
+                                  "ja": "モデルが学習していない値"},
+    "monitor.column.new_value_rows": {"en": "Rows with such values",
+                                      "ja": "その値がある行数"},
+    "monitor.column.blank_rate": {"en": "Unanswered", "ja": "未回答の割合"},
+    "monitor.column.blank_rate_reference": {"en": "Unanswered in the reference",
+                                            "ja": "比較の基準での未回答の割合"},
+    "monitor.column.blank_p": {"en": "Change of the unanswered share, p-value",
+                               "ja": "未回答の割合の変化の有意確率"},
+    "monitor.column.blank_alarm": {"en": "Unanswered alarm", "ja": "未回答の警告"},
+    "monitor.column.row": {"en": "Row in the wave (from 0)", "ja": "回の中の行（先頭が0）"},
+    "monitor.column.index": {"en": "Row label in the records given", "ja": "元の表の行"},
+    "monitor.sheet.verdict": {"en": "verdict", "ja": "判定"},
+    "monitor.sheet.calibration": {"en": "calibration", "ja": "予測と実績"},
+    "monitor.sheet.drift": {"en": "drift", "ja": "入力の変化"},
+    "monitor.sheet.waves": {"en": "waves", "ja": "回ごとの件数"},
     # --- model folders -----------------------------------------------------------------
     "model.no_folder": {"en": "model folder {path!r} does not exist or is not a folder",
                         "ja": "モデルのフォルダ {path} がありません（フォルダではありません）"},

@@ -68,9 +68,12 @@ from .exceptions import ConfigError, DataWarning, SchemaError
 from .fairness import audit_groups, fairness_summary, fairness_tables
 from .features import LeaverFeatures
 from .model import RehireModel
+from .monitoring import reference_profile
 from .schema import FIELDS_BY_NAME, as_records_frame, field_names, validate_records
+from .training_rows import TrainingRows
 
-__all__ = ["MIN_CLASS_ROWS_PER_FOLD", "make_candidate", "train"]
+__all__ = ["MIN_CLASS_ROWS_PER_FOLD", "FittedTarget", "data_fingerprint", "fit_target",
+           "labelled_records", "make_candidate", "train"]
 
 logger = logging.getLogger(__name__)
 
@@ -173,11 +176,12 @@ def _check_declared(frame: pd.DataFrame, config: TrainingConfig) -> None:
         )
 
 
-def _records(frame: pd.DataFrame, config: TrainingConfig) -> tuple[pd.DataFrame, np.ndarray]:
-    """Validated feature records and the positions of the rows kept.
+def labelled_records(frame: pd.DataFrame, config: TrainingConfig
+                     ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Validated feature records of labelled leavers and the positions of the rows kept.
 
-    A bad value stops training; a record with too many unanswered fields is left out
-    with a warning.
+    A bad value stops training (a :class:`SchemaError` naming every problem); a record
+    with too many unanswered fields is left out with a :class:`DataWarning`.
     """
     _check_declared(frame, config)
     valid, problems = validate_records(frame, errors="report", **config.validation_options)
@@ -202,8 +206,8 @@ def _records(frame: pd.DataFrame, config: TrainingConfig) -> tuple[pd.DataFrame,
 
 
 @dataclass
-class _Fitted:
-    """One target's calibrated model and how it was chosen."""
+class FittedTarget:
+    """One target's calibrated model and how it was chosen (see :func:`fit_target`)."""
 
     estimator: CalibratedClassifierCV
     family: str
@@ -263,20 +267,47 @@ def _rises(calibrated: CalibratedClassifierCV) -> bool:
     return calibrated.calibrated_classifiers_[0].calibrators[0].a_ < 0
 
 
-def _fit_target(X: np.ndarray, y: np.ndarray, config: TrainingConfig,
-                n_jobs: int | None = None) -> _Fitted:
-    """Choose the family and settings by cross-validation, then fit and calibrate."""
+def fit_target(X: np.ndarray, y: np.ndarray, config: TrainingConfig,
+               n_jobs: int | None = None, *, family: str | None = None,
+               settings: Mapping[str, Any] | None = None) -> FittedTarget:
+    """One target's classifier: family and settings chosen by cross-validation among
+    the config's candidates, fitted on every row and calibrated out of fold.
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        The model matrix (``LeaverFeatures.transform``), NaN where skipped.
+    y : numpy.ndarray of 0/1
+    config : TrainingConfig
+    n_jobs : int, optional
+        Processes for the cross-validation.
+    family, settings : optional
+        A candidate chosen before (a :class:`FittedTarget`'s): fitted and calibrated
+        without choosing again.
+
+    Returns
+    -------
+    FittedTarget
+        ``estimator`` (a ``CalibratedClassifierCV``), ``family``, ``settings`` and the
+        ``cross_validation`` score of each family's best setting.
+    """
     folds = StratifiedKFold(config.cv_folds, shuffle=True, random_state=config.seed)
-    best: dict[str, _Candidate] = {}
-    for family in config.candidates:
-        for settings in config.settings_grid(family):
-            candidate = _cross_validate(family, settings, X, y, folds, config, n_jobs)
-            if family not in best or candidate.score > best[family].score:
-                best[family] = candidate
-    by_family = {family: {config.scoring: candidate.score} for family, candidate in best.items()}
-    chosen = _preference(best)[0]
+    by_family: dict[str, dict[str, float]] = {}
+    if family is None:
+        best: dict[str, _Candidate] = {}
+        for candidate_family in config.candidates:
+            for candidate_settings in config.settings_grid(candidate_family):
+                candidate = _cross_validate(candidate_family, candidate_settings, X, y, folds,
+                                            config, n_jobs)
+                if (candidate_family not in best
+                        or candidate.score > best[candidate_family].score):
+                    best[candidate_family] = candidate
+        by_family = {name: {config.scoring: c.score} for name, c in best.items()}
+        chosen = _preference(best)[0]
+        family, settings = chosen.family, chosen.settings
+    settings = dict(settings or {})
     calibrated = CalibratedClassifierCV(
-        make_candidate(chosen.family, config, chosen.settings), method="sigmoid", cv=folds,
+        make_candidate(family, config, settings), method="sigmoid", cv=folds,
         ensemble=False,
     ).fit(X, y)
     if not _rises(calibrated):
@@ -290,10 +321,10 @@ def _fit_target(X: np.ndarray, y: np.ndarray, config: TrainingConfig,
             "certainty; collect more data",
             DataWarning, stacklevel=4,
         )
-        fitted = make_candidate(chosen.family, config, chosen.settings).fit(X, y)
+        fitted = make_candidate(family, config, settings).fit(X, y)
         calibrated = CalibratedClassifierCV(FrozenEstimator(fitted), method="sigmoid")
         calibrated.fit(X, y)
-    return _Fitted(calibrated, chosen.family, dict(chosen.settings), by_family)
+    return FittedTarget(calibrated, family, settings, by_family)
 
 
 # --------------------------------------------------------------------------------------
@@ -321,7 +352,7 @@ def _out_of_fold(X: np.ndarray, y: np.ndarray, test: np.ndarray, config: Trainin
     with threadpool_limits(limits=1, user_api="openmp"), warnings.catch_warnings():
         # Warnings about a fold's model would repeat those about the model kept.
         warnings.simplefilter("ignore", DataWarning)
-        fitted = _fit_target(np.delete(X, test, axis=0), np.delete(y, test), config)
+        fitted = fit_target(np.delete(X, test, axis=0), np.delete(y, test), config)
     return fitted.estimator.predict_proba(X[test])[:, 1]
 
 
@@ -366,7 +397,7 @@ def _test_split(labels: Mapping[str, np.ndarray], config: TrainingConfig) -> np.
     return np.sort(test)
 
 
-def _fingerprint(records: pd.DataFrame, labels: Mapping[str, np.ndarray]) -> str:
+def data_fingerprint(records: pd.DataFrame, labels: Mapping[str, np.ndarray]) -> str:
     """SHA-256 of the validated training records and targets (not the rows themselves)."""
     digest = hashlib.sha256()
     digest.update(",".join(map(str, records.columns)).encode())
@@ -404,7 +435,7 @@ def _train_target(X: np.ndarray, y: np.ndarray, fit_rows: np.ndarray, test: np.n
     measured with their labels and probabilities."""
     labelled = ~np.isnan(y)
     train_rows = fit_rows[labelled[fit_rows]]
-    fitted = _fit_target(X[train_rows], y[train_rows].astype(np.int64), config, n_jobs)
+    fitted = fit_target(X[train_rows], y[train_rows].astype(np.int64), config, n_jobs)
     if not len(test):
         measured = train_rows
         result, p = _cross_validated(X[measured], y[measured].astype(np.int64), config,
@@ -494,7 +525,7 @@ def train(
 def _train(frame: pd.DataFrame, config: TrainingConfig, truth: pd.DataFrame | None,
            n_jobs: int | None) -> RehireModel:
     n_given = len(frame)
-    records, kept = _records(frame, config)
+    records, kept = labelled_records(frame, config)
     frame = frame.iloc[kept].reset_index(drop=True)
     labels = {spec.name: _labels(frame, spec, config) for spec in config.targets}
     small = len(records) < config.small_sample_rows
@@ -507,11 +538,12 @@ def _train(frame: pd.DataFrame, config: TrainingConfig, truth: pd.DataFrame | No
     X = features.transform(records).to_numpy()
     groups = _audit_groups(frame)
 
-    estimators, metrics = {}, {}
+    estimators, metrics, out_of_sample = {}, {}, {}
     for spec in config.targets:
         oracle = None if truth is None else truth[f"p_{spec.name}"].to_numpy()[kept]
         estimators[spec.name], metrics[spec.name], measured = _train_target(
             X, labels[spec.name], fit_rows, test, config, oracle, n_jobs)
+        out_of_sample[spec.name] = _out_of_sample(len(records), fit_rows, small, measured)
         if groups:
             metrics[spec.name]["fairness"] = _fairness(groups, spec, *measured)
         logger.info("%s: kept %s %s; %s", spec.name, metrics[spec.name]["selected"],
@@ -524,8 +556,12 @@ def _train(frame: pd.DataFrame, config: TrainingConfig, truth: pd.DataFrame | No
         "n_left_out": n_given - len(records),
         "evaluation": "cross_validation" if small else "test_split",
         "positive_rate": {name: float(np.nanmean(y)) for name, y in labels.items()},
-        "fingerprint_sha256": _fingerprint(records, labels),
+        "fingerprint_sha256": data_fingerprint(records, labels),
         "synthetic_oracle": truth is not None,
+        "protected_columns": [name for name in field_names("protected")
+                              if name in frame.columns and frame[name].notna().any()],
+        # What monitoring compares new waves of leavers with (counts per answer).
+        "reference": reference_profile(records, config.record_fields),
     }
     return RehireModel(
         config=config,
@@ -533,5 +569,17 @@ def _train(frame: pd.DataFrame, config: TrainingConfig, truth: pd.DataFrame | No
         estimators=estimators,
         metrics=metrics,
         training_data=training_data,
+        training_rows=TrainingRows.from_matrix(X[fit_rows], out_of_sample),
     )
+
+
+def _out_of_sample(n_rows: int, fit_rows: np.ndarray, small: bool, measured: tuple
+                   ) -> np.ndarray:
+    """Each fitted row's out-of-sample probability: its cross-validated one when the
+    model was measured by cross-validation, else none (NaN)."""
+    p = np.full(n_rows, np.nan)
+    if small:
+        rows, _, probabilities = measured
+        p[rows] = probabilities
+    return p[fit_rows]
 

@@ -724,3 +724,244 @@ def test_logged_texts_print_as_one_line_in_the_commands_language():
     plain = logging.LogRecord("rehire_model.model_io", logging.INFO, __file__, 1,
                               "loaded model from %s", ("m",), None)
     assert cli._LogLines("ja").format(plain) == "INFO rehire_model.model_io: loaded model from m"
+
+
+# --------------------------------------------------------------------------------------
+# Outcomes: update a model, monitor waves
+# --------------------------------------------------------------------------------------
+
+
+def invoke(capsys, *args):
+    """Run ``rehire-model`` in this process: its exit status and what it printed on stderr."""
+    from rehire_model.cli import main
+
+    code = main([str(a) for a in args])
+    return code, capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory):
+    """300 labelled leavers of a company unlike the survey the default model learned."""
+    path = tmp_path_factory.mktemp("update") / "labelled.csv"
+    rm.make_leaver_survey(300, random_state=3, world="shifted").to_csv(path, index=False)
+    return path
+
+
+def test_update_from_labelled_leavers_writes_a_model_with_its_lineage(labelled, tmp_path,
+                                                                      capsys):
+    out = tmp_path / "models" / "x"
+    code, err = invoke(capsys, "update", "--data", labelled, "-o", out, "--method",
+                       "intercept")
+    assert code == 0, err
+    model = rm.load_model(out)
+    targets = model.lineage["targets"]
+    assert {t: e["method"] for t, e in targets.items()} == {
+        "alumni_engagement": "intercept", "rehire_intent": "intercept"}
+    lines = err.strip().splitlines()
+    assert lines[0].startswith("alumni engagement: calibration-in-the-large (300 labelled, ")
+    assert lines[1].startswith("rehire intent: calibration-in-the-large (300 labelled, ")
+    assert "Brier" in lines[1] and lines[-1] == f"wrote {out}"
+    # Calibration-in-the-large: the mean prediction over the labelled leavers is their rate.
+    data = pd.read_csv(labelled, dtype={"leaver_id": str})
+    predicted = model.predict(data)
+    for target, spec in {t.name: t for t in model.config.targets}.items():
+        observed = np.nanmean(spec.labels(data[spec.column]))
+        assert predicted[f"p_{target}"].mean() == pytest.approx(observed, abs=0.005)
+    again = invoke(capsys, "update", "--data", labelled, "-o", out, "--method", "intercept")
+    assert again[0] == 2 and "already exists" in again[1]
+
+
+def test_update_in_japanese_prints_japanese(labelled, tmp_path, capsys):
+    out = tmp_path / "ours"
+    code, err = invoke(capsys, "update", "--data", labelled, "-o", out, "--method",
+                       "intercept", "--lang", "ja")
+    assert code == 0, err
+    assert err.startswith("アルムナイ意識：全体の水準の補正（ラベル付き300人、該当")
+    assert "再入社意向：全体の水準の補正（ラベル付き300人、" in err
+    assert err.strip().endswith(f"{out} を書き出しました")
+    # AUC is the one abbreviation the Japanese texts keep.
+    assert _latin_words([err.replace(str(out), "")]) <= {"AUC"}
+
+
+@pytest.mark.parametrize("rate", ["0.33", "33%"])
+def test_update_to_a_known_base_rate_without_data(tmp_path, capsys, rate):
+    out = tmp_path / "rate"
+    code, err = invoke(capsys, "update", "--base-rate", f"rehire_intent={rate}", "-o", out)
+    assert code == 0, err
+    targets = rm.load_model(out).lineage["targets"]
+    assert targets["rehire_intent"]["method"] == "base_rate"
+    assert targets["rehire_intent"]["base_rate"] == pytest.approx(0.33)
+    assert targets["alumni_engagement"]["method"] == "none"
+    assert "rehire intent: shifted to a known base rate" in err
+    assert "to the known rate 33.0%" in err
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--base-rate", "rehire_intent=abc"],
+     "--base-rate 'rehire_intent=abc': expected TARGET=RATE, for example rehire_intent=0.33"),
+    (["--base-rate", "rehire_intent"], "--base-rate 'rehire_intent': expected TARGET=RATE"),
+    (["--base-rate", "rehire_intent=1.5"],
+     "--base-rate 'rehire_intent=1.5': the rate must be a share strictly between 0 and 1"),
+    (["--base-rate", "rehire_intent=0%"], "the rate must be a share strictly between"),
+    (["--base-rate", "returns=0.3"], "the model predicts no 'returns'; its outcomes are "
+                                     "alumni_engagement, rehire_intent"),
+    ([], "nothing to update from: give --data with labelled leavers, --base-rate, or both"),
+])
+def test_update_arguments_that_cannot_work_exit_2(tmp_path, capsys, args, says):
+    code, err = invoke(capsys, "update", "-o", tmp_path / "m", *args)
+    assert code == 2
+    assert says in err and "Traceback" not in err
+    assert not (tmp_path / "m").exists()
+
+
+def test_update_auto_chooses_a_method_per_outcome(labelled, tmp_path, capsys):
+    code, err = invoke(capsys, "update", "--data", labelled, "-o", tmp_path / "auto")
+    assert code == 0, err
+    targets = rm.load_model(tmp_path / "auto").lineage["targets"]
+    assert {e["method"] for e in targets.values()} <= {"none", "intercept", "logistic",
+                                                     "revise", "refit"}
+    assert all(e["requested"] == "auto" and e["candidates"] for e in targets.values())
+    assert err.count("cross-validated log loss") >= 2
+
+
+def _waves(folder, names=("2025Q1", "2025Q2")):
+    """Two waves of 200 leavers of the survey's world, 10 % of answers blank; every leaver
+    of the second has alumni perks (the company introduced them)."""
+    paths = []
+    for i, name in enumerate(names):
+        wave = rm.make_leaver_survey(200, random_state=70 + i, missing_rate=0.1)
+        wave["leaver_id"] = [f"{name}-{j}" for j in range(len(wave))]
+        if i == 1:
+            wave["policy_alumni_perks"] = True
+        paths.append(folder / f"{name}.csv")
+        wave.to_csv(paths[-1], index=False)
+    return paths
+
+
+def test_monitor_names_the_field_that_changed_in_its_wave(tmp_path, capsys):
+    waves = _waves(tmp_path)
+    out = tmp_path / "monitor.xlsx"
+    code, err = invoke(capsys, "monitor", *waves, "-o", out)
+    assert code == 0, err
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert list(sheets) == ["verdict", "calibration", "drift", "rejects", "waves"]
+    drift = sheets["drift"]
+    alarms = drift.loc[drift["alarm"], ["wave", "field"]].values.tolist()
+    assert alarms == [["2025Q2", "policy_alumni_perks"]]
+    verdict = sheets["verdict"]
+    assert verdict[["wave", "target"]].values.tolist() == [
+        ["2025Q1", "alumni_engagement"], ["2025Q1", "rehire_intent"],
+        ["2025Q2", "alumni_engagement"], ["2025Q2", "rehire_intent"]]
+    assert set(verdict["verdict"]) <= {"fine", "recalibrate", "retrain"}
+    assert sheets["waves"]["n_scored"].tolist() == [200, 200]
+    assert "2025Q2: 200 rows read, 200 scored, 0 rejected" in err
+    assert "Alumni perks (leaver discounts or service benefits) changed beyond chance" in err
+    assert err.strip().endswith(f"wrote {out}")
+    refused = invoke(capsys, "monitor", *waves, "-o", out)
+    assert refused[0] == 2 and "already exists" in refused[1]
+
+
+def test_monitor_splits_one_file_by_exit_date_and_joins_later_outcomes(tmp_path, capsys):
+    data = rm.make_leaver_survey(300, random_state=75, missing_rate=0.1)
+    data["exit_date"] = pd.date_range("2025-01-01", periods=300, freq="D").strftime(
+        "%Y/%m/%d")
+    data.loc[4, "industry"] = "banking"  # line 6 of the file
+    outcomes = data[["leaver_id", "rehire_intent"]].iloc[::2]
+    data.drop(columns=["alumni_engagement", "rehire_intent"]).to_csv(
+        tmp_path / "leavers.csv", index=False)
+    outcomes.to_csv(tmp_path / "outcomes.csv", index=False)
+    out = tmp_path / "monitor.csv"
+    code, err = invoke(capsys, "monitor", tmp_path / "leavers.csv", "--period-column",
+                       "exit_date", "--outcomes", tmp_path / "outcomes.csv", "-o", out)
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.glob("monitor*")) == [
+        "monitor.csv", "monitor.drift.csv", "monitor.rejects.csv"]
+    main = pd.read_csv(out)
+    assert main["wave"].unique().tolist() == ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]
+    known = main[main["target"] == "rehire_intent"]
+    assert known["n"].sum() == len(outcomes) - 1  # the leaver of line 6 was rejected
+    assert main.loc[main["target"] == "alumni_engagement", "n"].isna().all()
+    assert main.loc[main["target"] == "alumni_engagement", "reasons"].str.startswith(
+        "no outcomes yet").all()
+    rejects = pd.read_csv(tmp_path / "monitor.rejects.csv")
+    assert rejects[["wave", "line", "column", "value"]].values.tolist() == [
+        ["2025Q1", 6, "industry", "banking"]]
+    assert "1 rows of the outcomes match no leaver of the waves" in err  # the rejected one
+    quarterly = main.groupby("wave")["n_read"].first().tolist()
+    assert quarterly == [90, 91, 92, 27]
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--period", "month"], "--period needs --period-column"),
+    (["SECOND", "--period-column", "exit_date"], "--period-column splits one file into "
+                                                 "waves, and 2 files were given"),
+    (["SECOND"], "more than one file is named 2025Q1"),
+])
+def test_monitor_arguments_that_cannot_work_exit_2(tmp_path, capsys, args, says):
+    (first,) = _waves(tmp_path, names=("2025Q1",))
+    (tmp_path / "other").mkdir()
+    second = tmp_path / "other" / "2025Q1.csv"
+    second.write_bytes(first.read_bytes())
+    args = [second if a == "SECOND" else a for a in args]
+    code, err = invoke(capsys, "monitor", first, *args, "-o", tmp_path / "m.csv")
+    assert code == 2 and says in err, err
+    code, err = invoke(capsys, "monitor", first, "-o", tmp_path / "m.txt")
+    assert code == 2 and "the monitoring result is written as .xlsx or .csv" in err
+    assert not list(tmp_path.glob("m.*"))
+
+
+def test_monitor_in_japanese_writes_japanese_tables(tmp_path, capsys):
+    waves = _waves(tmp_path)
+    out = tmp_path / "監視.xlsx"
+    code, err = invoke(capsys, "monitor", *waves, "-o", out, "--lang", "ja")
+    assert code == 0, err
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert list(sheets) == ["判定", "予測と実績", "入力の変化", "除外した行", "回ごとの件数"]
+    headers = [h for sheet in sheets.values() for h in sheet.columns]
+    assert not _latin_words(headers), headers
+    verdict, drift = sheets["判定"], sheets["入力の変化"]
+    assert list(verdict.columns) == ["回", "結果", "判定", "理由"]
+    assert set(verdict["判定"]) <= {rm_text(f"monitor.verdict.{v}", "ja")
+                                   for v in ("fine", "recalibrate", "retrain")}
+    assert set(verdict["結果"]) == {"アルムナイ意識", "再入社意向"}
+    assert not _latin_words(verdict["理由"])
+    alarmed = drift[drift["警告"] == "はい"]
+    assert alarmed[["回", "項目"]].values.tolist() == [
+        ["2025Q2", rm_text("field.policy_alumni_perks", "ja")]]
+    assert "2025Q2の回：200行を読み込み、200行のスコアを算出、0行に不備" in err
+    assert not _latin_words([err.replace(str(out), "")])
+    code, _ = invoke(capsys, "monitor", *waves, "-o", tmp_path / "codes.csv", "--lang", "ja",
+                     "--codes")
+    assert code == 0
+    main = pd.read_csv(tmp_path / "codes.csv", encoding="utf-8-sig")
+    assert {"wave", "target", "verdict", "reasons", "n_read", "citl", "auc"} <= set(main)
+    assert set(main["verdict"]) <= {"fine", "recalibrate", "retrain"}
+    assert main["reasons"].str.contains("予測").any()
+
+
+def test_monitor_console_script(tmp_path):
+    waves = _waves(tmp_path)
+    result = run("monitor", *waves, "-o", tmp_path / "monitor.csv", check_code=0)
+    assert "2025Q1: 200 rows read, 200 scored, 0 rejected" in result.stderr
+    drift = pd.read_csv(tmp_path / "monitor.drift.csv")
+    assert drift.loc[drift["alarm"], "field"].tolist() == ["policy_alumni_perks"]
+    from rehire_model.cli import build_parser
+
+    assert "rehire-model monitor" in build_parser().format_help()
+
+
+def test_report_with_waves_adds_the_monitoring_section(tmp_path, capsys):
+    data = rm.make_leaver_survey(300, random_state=76)
+    data["exit_date"] = pd.date_range("2025-01-01", periods=300, freq="D").strftime(
+        "%Y-%m-%d")
+    data.to_csv(tmp_path / "leavers.csv", index=False)
+    code, err = invoke(capsys, "report", "--data", tmp_path / "leavers.csv",
+                       "--period-column", "exit_date", "-o", tmp_path / "r.html")
+    assert code == 0, err
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert f"<h2>{rm_text('report.monitoring', 'en')}</h2>" in page
+    assert "2025Q4" in page
+    code, err = invoke(capsys, "report", "--data", tmp_path / "leavers.csv", "--outcomes",
+                       tmp_path / "leavers.csv", "-o", tmp_path / "r2.html")
+    assert code == 2 and "--outcomes needs --period-column" in err
+    assert not (tmp_path / "r2.html").exists()

@@ -79,6 +79,11 @@ def test_no_training_rows_or_ids_are_stored(saved, survey):
     assert b"leaver_id" not in content
     assert not any(lid.encode() in content for lid in data["leaver_id"].head(50))
     assert sum(f.stat().st_size for f in saved.iterdir()) < 2_000_000
+    # The training rows are kept as hashes of their encoded answers, with predictions.
+    with np.load(saved / "training_rows.npz", allow_pickle=False) as rows:
+        assert sorted(rows.files) == ["hashes", "p_alumni_engagement", "p_rehire_intent"]
+        assert rows["hashes"].dtype == np.uint64
+        assert {rows[name].dtype for name in rows.files[1:]} == {np.dtype(np.float32)}
 
 
 def test_save_refuses_to_overwrite_unless_asked(small_model, saved):
@@ -162,7 +167,8 @@ def test_one_target_model_round_trip(survey, tmp_path):
     model = rm.train(data.head(800), {**FAST, "targets": {"alumni_engagement": False}})
     path = model.save(tmp_path / "one")
     assert sorted(p.name for p in path.iterdir()) == [
-        "MODEL_CARD.ja.md", "MODEL_CARD.md", "features.skops", "model.json", "rehire_intent.skops"]
+        "MODEL_CARD.ja.md", "MODEL_CARD.md", "features.skops", "model.json", "rehire_intent.skops",
+        "training_rows.npz"]
     loaded = rm.load_model(path)
     assert loaded.targets == ("rehire_intent",)
     pd.testing.assert_frame_equal(loaded.predict(data.head(50)), model.predict(data.head(50)))

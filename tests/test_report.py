@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import base64
+import copy
+import dataclasses
 import html
 import logging
 import os
@@ -12,8 +14,9 @@ import pytest
 
 import rehire_model as rm
 from rehire_model import report as report_module
+from rehire_model.audit import audited_records
 from rehire_model.evaluation import probability_metrics
-from rehire_model.model_card import CARD_FILES, model_card_markdown
+from rehire_model.model_card import CARD_FILES, format_percent, model_card_markdown
 from rehire_model.model_io import default_model_path
 from rehire_model.report import report_html, write_report
 from rehire_model.texts import text
@@ -295,3 +298,371 @@ def test_report_renders_in_headless_chromium(pages, cohort, tmp_path):
         assert re.search(rb"/MediaBox \[0 0 59[45]\.\d+ 84[12]\.\d+\]", pdf)  # A4
     assert ENGLISH_WORDS.findall(seen["ja"]["text"]) == []
     assert IDENTIFIER.findall(seen["ja"]["text"]) == []
+
+
+# --------------------------------------------------------------------------------------
+# Honest figures: a model's own training rows are never measured in-sample
+# --------------------------------------------------------------------------------------
+
+#: A fast training procedure for a company's own (small) survey.
+OWN = {"model_selection": {"candidates": ["logistic"], "cv_folds": 3,
+                           "logistic": {"C": [0.1]}},
+       "data": {"cv_repeats": 1}}
+TARGETS = ("alumni_engagement", "rehire_intent")
+
+
+@pytest.fixture(scope="module")
+def own_data():
+    return rm.make_leaver_survey(600, random_state=41)
+
+
+@pytest.fixture(scope="module")
+def own_model(own_data):
+    """A company's model, measured by cross-validation (600 rows, no true probabilities)."""
+    return rm.train(own_data, OWN)
+
+
+@pytest.fixture(scope="module")
+def monitoring(own_model, own_data):
+    from rehire_model.monitoring import monitor
+
+    second = rm.make_leaver_survey(60, random_state=43)
+    second.loc[:9, "job_level"] = "executive"  # a value the model never learned
+    waves = {"2025Q1": rm.make_leaver_survey(250, random_state=42), "2025Q2": second}
+    return monitor(own_model, waves, reference=own_data)
+
+
+@pytest.fixture(scope="module")
+def own_pages(own_model, own_data, monitoring):
+    """The report of the company's model on its own training data, with monitoring."""
+    return {lang: report_html(own_model, own_data, lang=lang, name="ours",
+                              monitoring=monitoring) for lang in ("en", "ja")}
+
+
+@pytest.fixture(scope="module")
+def split_model():
+    """A model measured on a held-out split: its fit rows have no out-of-sample
+    probability."""
+    data = rm.make_leaver_survey(700, random_state=44)
+    return data, rm.train(data, {**OWN, "data": {"cv_repeats": 1, "small_sample_rows": 500}})
+
+
+def _matrix(model, data):
+    """The model matrix of the records, as the report scores them."""
+    return model.scoring.valid(audited_records(model, data)[0]).matrix
+
+
+def _outcome(data, target):
+    return (data[target] >= 4).astype(int).to_numpy()
+
+
+def _rows(page, target, key):
+    match = re.search(rf'data-rows="[^"]*{target}[^"]*:{key}">([0-9,]+)<', page)
+    return int(match.group(1).replace(",", ""))
+
+
+def _metrics_table(page):
+    return re.search(r'<table id="metrics">.*?</table>', page, re.S).group(0)
+
+
+def test_on_its_training_data_the_report_shows_cross_validated_figures(own_pages, own_model,
+                                                                       own_data):
+    found, out_of_fold = own_model.training_rows.honest(_matrix(own_model, own_data))
+    assert found.all()
+    in_sample = own_model.predict(own_data)
+    page = own_pages["en"]
+    table = _metrics_table(page)
+    for target in TARGETS:
+        y = _outcome(own_data, target)
+        honest = probability_metrics(y, out_of_fold[target])
+        optimistic = probability_metrics(y, in_sample[f"p_{target}"])
+        assert optimistic["roc_auc"] > honest["roc_auc"] + 0.02
+        assert _metric(page, target, "roc_auc") == pytest.approx(honest["roc_auc"], abs=5e-4)
+        assert _metric(page, target, "brier") == pytest.approx(honest["brier"], abs=5e-4)
+        assert f">{optimistic['roc_auc']:.3f}" not in table
+        assert (_rows(page, target, "training"), _rows(page, target, "cross_validated"),
+                _rows(page, target, "left_out"), _rows(page, target, "fresh")) == (600, 600, 0, 0)
+        # The model card's cross-validated figure stands beside, with its interval.
+        card = own_model.metrics[target]
+        low, high = card["interval"]["roc_auc"]
+        shown = re.search(rf'data-card-target="{target}" data-metric="roc_auc">([^<]+)<',
+                          page).group(1)
+        assert shown == f"{card['test']['roc_auc']:.3f} ({max(low, 0):.3f} to {min(high, 1):.3f})"
+    assert html.escape(text("table.card_cv", "en")) in table
+
+
+def test_on_fresh_data_nothing_is_left_out(own_model):
+    fresh = rm.make_leaver_survey(300, random_state=45)
+    page = report_html(own_model, fresh)
+    assert text("report.rows_fresh", "en") in page
+    scores = own_model.predict(fresh)
+    for target in TARGETS:
+        expected = probability_metrics(_outcome(fresh, target), scores[f"p_{target}"])
+        assert _metric(page, target, "roc_auc") == pytest.approx(expected["roc_auc"], abs=5e-4)
+    assert re.search(r"<td>300</td><td>\d+\.\d %</td></tr><tr data-card", page)
+
+
+def test_a_model_measured_on_a_split_leaves_its_fit_rows_out(split_model):
+    data, model = split_model
+    page = report_html(model, data)
+    assert (model.training_data["n_fit"], model.training_data["n_test"]) == (560, 140)
+    for target in TARGETS:
+        assert (_rows(page, target, "training"), _rows(page, target, "answered"),
+                _rows(page, target, "cross_validated"), _rows(page, target, "left_out"),
+                _rows(page, target, "fresh")) == (560, 700, 0, 560, 140)
+        # What is left is the held-out split: the model card's own figures, exactly.
+        held_out = model.metrics[target]["test"]
+        for metric in ("roc_auc", "brier"):
+            assert _metric(page, target, metric) == pytest.approx(held_out[metric], abs=5e-4)
+    assert html.escape(text("table.card_split", "en")) in page
+
+
+def test_on_its_fit_rows_only_the_report_shows_the_model_cards_figures(split_model):
+    data, model = split_model
+    found, _ = model.training_rows.honest(_matrix(model, data))
+    page = report_html(model, data[found], lang="ja")
+    assert text("report.rows_all_training", "ja", outcome="", training="560")[1:] in page
+    assert 'data-target="' not in page and 'data-chart="reliability-' not in page
+    for target in TARGETS:
+        shown = re.search(rf'data-card-target="{target}" data-metric="roc_auc">([0-9.]+)<',
+                          page).group(1)
+        assert shown == f"{model.metrics[target]['test']['roc_auc']:.3f}"
+    seen = visible_text(page)
+    assert ENGLISH_WORDS.findall(seen) == [] and IDENTIFIER.findall(seen) == []
+
+
+def test_a_model_folder_without_its_training_rows_says_the_figures_may_be_in_sample(pages):
+    for lang, path in pages.items():
+        page = path.read_text(encoding="utf-8")
+        if rm.load_model().training_rows is None:
+            assert text("report.rows_unknown", lang) in page
+        else:
+            assert text("report.rows_fresh", lang) in page
+
+
+# --------------------------------------------------------------------------------------
+# Reliability: how many people each point stands for, and how sure it is
+# --------------------------------------------------------------------------------------
+
+
+def test_reliability_points_have_counts_and_wilson_intervals():
+    from statsmodels.stats.proportion import proportion_confint
+
+    rng = np.random.default_rng(0)
+    p = np.concatenate([rng.uniform(0.0, 0.2, 500), rng.uniform(0.8, 0.9, 6)])
+    y = (rng.uniform(size=len(p)) < p).astype(int)
+    table = report_module.reliability_bins(y, p)
+    assert table["n"].sum() == len(p) and table["bin"].tolist() == [0, 1, 8]
+    low, high = proportion_confint(table["events"], table["n"], method="wilson")
+    assert table["low"].to_numpy() == pytest.approx(np.asarray(low), abs=1e-12)
+    assert table["high"].to_numpy() == pytest.approx(np.asarray(high), abs=1e-12)
+    width = (table["high"] - table["low"]).to_numpy()
+    assert width[-1] > 0.35 and width[-1] > 3 * width[:-1].max()  # six people: uncertain
+    assert report_module.wilson_interval(0, 0)[0] != report_module.wilson_interval(0, 0)[0]
+
+
+def _chart_svg(page, name):
+    data = re.search(rf'data-chart="{name}" alt="[^"]*" src="data:image/svg\+xml;base64,'
+                     r'([^"]+)"', page).group(1)
+    return base64.b64decode(data).decode("utf-8")
+
+
+def test_the_reliability_chart_shows_each_points_count_and_interval(own_pages, own_model,
+                                                                    own_data):
+    _, out_of_fold = own_model.training_rows.honest(_matrix(own_model, own_data))
+    y = _outcome(own_data, "rehire_intent")
+    table = report_module.reliability_bins(y, out_of_fold["rehire_intent"])
+    svg = _chart_svg(own_pages["ja"], "reliability-rehire_intent")
+    labels = re.findall(r"<text[^>]*>\s*([^<]*?)\s*</text>", svg, re.S)
+    assert sorted(int(t) for t in labels if t.isdigit()) == sorted(table["n"].tolist())
+    assert svg.count('id="LineCollection') >= 1 or "stroke-linecap" in svg  # error bars
+    assert html.escape(text("report.reliability_note", "ja")) in own_pages["ja"]
+
+
+# --------------------------------------------------------------------------------------
+# Monitoring by wave
+# --------------------------------------------------------------------------------------
+
+
+def _table_rows(page, table_id):
+    table = re.search(rf'<table id="{table_id}">(.*?)</table>', page, re.S).group(1)
+    return [[html.unescape(re.sub(r"<[^>]+>", "", c)) for c in
+             re.findall(r"<td[^>]*>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1])]
+
+
+def test_the_monitoring_section_shows_each_wave_against_its_outcomes(own_pages, monitoring):
+    calibration = monitoring.calibration.set_index(["wave", "target"])
+    verdicts = monitoring.verdict.set_index(["wave", "target"])["verdict"]
+    for lang, page in own_pages.items():
+        assert text("report.monitoring", lang) in page
+        rows = _table_rows(page, "monitoring")
+        assert len(rows) == len(monitoring.verdict)
+        for row in rows:
+            target = next(t for t in TARGETS if text(f"field.{t}", lang) == row[1])
+            c = calibration.loc[(row[0], target)]
+            assert row[3] == f"{int(c['n']):,}"
+            assert row[5].startswith(format_percent(c["observed_rate"], lang))
+            assert row[-1] == text(f"monitor.verdict.{verdicts[(row[0], target)]}", lang)
+        svg = _chart_svg(page, "waves-rehire_intent")
+        assert "2025Q1" in svg and "2025Q2" in svg
+        drift = _table_rows(page, "drift")
+        assert [r[0] for r in drift if r[3] == "executive"] == ["2025Q2"]
+    assert "再学習が必要" in own_pages["ja"] and verdicts[("2025Q2", "rehire_intent")] == "retrain"
+
+
+def test_without_monitoring_there_is_no_monitoring_section(pages):
+    page = pages["en"].read_text(encoding="utf-8")
+    assert text("report.monitoring", "en") not in page and 'id="monitoring"' not in page
+
+
+def test_the_japanese_report_of_a_companys_model_has_no_english(own_pages):
+    seen = visible_text(own_pages["ja"])
+    assert ENGLISH_WORDS.findall(seen) == []
+    assert IDENTIFIER.findall(seen) == []
+    assert "交差検証の予測" in seen and "回ごとの予測と実績" in seen
+
+
+# --------------------------------------------------------------------------------------
+# The model card describes its own data, and its lineage
+# --------------------------------------------------------------------------------------
+
+
+def _variant(model, *, protected=None, include_protected=None, fairness=True, lineage=None):
+    """The model with its data described otherwise (a shallow copy)."""
+    other = copy.copy(model)
+    other.training_data = copy.deepcopy(model.training_data)
+    other.metrics = copy.deepcopy(model.metrics)
+    if protected is not None:
+        other.training_data["protected_columns"] = protected
+    if include_protected is not None:
+        other.config = dataclasses.replace(model.config, include_protected=include_protected)
+    if not fairness:
+        for result in other.metrics.values():
+            result.pop("fairness", None)
+    other.lineage = lineage
+    return other
+
+
+def test_a_companys_model_card_says_its_own_data_and_protected_columns(own_model):
+    for lang in ("en", "ja"):
+        card = model_card_markdown(own_model, "ours", lang)
+        assert text("card.source_own", lang) in card
+        assert text("card.source_synthetic", lang) not in card
+        assert text("card.protected_audit", lang, columns=text("coach.separator", lang).join(
+            text(f"field.{c}", lang) for c in ("age", "gender", "married", "has_children"))
+        ) in card
+        assert text("card.rows_kept", lang) in card
+        assert text("card.no_groups", lang) not in card
+        assert text("card.ethics_text", lang) in card
+        assert text("card.caveats_own", lang) in card
+    assert "synthetic" not in model_card_markdown(own_model, "ours", "en").lower()
+    japanese = model_card_markdown(own_model, "ours", "ja")
+    assert not ENGLISH_WORDS.search(japanese) and not IDENTIFIER.search(japanese)
+    named = _variant(own_model)
+    named.training_data["source"] = "人事部の退職者調査2024"
+    assert "（出典：人事部の退職者調査2024）" in model_card_markdown(named, "ours", "ja")
+
+
+def test_the_card_says_what_protected_columns_were_used_for(own_model):
+    opted_in = _variant(own_model, include_protected=True)
+    card = model_card_markdown(opted_in, "ours", "en")
+    assert "The training config opted them in as model features" in card
+    assert text("card.ethics_text_opted_in", "en") in card
+    assert text("card.ethics_text", "en") not in card
+    none = model_card_markdown(_variant(own_model, protected=[], fairness=False), "x", "ja")
+    assert text("card.protected_none", "ja") in none and text("card.no_groups", "ja") in none
+    married = model_card_markdown(_variant(own_model, protected=["married"], fairness=False),
+                                  "x", "en")
+    assert text("card.no_groups_with", "en", columns="Married") in married
+    assert text("card.no_groups", "en") not in married
+
+
+def _lineage():
+    return {
+        "parent": {"name": "default", "fingerprint_sha256": "ab" * 32, "manifest_sha256": None},
+        "labelled": {"n_rows": 420, "fingerprint_sha256": "cd" * 32},
+        "random_state": 7,
+        "targets": {
+            "alumni_engagement": {
+                "method": "intercept", "requested": "auto", "n": 400, "events": 90,
+                "base_rate": None,
+                "reason": {"key": "update.reason.test_chosen",
+                           "values": {"method": "intercept", "loss": "0.4123"}},
+                "candidates": {"none": 0.45, "intercept": 0.4123},
+                "before": {"roc_auc": 0.7012, "brier": 0.1534},
+                "after": {"roc_auc": 0.7012, "brier": 0.1401}},
+            "rehire_intent": {
+                "method": "base_rate", "requested": "base_rate", "n": 0, "events": 0,
+                "base_rate": 0.33,
+                "reason": {"key": "update.reason.no_such_text", "values": {}},
+                "notes": [{"key": "update.note.x", "en": "written before", "ja": "前に書いた文"}],
+                "candidates": {}, "before": {}, "after": {}}},
+    }
+
+
+def test_an_updated_models_card_shows_its_lineage(own_model, monkeypatch):
+    from rehire_model import texts
+
+    monkeypatch.setitem(texts.TEXTS, "update.reason.test_chosen", {
+        "en": "{method} had the lowest cross-validated log loss ({loss})",
+        "ja": "{method}の交差検証の対数損失（{loss}）が最も小さかったため"})
+    updated = _variant(own_model, lineage=_lineage())
+    for lang in ("en", "ja"):
+        card = model_card_markdown(updated, "updated", lang)
+        assert f"## {text('card.updates', lang)}" in card
+        assert text("card.parent_default", lang) in card and "abababababababab…" in card
+        cells = [[c.strip() for c in line.strip().strip("|").split("|")]
+                 for line in card.splitlines() if line.startswith("| ")]
+        rows = {row[0]: row for row in cells}
+        engagement = rows[text("field.alumni_engagement", lang)]
+        assert engagement[1] == text("card.update_auto", lang,
+                                     method=text("update.method.intercept", lang))
+        assert engagement[2:6] == ["400", "90", "0.701 → 0.701", "0.153 → 0.140"]
+        rehire = rows[text("field.rehire_intent", lang)]
+        assert rehire[1] == text("card.update_rate", lang,
+                                 method=text("update.method.base_rate", lang),
+                                 rate=format_percent(0.33, lang))
+        assert rehire[2:5] == ["0", "0", "—"]
+        reason = text("update.reason.test_chosen", lang,
+                      method=text("update.method.intercept", lang), loss="0.4123")
+        assert text("card.update_reason", lang, outcome=text("field.alumni_engagement", lang),
+                    reason=reason) in card
+        # A reason written when the model was updated is shown as written; a key
+        # without a text is left out.
+        assert ({"en": "written before", "ja": "前に書いた文"}[lang] in card
+                and "no_such_text" not in card)
+    japanese = model_card_markdown(updated, "updated", "ja")
+    assert not ENGLISH_WORDS.search(japanese) and not IDENTIFIER.search(japanese)
+    assert text("card.updates", "en") not in model_card_markdown(own_model, "ours", "en")
+
+
+def test_honest_figures_and_monitoring_render_in_headless_chromium(own_pages, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "ours-ja.html"
+    path.write_text(own_pages["ja"], encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(),
+                                             args=["--no-sandbox"])
+        page, errors = _open(browser, path)
+        page.wait_for_load_state("load")
+        seen = {
+            "note": page.inner_text("[data-rows-note]"),
+            "width": page.evaluate("document.documentElement.scrollWidth"),
+            "tables": page.evaluate(
+                "['metrics', 'monitoring', 'drift'].map(id => { const t = "
+                "document.getElementById(id); return [t.scrollWidth, "
+                "t.parentElement.clientWidth]; })"),
+            "images": page.evaluate("Array.from(document.images).map(i => i.naturalWidth)"),
+            "text": page.inner_text("body"),
+        }
+        page.screenshot(path=str(tmp_path / "ours-ja.png"), full_page=True)
+        browser.close()
+    assert errors == []
+    assert "交差検証の予測" in seen["note"] and "600" in seen["note"]
+    assert seen["width"] <= 1280
+    assert all(width <= box for width, box in seen["tables"]), seen["tables"]  # no scrolling
+    assert len(seen["images"]) >= 7 and all(w > 0 for w in seen["images"])
+    assert ENGLISH_WORDS.findall(seen["text"]) == [] and IDENTIFIER.findall(seen["text"]) == []
+    assert (tmp_path / "ours-ja.png").stat().st_size > 10_000

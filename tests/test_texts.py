@@ -11,12 +11,13 @@ from rehire_model.evaluation import METRICS
 from rehire_model.model import SEGMENTS
 from rehire_model.schema import CONSTRUCTS, FIELDS, LEVERS, LIKERT, TARGETS
 from rehire_model.texts import LANGS, TEXTS, has_text, text
+from rehire_model.updating import METHODS as UPDATE_METHODS
 from rehire_model.whatif import ACTIONS
 
 PACKAGE = Path(rm.__file__).parent
 LITERAL_KEY = re.compile(r"""["']((?:report|table|chart|card|cli|shown|reason|coach|metric|"""
                          r"""group|action|segment|target|lever|interview|construct|field|"""
-                         r"""value|audit|problem|warning|input|output|model)"""
+                         r"""value|audit|problem|warning|input|output|model|update|monitor)"""
                          r"""\.[A-Za-z0-9_.+ -]+)["']""")
 
 
@@ -39,6 +40,8 @@ def _dynamic_keys() -> set[str]:
                                     "50s", "60+", "unknown", "race_ethnicity",
                                     "employment_type", "nationality", "region")}
     keys |= {f"action.{a}" for a in (*ACTIONS, "respect_with_drawing_out")}
+    keys |= {f"update.method.{m}" for m in ("none", *UPDATE_METHODS, "base_rate")}
+    keys |= {f"update.cannot.{m}" for m in UPDATE_METHODS}
     keys |= {"card.count_1", "card.count_2", "card.family.logistic",
              "card.family.hist_gradient_boosting", "card.missing_impute",
              "card.missing_reject", "card.setting.C", "card.setting.learning_rate",

@@ -6,9 +6,12 @@ on) and run the survey's regressions:
 
 - :mod:`~rehire_model.survey.generator`: :func:`make_leaver_survey` draws a calibrated
   synthetic leaver survey and :func:`true_probabilities` gives the true probability of
-  each binary target for any record.
+  each binary target for any record. Both take ``world="shifted"`` for a company world
+  unlike the survey's average (higher rates, more alumni measures, some drivers
+  stronger or weaker), to test model updating on (``docs/shifted-world.md``).
 - :mod:`~rehire_model.survey.structure`: the structural model the generator draws from,
-  with every parameter.
+  with every parameter (``DEFAULT_PARAMETERS``, the survey's world;
+  ``SHIFTED_PARAMETERS``, the shifted world).
 - :mod:`~rehire_model.survey.fidelity`: :func:`fidelity_table` puts every published
   figure beside the synthetic survey's; :func:`assumptions_table` lists the figures the
   survey does not publish and the values assumed for them.

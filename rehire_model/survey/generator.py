@@ -30,6 +30,7 @@ def make_leaver_survey(
     *,
     return_truth: bool = False,
     missing_rate: float = 0.0,
+    world: str | model.SurveyParameters = "survey",
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Draw a synthetic leaver survey calibrated to the published Japanese survey.
 
@@ -52,6 +53,18 @@ def make_leaver_survey(
         surveys): every feature field of every record is blank with this probability
         (an interview's answers only where it was held). The people and their outcomes
         are those drawn without blanks, so ``truth`` is unchanged.
+    world : {"survey", "shifted"} or SurveyParameters, default "survey"
+        The world the leavers come from. ``"survey"``: the published survey's average
+        world, the one the default model is trained on. ``"shifted"``: a company world
+        unlike it, for testing model updating (recalibrating or retraining on a
+        company's own leavers) on an answer that is not the default model's own world:
+        the same drivers, but more alumni measures and supervisor interviews, some
+        effects stronger or weaker, and higher rates of both outcomes (about 25 %
+        engaged and 33 % intending to return, against 17 % and 16 %);
+        ``rehire_model.survey.structure.SHIFTED_PARAMETERS`` lists what moved and
+        ``docs/shifted-world.md`` how the default model fares there. A
+        :class:`~rehire_model.survey.structure.SurveyParameters` draws from those
+        parameters. The same seed in another world may give other people.
 
     Returns
     -------
@@ -59,6 +72,11 @@ def make_leaver_survey(
         One validated leaver record per row, with ``leaver_id`` and both targets.
     truth : pandas.DataFrame
         Only with ``return_truth``: ``p_alumni_engagement`` and ``p_rehire_intent``.
+
+    Raises
+    ------
+    ValueError
+        For a bad ``n_samples``, ``missing_rate`` or ``world``.
 
     Examples
     --------
@@ -71,6 +89,13 @@ def make_leaver_survey(
     >>> blanks = rm.make_leaver_survey(2000, random_state=0, missing_rate=0.1)
     >>> round(float(blanks["tenure_years"].isna().mean()), 2)
     0.1
+
+    The shifted world's leavers intend to return about twice as often:
+
+    >>> survey = rm.make_leaver_survey(2000, random_state=0)
+    >>> shifted = rm.make_leaver_survey(2000, random_state=0, world="shifted")
+    >>> [round(float((d["rehire_intent"] >= 4).mean()), 2) for d in (survey, shifted)]
+    [0.16, 0.34]
     """
     if (
         not isinstance(n_samples, numbers.Integral)
@@ -80,8 +105,8 @@ def make_leaver_survey(
         raise ValueError(f"n_samples must be a positive whole number, got {n_samples!r}")
     if not (isinstance(missing_rate, numbers.Real) and 0 <= missing_rate < 1):
         raise ValueError(f"missing_rate must be a share from 0 up to 1, got {missing_rate!r}")
+    params = model.world_parameters(world)
     rng = np.random.default_rng(random_state)
-    params = model.DEFAULT_PARAMETERS
     features = model.draw_leavers(rng, int(n_samples), params)
     engagement, rehire = model.draw_outcomes(rng, features, params)
     records = model.to_records(features)
@@ -106,7 +131,9 @@ def _leave_blanks(records: pd.DataFrame, rng: np.random.Generator, rate: float
     return out
 
 
-def true_probabilities(records) -> pd.DataFrame:
+def true_probabilities(
+    records, *, world: str | model.SurveyParameters = "survey"
+) -> pd.DataFrame:
     """True probabilities of the synthetic survey's binary targets for any records.
 
     The synthetic survey's outcomes depend only on the record, so the truth is known
@@ -118,11 +145,21 @@ def true_probabilities(records) -> pd.DataFrame:
         Leaver records; validated by :func:`rehire_model.validate_records`. They must
         include the protected attributes (age, gender, married, has_children), which
         the synthetic outcomes depend on.
+    world : {"survey", "shifted"} or SurveyParameters, default "survey"
+        The world whose structural model gives the probabilities, as in
+        :func:`make_leaver_survey`: use the world the records were drawn from.
 
     Returns
     -------
     pandas.DataFrame
         ``p_alumni_engagement`` and ``p_rehire_intent``, indexed like ``records``.
+
+    Raises
+    ------
+    ValueError
+        For a ``world`` that is neither a world's name nor a SurveyParameters.
+    rehire_model.SchemaError
+        For records that are not valid leaver records or lack a protected attribute.
 
     Examples
     --------
@@ -132,7 +169,15 @@ def true_probabilities(records) -> pd.DataFrame:
     >>> ignored = welcomed.assign(sup_welcomed_return=False)
     >>> bool((rm.true_probabilities(welcomed) > rm.true_probabilities(ignored)).all().all())
     True
+
+    The same leavers are likelier to return in the shifted world:
+
+    >>> df = rm.make_leaver_survey(2000, random_state=0, world="shifted")
+    >>> [round(float(rm.true_probabilities(df, world=w)["p_rehire_intent"].mean()), 2)
+    ...  for w in ("survey", "shifted")]
+    [0.19, 0.33]
     """
+    params = model.world_parameters(world)
     records = validate_records(records)
     missing = [name for name in _TRUTH_NEEDS if name not in records]
     if missing:
@@ -140,4 +185,4 @@ def true_probabilities(records) -> pd.DataFrame:
             f"true_probabilities needs the columns {', '.join(missing)}: the synthetic "
             "outcomes depend on them; add them to the records"
         )
-    return model.true_probabilities(records, model.DEFAULT_PARAMETERS)
+    return model.true_probabilities(records, params)
