@@ -247,6 +247,8 @@ def _group_table(result: dict[str, Any], grouping: str, lang: str) -> pd.DataFra
 def _analyses(model: RehireModel, lang: str) -> list[str | pd.DataFrame]:
     fairness = {t: m["fairness"] for t, m in model.metrics.items() if m.get("fairness")}
     if not fairness:
+        if model.lineage:  # the parent's group figures are not the updated model's
+            return [text("card.no_groups_updated", lang)]
         columns = model.training_data.get("protected_columns")
         return [text("card.no_groups_with", lang, columns=_protected_labels(columns, lang))
                 if columns else text("card.no_groups", lang)]

@@ -99,6 +99,7 @@ from .schema import (
     read_value,
     validate_records,
 )
+from .tables import XlsxBook, spreadsheet_safe
 from .texts import Message, check_lang, has_text, message, text
 
 if TYPE_CHECKING:
@@ -1221,8 +1222,6 @@ class Monitoring:
         list of pathlib.Path
             The files written.
         """
-        from .tables import XlsxBook, spreadsheet_safe
-
         tables = {name: _finite(table) for name, table in self._tables(lang, codes).items()}
         in_words = lang == "ja" and not codes
         path = Path(path)

@@ -771,6 +771,11 @@ TEXTS: dict[str, dict[str, str]] = {
               "be made; audit with the trust report.",
         "ja": "学習データに性別・年齢などの属性がなかったため、グループ別の分析はできません。"
               "信頼性レポートで監査してください。"},
+    "card.no_groups_updated": {
+        "en": "The updated model's results by group were not measured when it was updated; "
+              "audit it with the trust report on the company's leavers.",
+        "ja": "更新したモデルのグループ別の結果は、更新時には測っていません。"
+              "会社の退職者について信頼性レポートで監査してください。"},
     "card.no_groups_with": {
         "en": "The training data had {columns} but no answered gender or age to group by, so "
               "no group analysis could be made; audit with the trust report.",

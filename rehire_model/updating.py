@@ -81,7 +81,7 @@ from .training import (
 )
 from .training_rows import TrainingRows
 
-__all__ = ["METHODS", "estimate_base_rate", "update"]
+__all__ = ["METHODS", "estimate_base_rate", "model_rate", "update"]
 
 logger = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ from scipy.special import expit, logit
 import rehire_model as rm
 from rehire_model.evaluation import evaluate
 from rehire_model.exceptions import DataWarning, SchemaError
+from rehire_model.texts import text
 from rehire_model.training import fit_target
 from rehire_model.updating import CLEARLY_BETTER, METHODS, model_rate
 
@@ -258,6 +259,8 @@ def test_the_updated_folder_keeps_its_lineage_and_its_training_rows(parent, auto
             encoding="utf-8")
         assert heading in card
         assert auto.lineage["targets"]["rehire_intent"]["reason"][lang] in card
+        # The parent's group figures are not presented as the updated model's.
+        assert text("card.no_groups_updated", lang) in card
 
 
 def test_refit_inside_the_folds_keeps_the_chosen_family(parent, labelled):
