@@ -14,11 +14,19 @@ For each target, attribute and group:
   score;
 - ``impact_ratio_selection``, ``impact_ratio_scoring``: the group's rate over the highest
   rate of a group shown for that target and attribute;
+- with each, what chance could make at this size (from :mod:`rehire_model.fairness`,
+  the engine the model card uses too): Wilson intervals of the rates, Katz intervals of
+  the ratios, Fisher exact p against the group with the highest rate (the ratio's
+  denominator), adjusted by Holm over every comparison of the attribute (all groups,
+  both targets, both rates), the shortfall and the flip-flop rule, and a finding per
+  rate: ``"adverse_impact"``, ``"not_distinguishable"``, ``"no_impact"`` or
+  ``"count_only"``;
 - ``suppressed``: groups of fewer than :data:`~rehire_model.fairness.MIN_GROUP_SIZE`
   people keep their row and count, with no rates, and are never the highest rate or the
-  reference; ``small_group``: under :data:`SMALL_SHARE` of the cohort (LL144 allows
-  leaving such groups out of the ratios, with ``exclude_small=True``, and their count
-  shown); ``flagged``: an impact ratio under four fifths.
+  reference; ``small_group``: under :data:`~rehire_model.fairness.SMALL_SHARE` of the
+  cohort (LL144 allows leaving such groups out of the ratios, with
+  ``exclude_small=True``, and their count shown); ``flagged``: a finding of adverse
+  impact in either rate.
 
 People whose value is missing or ``unknown`` are left out of that attribute's rates
 and counted in ``unknown``. The drivers of a group's gap are the differences of mean
@@ -57,7 +65,18 @@ import pandas as pd
 
 from .exceptions import InputError, SchemaError
 from .explain import Reason
-from .fairness import FOUR_FIFTHS, MIN_GROUP_SIZE, age_band
+from .fairness import (
+    MIN_GROUP_SIZE,
+    RATE_KINDS,
+    SMALL_SHARE,
+    age_band,
+    compare_groups,
+    eligible_references,
+    family_size,
+    group_counts,
+    judge,
+    would_tell,
+)
 from .schema import FIELDS_BY_NAME, MISSING_TEXT, field_names, validate_records
 from .tables import XlsxBook, write_table
 from .texts import has_text, text
@@ -70,7 +89,7 @@ __all__ = [
     "AGE_BANDS",
     "AUDIT_PARTS",
     "INTERSECTION",
-    "SMALL_SHARE",
+    "TABLE_COLUMNS",
     "FairnessAudit",
     "GapSummary",
     "attribute_label",
@@ -82,12 +101,11 @@ __all__ = [
     "audited_records",
     "write_audit",
     "group_value_label",
+    "p_value_text",
 ]
 
 logger = logging.getLogger(__name__)
 
-#: Groups under this share of the scored cohort are marked ``small_group``.
-SMALL_SHARE = 0.02
 #: Joins the attributes of an intersection ("gender x race_ethnicity") and its groups.
 INTERSECTION = " x "
 #: The age bands of :func:`rehire_model.fairness.age_band`, youngest first.
@@ -100,9 +118,17 @@ _LEADING_NUMBER = re.compile(r"(?P<below><?)≥?(?P<number>-?\d+(?:\.\d+)?)")
 DRIVERS_SHOWN = 3
 _UNKNOWN = "unknown"
 
-TABLE_COLUMNS = ("target", "attribute", "group", "n", "selection_rate", "scoring_rate",
-                 "impact_ratio_selection", "impact_ratio_scoring", "suppressed",
-                 "small_group", "flagged", "reference")
+#: The columns of :attr:`FairnessAudit.table`.
+TABLE_COLUMNS = (
+    "target", "attribute", "group", "n",
+    "selection_rate", "selection_rate_low", "selection_rate_high",
+    "scoring_rate", "scoring_rate_low", "scoring_rate_high",
+    "impact_ratio_selection", "impact_ratio_selection_low", "impact_ratio_selection_high",
+    "impact_ratio_scoring", "impact_ratio_scoring_low", "impact_ratio_scoring_high",
+    "p_selection", "p_selection_adjusted", "p_scoring", "p_scoring_adjusted",
+    "shortfall_selection", "flip_flop_selection", "finding_selection", "finding_scoring",
+    "suppressed", "small_group", "flagged", "reference", "highest_selection",
+    "highest_scoring")
 #: The parts of a written audit: a file each, or a sheet each of one workbook.
 AUDIT_PARTS = ("audit", "unknown", "drivers", "rejects")
 DRIVER_COLUMNS = ("target", "attribute", "group", "reference", "reason", "lever",
@@ -111,7 +137,9 @@ DRIVER_COLUMNS = ("target", "attribute", "group", "reference", "reason", "lever"
 
 @dataclass(frozen=True)
 class GapSummary:
-    """A flagged gap of one group against the reference group, with its drivers."""
+    """A group's adverse impact against the group with the highest rate (``reference``
+    here), with its drivers against that group: the impact ratio (the lowest of its
+    adverse rates) with its 95 % interval and adjusted p."""
 
     target: str
     attribute: str
@@ -120,6 +148,9 @@ class GapSummary:
     impact_ratio: float
     levers: tuple[str, ...]
     facts: tuple[str, ...]
+    impact_ratio_low: float = float("nan")
+    impact_ratio_high: float = float("nan")
+    p_adjusted: float = float("nan")
 
     def sentence(self, lang: str, reasons: Mapping[str, Reason]) -> str:
         """The gap as HR reads it, levers apart from facts."""
@@ -131,7 +162,8 @@ class GapSummary:
                     outcome=text(f"target.{self.target}", lang),
                     group=group_value_label(self.attribute, self.group, lang),
                     reference=group_value_label(self.attribute, self.reference, lang),
-                    ratio=f"{self.impact_ratio:.3f}",
+                    ratio=f"{self.impact_ratio:.3f}", low=f"{self.impact_ratio_low:.2f}",
+                    high=f"{self.impact_ratio_high:.2f}", p=p_value_text(self.p_adjusted),
                     drivers=text("audit.part_separator", lang).join(parts)
                     or text("audit.no_drivers", lang))
 
@@ -143,16 +175,20 @@ class FairnessAudit:
     Attributes
     ----------
     table : pandas.DataFrame
-        One row per target x attribute x group: ``n``, ``selection_rate``,
-        ``scoring_rate``, ``impact_ratio_selection``, ``impact_ratio_scoring``,
-        ``suppressed``, ``small_group``, ``flagged`` and ``reference`` (the group the
-        drivers compare with).
+        One row per target x attribute x group, the columns of :data:`TABLE_COLUMNS`:
+        ``n``; per rate (``selection``, ``scoring``) the rate, the impact ratio, their
+        95 % intervals, Fisher's p against the group with the highest rate and Holm's
+        adjusted p, the finding; the selection shortfall and flip-flop; ``suppressed``,
+        ``small_group``, ``flagged`` (adverse impact in either rate) and ``reference``
+        (the group the drivers compare with: by default the highest selection rate).
     unknown : pandas.DataFrame
         Per attribute, ``n_unknown``: people left out of its rates (value missing or
         ``unknown``; for an intersection, in either part).
     drivers : pandas.DataFrame
         Per target x attribute x group (other than the reference, not suppressed), every
-        reason with its ``lever`` and ``gap_log_odds``, largest absolute gap first.
+        reason with its ``lever`` and ``gap_log_odds`` against the ``reference``, largest
+        absolute gap first; for a group with adverse impact against another group than
+        the reference, against that group too.
     problems : pandas.DataFrame
         Records left out because a value is wrong (as ``validate_records`` reports them).
     n_scored : int
@@ -177,34 +213,87 @@ class FairnessAudit:
         """The attributes audited, intersections last."""
         return list(self.unknown["attribute"])
 
+    def findings(self, finding: str = "adverse_impact") -> pd.DataFrame:
+        """The groups' rates with ``finding`` (see :data:`rehire_model.fairness.FINDINGS`),
+        one row per target, attribute, group and rate: ``rate`` ("selection" or
+        "scoring"), ``compared_with`` (the group with the highest rate, which the ratio,
+        the test and, in :meth:`gaps`, the drivers compare with), ``impact_ratio`` with
+        ``_low``/``_high``, ``p_adjusted``; and, for
+        ``"not_distinguishable"``, ``leavers_needed``: about how many people per group
+        would tell the gap from chance (80 % power at the observed rates, at the level
+        of the strictest comparison of the attribute). Lowest ratio first.
+        """
+        parts = []
+        for kind in RATE_KINDS:
+            rows = self.table[self.table[f"finding_{kind}"] == finding]
+            part = rows[["target", "attribute", "group", "n", "reference"]].assign(
+                rate=kind, compared_with=rows[f"highest_{kind}"],
+                impact_ratio=rows[f"impact_ratio_{kind}"],
+                impact_ratio_low=rows[f"impact_ratio_{kind}_low"],
+                impact_ratio_high=rows[f"impact_ratio_{kind}_high"],
+                p_adjusted=rows[f"p_{kind}_adjusted"])
+            if finding == "not_distinguishable":
+                part["leavers_needed"] = self._leavers_needed(rows, kind)
+            parts.append(part)
+        found = pd.concat(parts, ignore_index=True)
+        return found.sort_values("impact_ratio", kind="stable").reset_index(drop=True)
+
+    def _leavers_needed(self, rows: pd.DataFrame, kind: str) -> np.ndarray:
+        """For :meth:`findings`: the people per group that would tell each gap."""
+        if rows.empty:
+            return np.zeros(0)
+        sizes = {a: family_size(t) for a, t in self.table.groupby("attribute", sort=False)}
+        compared = self.table[self.table[f"impact_ratio_{kind}"].notna()]
+        highest = compared.groupby(["target", "attribute"])[f"{kind}_rate"].max()
+        keys = pd.MultiIndex.from_frame(rows[["target", "attribute"]])
+        return would_tell(rows[f"{kind}_rate"].to_numpy(), highest.reindex(keys).to_numpy(),
+                          rows["attribute"].map(sizes).to_numpy())
+
     def lowest_ratios(self) -> pd.DataFrame:
-        """Per target, the group with the lowest selection impact ratio."""
-        shown = self.table.dropna(subset=["impact_ratio_selection"])
-        order = shown.sort_values("impact_ratio_selection", kind="stable")
-        return order.groupby("target", sort=False).head(1).reset_index(drop=True)
+        """Per target, the finding of adverse impact with the lowest impact ratio (none
+        for a target without one); the columns of :meth:`findings`."""
+        found = self.findings("adverse_impact")
+        return found.groupby("target", sort=False).head(1).reset_index(drop=True)
 
     def gaps(self) -> list[GapSummary]:
-        """Each flagged group's gap with its top drivers that lower it (at most three)."""
-        flagged = self.table[self.table["flagged"]]
+        """Each group with a finding of adverse impact, with its top drivers that lower
+        it (at most three); the ratio is the lowest of its adverse rates."""
+        found = self.findings("adverse_impact").drop_duplicates(
+            ["target", "attribute", "group"])
         drivers = self.drivers[self.drivers["gap_log_odds"] < 0].sort_values(
             "gap_log_odds", kind="stable")
         lowering = {key: rows for key, rows in drivers.groupby(
-            ["target", "attribute", "group"], sort=False)}
+            ["target", "attribute", "group", "reference"], sort=False)}
         summaries = []
-        for row in flagged.itertuples(index=False):
-            top = lowering.get((row.target, row.attribute, row.group), drivers.head(0))
+        for row in found.itertuples(index=False):
+            top = lowering.get((row.target, row.attribute, row.group, row.compared_with),
+                               drivers.head(0))
             top = top.head(DRIVERS_SHOWN)
             is_fact = top["lever"].eq("fixed").to_numpy()
-            ratio = np.nanmin([row.impact_ratio_selection, row.impact_ratio_scoring])
             summaries.append(GapSummary(
-                row.target, row.attribute, row.group, row.reference, float(ratio),
-                levers=tuple(top["reason"][~is_fact]), facts=tuple(top["reason"][is_fact])))
+                row.target, row.attribute, row.group, row.compared_with,
+                float(row.impact_ratio), levers=tuple(top["reason"][~is_fact]),
+                facts=tuple(top["reason"][is_fact]),
+                impact_ratio_low=float(row.impact_ratio_low),
+                impact_ratio_high=float(row.impact_ratio_high),
+                p_adjusted=float(row.p_adjusted)))
         return summaries
 
 
 # --------------------------------------------------------------------------------------
 # Attributes
 # --------------------------------------------------------------------------------------
+
+
+def p_value_text(p: float) -> str:
+    """A p-value as readers see it: three decimals, "< 0.001" below that.
+
+    Examples
+    --------
+    >>> p_value_text(0.04321), p_value_text(0.00002)
+    ('0.043', '< 0.001')
+    """
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def attribute_label(attribute: str, lang: str) -> str:
@@ -417,60 +506,72 @@ def _natural(group: str) -> tuple[float, str]:
 
 
 def _rates(groups: pd.Series, selected: np.ndarray, above: np.ndarray, n_cohort: int,
-           exclude_small: bool) -> pd.DataFrame:
-    known = groups.notna().to_numpy()
-    frame = pd.DataFrame({"group": groups[known].to_numpy(), "selected": selected[known],
-                          "above": above[known]})
-    rates = frame.groupby("group", sort=False).agg(
-        n=("selected", "size"), selection_rate=("selected", "mean"),
-        scoring_rate=("above", "mean"))
-    rates = rates.loc[_group_order(str(groups.name), list(rates.index))].reset_index()
-    rates["suppressed"] = rates["n"] < MIN_GROUP_SIZE
-    rates["small_group"] = rates["n"] < SMALL_SHARE * n_cohort
-    rates.loc[rates["suppressed"], ["selection_rate", "scoring_rate"]] = np.nan
-    counted = ~rates["suppressed"] & ~(rates["small_group"] & exclude_small)
-    for rate, ratio in (("selection_rate", "impact_ratio_selection"),
-                        ("scoring_rate", "impact_ratio_scoring")):
-        highest = rates.loc[counted, rate].max()
-        rates[ratio] = (rates[rate] / highest).where(counted & (highest > 0))
-    rates["flagged"] = (rates[["impact_ratio_selection", "impact_ratio_scoring"]]
-                        < FOUR_FIFTHS).any(axis=1)
-    return rates
+           exclude_small: bool, chosen: str | None) -> pd.DataFrame:
+    """One target's comparison of the groups of an attribute; their drivers compared
+    with ``chosen`` or, by default, the group with the highest selection rate."""
+    counts = group_counts(groups, {"selection": selected, "scoring": above})
+    order = _group_order(str(groups.name), list(counts["group"]))
+    counts = counts.set_index("group").loc[order].reset_index()
+    rates = compare_groups(counts, n_cohort=n_cohort, exclude_small=exclude_small)
+    if chosen is None:
+        return rates
+    eligible = rates.loc[eligible_references(rates, exclude_small=exclude_small), "group"]
+    if chosen not in set(eligible):
+        shown = ", ".join(map(repr, eligible))
+        why = (f"groups of fewer than {MIN_GROUP_SIZE} people" + (
+            f" or under {SMALL_SHARE:.0%} of the cohort (left out with exclude_small)"
+            if exclude_small else ""))
+        raise InputError(f"reference group {chosen!r} of {groups.name!r} is not a group "
+                         f"compared in the audit; expected one of {shown} ({why} cannot "
+                         "be the reference)")
+    return rates.assign(reference=chosen)
 
 
-def _reference(rates: pd.DataFrame, attribute: str, chosen: str | None,
-               exclude_small: bool) -> str | None:
-    eligible = rates[~rates["suppressed"] & ~(rates["small_group"] & exclude_small)]
-    if chosen is not None:
-        if chosen not in set(eligible["group"]):
-            shown = ", ".join(map(repr, eligible["group"]))
-            raise InputError(f"reference group {chosen!r} of {attribute!r} is not a group "
-                             f"shown in the audit; expected one of {shown} (groups of fewer "
-                             f"than {MIN_GROUP_SIZE} people cannot be the reference)")
-        return chosen
-    if eligible.empty:
-        return None
-    best = eligible.sort_values(["selection_rate", "n"], ascending=False, kind="stable")
-    return str(best["group"].iloc[0])
+def _judged(table: pd.DataFrame) -> pd.DataFrame:
+    """Findings, each attribute (or pair) one family: all its groups, targets and rates."""
+    judged = pd.concat([judge(rows, RATE_KINDS) for _, rows in
+                        table.groupby("attribute", sort=False)]).loc[table.index]
+    judged["flagged"] = (judged[[f"finding_{k}" for k in RATE_KINDS]]
+                         == "adverse_impact").any(axis=1)
+    return judged
 
 
-def _drivers(contributions: pd.DataFrame, groups: pd.Series, rates: pd.DataFrame,
+def _drivers(contributions: pd.DataFrame, groups: pd.Series, which: Sequence[str],
              reference: str | None, levers: Mapping[str, str]) -> pd.DataFrame:
-    if reference is None:
+    """Every reason's gap of mean contributions between each of ``which`` groups and
+    ``reference``, largest first within a group."""
+    which = [g for g in which if g != reference]
+    if reference is None or not which:
         return pd.DataFrame(columns=list(DRIVER_COLUMNS[2:]))
     reasons = contributions.columns.drop("base")
     known = groups.notna().to_numpy()
     means = contributions.loc[known, reasons].groupby(groups[known].to_numpy()).mean()
-    compared = rates.loc[~rates["suppressed"] & (rates["group"] != reference), "group"]
-    gaps = means.loc[list(compared)] - means.loc[reference]
+    gaps = means.loc[which] - means.loc[reference]
     long = gaps.stack().rename("gap_log_odds").rename_axis(["group", "reason"]).reset_index()
     long.insert(1, "reference", reference)
     long.insert(3, "lever", long["reason"].map(levers))
     size = long["gap_log_odds"].abs()
     order = long.assign(size=size, rank=long["group"].map(
-        {g: i for i, g in enumerate(compared)})).sort_values(
+        {g: i for i, g in enumerate(which)})).sort_values(
         ["rank", "size"], ascending=[True, False], kind="stable")
     return order.drop(columns=["size", "rank"])
+
+
+def _gap_drivers(table: pd.DataFrame, contributions: Mapping[str, pd.DataFrame],
+                 groups: pd.DataFrame, levers: Mapping[str, str]) -> list[pd.DataFrame]:
+    """The drivers of each adverse impact against the group its ratio compares with,
+    where that is not the reference the drivers already compare with."""
+    found = pd.concat([
+        table.loc[(table[f"finding_{kind}"] == "adverse_impact")
+                  & (table[f"highest_{kind}"] != table["reference"]),
+                  ["target", "attribute", "group", f"highest_{kind}"]].set_axis(
+            ["target", "attribute", "group", "against"], axis=1) for kind in RATE_KINDS])
+    extra = []
+    for (target, attribute, against), rows in found.drop_duplicates().groupby(
+            ["target", "attribute", "against"], sort=False):
+        extra.append(_drivers(contributions[target], groups[attribute], list(rows["group"]),
+                              against, levers).assign(target=target, attribute=attribute))
+    return extra
 
 
 def audit_scored(
@@ -496,7 +597,8 @@ def audit_scored(
     reasons = {r.key: r for r in scoring.reasons["reason"][0]}
     levers = {key: r.lever for key, r in reasons.items()}
     probabilities = leavers.probabilities()
-    contributions = leavers.contributions("reason")
+    by_reason = leavers.contributions("reason")
+    contributions = {t: by_reason[t].reset_index(drop=True) for t in scoring.targets}
     n = len(leavers)
     tables, drivers = [], []
     for target in scoring.targets:
@@ -504,16 +606,18 @@ def audit_scored(
         selected = p >= scoring.thresholds[target]
         above = p > np.median(p) if n else p.astype(bool)
         for attribute, values in groups.items():
-            rates = _rates(values.rename(attribute), selected, above, n, exclude_small)
-            chosen = _reference(rates, attribute, reference.get(attribute), exclude_small)
-            rates["reference"] = chosen
-            gaps = _drivers(contributions[target].reset_index(drop=True), values, rates,
-                            chosen, levers)
+            rates = _rates(values.rename(attribute), selected, above, n, exclude_small,
+                           reference.get(attribute))
+            chosen = rates["reference"].iloc[0] if len(rates) else None
+            compared = rates.loc[~rates["suppressed"], "group"]
+            gaps = _drivers(contributions[target], values, list(compared), chosen, levers)
             tables.append(rates.assign(target=target, attribute=attribute))
             drivers.append(gaps.assign(target=target, attribute=attribute))
-    table = pd.concat(tables, ignore_index=True)[list(TABLE_COLUMNS)]
+    table = _judged(pd.concat(tables, ignore_index=True))
+    drivers += _gap_drivers(table, contributions, groups, levers)
+    table = table[list(TABLE_COLUMNS)]
     table["n"] = table["n"].astype(np.int64)
-    for flag in ("suppressed", "small_group", "flagged"):
+    for flag in ("suppressed", "small_group", "flagged", "flip_flop_selection"):
         table[flag] = table[flag].astype(bool)
     return FairnessAudit(
         table=table,
@@ -553,9 +657,10 @@ def audit(
         Also audit every pair of ``by`` attributes (``"gender x race_ethnicity"``, groups
         such as ``"female x B"``).
     reference : dict of str -> str, optional
-        The group each attribute's gaps are measured against, e.g.
+        The group each attribute's drivers (``.drivers``) compare with, e.g.
         ``{"race_ethnicity": "A"}``. Default: the group with the highest selection rate
-        (ties to the larger group), per target.
+        (ties to the larger group), per target. Impact ratios, tests and findings are
+        always against the group with the highest rate, as the four-fifths rule asks.
     exclude_small : bool, default False
         Leave groups under :data:`SMALL_SHARE` of the cohort out of the impact ratios and
         the reference (they keep their row, marked ``small_group``).
@@ -646,12 +751,7 @@ def audit_files(path: str | Path) -> dict[str, Path]:
 _HEADER_KEYS = {
     "target": "table.outcome", "attribute": "audit.column.attribute",
     "group": "table.group", "n": "table.people",
-    "selection_rate": "audit.column.selection_rate",
-    "scoring_rate": "audit.column.scoring_rate",
-    "impact_ratio_selection": "audit.column.impact_ratio_selection",
-    "impact_ratio_scoring": "audit.column.impact_ratio_scoring",
-    "suppressed": "audit.column.suppressed", "small_group": "audit.column.small_group",
-    "flagged": "audit.column.flagged", "reference": "audit.column.reference",
+    **{name: f"audit.column.{name}" for name in TABLE_COLUMNS[4:]},
     "n_unknown": "audit.column.n_unknown", "label": "audit.column.label",
     "lever": "audit.column.lever", "gap_log_odds": "audit.column.gap_log_odds",
     "line": "output.line", "leaver_id": "field.leaver_id", "column": "output.column",
@@ -689,7 +789,7 @@ def _in_words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.copy()
     if "target" in out.columns:
         out["target"] = [text(f"target.{t}", lang) for t in out["target"]]
-    for name in ("group", "reference"):
+    for name in ("group", "reference", "highest_selection", "highest_scoring"):
         if name in out.columns and "attribute" in out.columns:
             out[name] = [None if pd.isna(g) else group_value_label(a, g, lang)
                          for a, g in zip(out["attribute"], out[name], strict=True)]
@@ -700,10 +800,13 @@ def _in_words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     if "column" in out.columns:
         out["column"] = [FIELDS_BY_NAME[c].label(lang) if c in FIELDS_BY_NAME else c
                          for c in out["column"]]
-    for name in ("suppressed", "small_group", "flagged"):
+    for name in ("suppressed", "small_group", "flagged", "flip_flop_selection"):
         if name in out.columns:
             out[name] = out[name].map({True: text("shown.yes", lang),
                                        False: text("shown.no", lang)})
+    for name in ("finding_selection", "finding_scoring"):
+        if name in out.columns:
+            out[name] = [text(f"finding.{f}", lang) for f in out[name]]
     return out.rename(columns={name: text(key, lang) for name, key in _HEADER_KEYS.items()})
 
 

@@ -20,7 +20,14 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from .audit import attribute_label, audit, audit_files, group_value_label, write_audit
+from .audit import (
+    attribute_label,
+    audit,
+    audit_files,
+    group_value_label,
+    p_value_text,
+    write_audit,
+)
 from .batch import OutputWords, check_file, score_file
 from .draft import draft_config
 from .evaluation import held_out_table
@@ -322,13 +329,16 @@ def _audit(args: argparse.Namespace) -> int:
     lowest = [text("cli.lowest_ratio", lang, outcome=text(f"target.{row.target}", lang),
                    attribute=attribute_label(row.attribute, lang),
                    group=group_value_label(row.attribute, row.group, lang),
-                   ratio=f"{row.impact_ratio_selection:.3f}", n=f"{row.n:,}")
+                   ratio=f"{row.impact_ratio:.3f}", n=f"{row.n:,}",
+                   rate=text(f"rate.{row.rate}", lang), p=p_value_text(row.p_adjusted))
               for row in result.lowest_ratios().itertuples()]
     print(text("cli.audited", lang, n=f"{result.n_scored:,}",
                attributes=text("audit.list_separator", lang).join(
                    attribute_label(a, lang) for a in by),
                rejected=f"{problems['line'].nunique() if len(problems) else 0:,}",
-               lowest=text("audit.list_separator", lang).join(lowest) or "—",
+               lowest=text("audit.list_separator", lang).join(lowest)
+               or text("report.fairness_none", lang),
+               within=f"{len(result.findings('not_distinguishable')):,}",
                files=", ".join(str(p) for p in written)), file=sys.stderr)
     return EXIT_OK
 

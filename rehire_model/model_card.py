@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .audit import group_value_label
+from .audit import group_value_label, p_value_text
 from .evaluation import METRICS
-from .fairness import MIN_GROUP_SIZE
+from .fairness import MIN_GROUP_SIZE, summary_table
 from .texts import check_lang, has_text, text
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ __all__ = [
     "format_count",
     "format_number",
     "format_percent",
+    "format_ratio_bound",
     "model_card_markdown",
     "model_card_sections",
     "write_model_cards",
@@ -111,6 +112,12 @@ def format_bound(value: Any) -> str:
     except (TypeError, ValueError):
         return str(value)
     return format_number(number if value == value else value)
+
+
+def format_ratio_bound(value: Any) -> str:
+    """A bound of an impact ratio's interval: two decimals, as wide as the evidence."""
+    number = float(value)
+    return "n/a" if number != number else f"{number:.2f}"
 
 
 def display_name(name: str, lang: str) -> str:
@@ -230,18 +237,54 @@ def _metrics_table(model: RehireModel, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _group_table(result: dict[str, Any], grouping: str, lang: str) -> pd.DataFrame:
-    """A fairness summary's groups with readable headers and values."""
-    frame = pd.DataFrame(result["groups"])
-    shown = pd.DataFrame({text("table.group", lang): [group_value_label(grouping, str(g), lang)
-                                                      for g in frame["group"]],
-                          text("table.people", lang): [format_count(n) for n in frame["n"]]})
-    for column in frame.columns.drop(["group", "n"]):
-        values = frame[column]
-        shown[text(f"metric.{column}", lang)] = (
-            [format_number(v) for v in values] if column == "auc"
-            else [format_percent(v, lang) for v in values])
+def _interval(value: float, low: float, high: float, lang: str, *, percent: bool) -> str:
+    if value != value:
+        return "—"
+    if percent:
+        return text("table.rate_interval", lang, rate=format_percent(value, lang),
+                    low=format_percent(low, lang), high=format_percent(high, lang))
+    return text("table.ratio_interval", lang, ratio=format_number(value),
+                low=format_ratio_bound(low), high=format_ratio_bound(high))
+
+
+def _group_table(rows: pd.DataFrame, grouping: str, lang: str) -> pd.DataFrame:
+    """One target's groups of a grouping, judged (see :func:`fairness.summary_table`),
+    with readable headers and values."""
+    shown = pd.DataFrame({
+        text("table.group", lang): [group_value_label(grouping, str(g), lang)
+                                    for g in rows["group"]],
+        text("table.people", lang): [format_count(n) for n in rows["n"]],
+        text("metric.selection_rate", lang): [
+            _interval(*v, lang, percent=True) for v in zip(
+                rows["selection_rate"], rows["selection_rate_low"],
+                rows["selection_rate_high"], strict=True)],
+        text("audit.column.impact_ratio_selection", lang): [
+            _interval(*v, lang, percent=False) for v in zip(
+                rows["impact_ratio_selection"], rows["impact_ratio_selection_low"],
+                rows["impact_ratio_selection_high"], strict=True)],
+        text("audit.column.p_selection_adjusted", lang): [
+            "—" if p != p else p_value_text(p) for p in rows["p_selection_adjusted"]],
+        text("audit.column.finding_selection", lang): [
+            text(f"finding.{f}", lang) for f in rows["finding_selection"]],
+    })
+    for column in ("true_positive_rate", "false_positive_rate", "auc"):
+        if column in rows:
+            shown[text(f"metric.{column}", lang)] = [
+                "—" if v is None or v != v else
+                format_number(v) if column == "auc" else format_percent(v, lang)
+                for v in rows[column]]
     return shown
+
+
+def _finding(rows: pd.DataFrame, grouping: str, lang: str) -> str:
+    """The grouping's finding for one target, in a clause."""
+    adverse = rows[rows["finding_selection"] == "adverse_impact"]
+    if len(adverse):
+        return text("card.finding_adverse", lang, groups=text("audit.list_separator", lang).join(
+            group_value_label(grouping, str(g), lang) for g in adverse["group"]))
+    lowest = format_number(rows["impact_ratio_selection"].min())
+    within = (rows["finding_selection"] == "not_distinguishable").any()
+    return text("card.finding_within" if within else "card.finding_none", lang, ratio=lowest)
 
 
 def _analyses(model: RehireModel, lang: str) -> list[str | pd.DataFrame]:
@@ -252,16 +295,18 @@ def _analyses(model: RehireModel, lang: str) -> list[str | pd.DataFrame]:
         columns = model.training_data.get("protected_columns")
         return [text("card.no_groups_with", lang, columns=_protected_labels(columns, lang))
                 if columns else text("card.no_groups", lang)]
-    blocks: list[str | pd.DataFrame] = []
-    for target, by_group in fairness.items():
-        for grouping, result in by_group.items():
+    blocks: list[str | pd.DataFrame] = [text("card.finding_rule", lang)]
+    groupings = dict.fromkeys(g for by_group in fairness.values() for g in by_group)
+    for grouping in groupings:
+        table = summary_table({t: by_group[grouping] for t, by_group in fairness.items()
+                               if grouping in by_group})
+        for target, rows in table.groupby("target", sort=False):
             blocks.append(text(
                 "card.group_heading", lang, outcome=text(f"field.{target}", lang),
                 grouping=text(f"group.{grouping}", lang),
-                ratio=format_number(result["selection_ratio"]),
-                flag=text("card.flag", lang) if result["four_fifths_flag"] else "",
-                suppressed=result["suppressed"], minimum=MIN_GROUP_SIZE))
-            blocks.append(_group_table(result, grouping, lang))
+                finding=_finding(rows, grouping, lang), minimum=MIN_GROUP_SIZE,
+                unknown=format_count(table.attrs["n_unknown"][target])))
+            blocks.append(_group_table(rows, grouping, lang))
     return blocks
 
 

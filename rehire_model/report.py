@@ -42,7 +42,7 @@ import html
 import io
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,19 +50,26 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from scipy.special import expit
-from scipy.stats import norm
 
 from .audit import (
-    SMALL_SHARE,
+    INTERSECTION,
     FairnessAudit,
     attribute_label,
     audit_attributes,
     audit_scored,
     audited_records,
     group_value_label,
+    p_value_text,
 )
 from .evaluation import METRICS, probability_metrics
-from .fairness import FOUR_FIFTHS, MIN_GROUP_SIZE
+from .fairness import (
+    ALPHA,
+    FOUR_FIFTHS,
+    MIN_GROUP_SIZE,
+    RATE_KINDS,
+    SMALL_SHARE,
+    wilson_interval,
+)
 from .model import SEGMENTS, RehireModel
 from .model_card import (
     display_name,
@@ -70,6 +77,7 @@ from .model_card import (
     format_count,
     format_number,
     format_percent,
+    format_ratio_bound,
     model_card_sections,
 )
 from .schema import FIELDS_BY_NAME
@@ -87,7 +95,6 @@ __all__ = [
     "reliability_bins",
     "report_html",
     "simulation_display",
-    "wilson_interval",
     "write_report",
 ]
 
@@ -95,7 +102,8 @@ logger = logging.getLogger(__name__)
 
 #: Leavers whose first checklist item is counted in the report.
 COACHED_IN_REPORT = 50
-#: Flagged gaps explained per attribute in the report (the audit table has them all).
+#: Gaps explained per attribute in the report (the audit table has them all): groups with
+#: adverse impact, and group rates within chance.
 GAPS_IN_REPORT = 5
 #: Attributes the report audits by default, when the data have them.
 AUDITED_BY_DEFAULT = ("gender", "age_band")
@@ -151,32 +159,6 @@ def _figure(width: float = 6.0, height: float = 3.2) -> Any:
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height))
-
-
-def wilson_interval(events: Any, n: Any, level: float = 0.95
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a rate of ``events`` in ``n`` (NaN where ``n`` is 0).
-
-    Unlike the normal approximation it stays within [0, 1] and is honest for few
-    people or rates near 0 or 1 (Wilson 1927; Brown, Cai and DasGupta 2001).
-
-    Examples
-    --------
-    >>> low, high = wilson_interval([0, 5], [10, 10])
-    >>> low.round(3).tolist(), high.round(3).tolist()
-    ([0.0, 0.237], [0.278, 0.763])
-    """
-    events = np.asarray(events, dtype=np.float64)
-    n = np.asarray(n, dtype=np.float64)
-    z = norm.ppf(0.5 + level / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = events / n
-        denominator = 1 + z**2 / n
-        centre = (rate + z**2 / (2 * n)) / denominator
-        half = z / denominator * np.sqrt(rate * (1 - rate) / n + z**2 / (4 * n**2))
-    empty = n <= 0
-    return (np.where(empty, np.nan, np.clip(centre - half, 0, 1)),
-            np.where(empty, np.nan, np.clip(centre + half, 0, 1)))
 
 
 def reliability_bins(y: Any, p: Any, n_bins: int = RELIABILITY_BINS) -> pd.DataFrame:
@@ -283,9 +265,11 @@ th{background:#eef4f7;font-weight:600;max-width:16em}
 td:first-child,th:first-child,.text{text-align:left}
 .note{background:#fff7e0;border-left:4px solid #e0a800;padding:.6em 1em}
 .flag{color:#b00020;font-weight:bold}
+.quiet{color:#777;font-style:italic}ul.quiet{font-size:.92em}
 table[data-audit] th:nth-child(-n+2),table[data-audit] td:nth-child(-n+2),
 table[data-audit] th:last-child{white-space:nowrap}
 #metrics td,#monitoring td{white-space:normal;min-width:3.5em}
+table[data-audit] td:nth-child(n+3){white-space:normal;min-width:6.5em}
 #metrics td:first-child,#monitoring td:nth-child(-n+2){white-space:nowrap}
 .charts{display:flex;flex-wrap:wrap;gap:1em}img.chart{max-width:100%;height:auto}
 @page{size:A4;margin:14mm}
@@ -297,22 +281,27 @@ h2,h3,h4{break-after:avoid}
 
 
 def _table_html(frame: pd.DataFrame, *, attrs: str = "", text_columns: int = 1,
-                flagged: np.ndarray | None = None) -> str:
+                flagged: np.ndarray | None = None, quiet: np.ndarray | None = None) -> str:
     """A table of display values in its own scroll box; the first ``text_columns`` left,
-    cells where ``flagged`` (a boolean array of the frame's shape) is true marked."""
+    cells where ``flagged`` (a boolean array of the frame's shape) is true marked, and
+    those where ``quiet`` is true shown in a quieter style."""
     head = "".join(f'<th{" class=text" if j < text_columns else ""}>{html.escape(str(c))}</th>'
                    for j, c in enumerate(frame.columns))
     body = []
     for i, row in enumerate(frame.itertuples(index=False)):
         cells = "".join(
             f'<td{" class=text" if j < text_columns else ""}>'
-            + (f'<span class="flag">{html.escape(str(v))}</span>'
-               if flagged is not None and flagged[i, j] else html.escape(str(v)))
+            + _marked(html.escape(str(v)), "flag" if flagged is not None and flagged[i, j]
+                      else "quiet" if quiet is not None and quiet[i, j] else None)
             + "</td>"
             for j, v in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
     return (f'<div class="table-wrap"><table {attrs}><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def _marked(cell: str, style: str | None) -> str:
+    return f'<span class="{style}">{cell}</span>' if style else cell
 
 
 def _outcomes(model: RehireModel, data: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -522,15 +511,23 @@ def _deciles_table(y: np.ndarray, p: np.ndarray, lang: str) -> str:
     }))
 
 
-def _rate_cell(rate: float, ratio: float, lang: str) -> str:
+def _rate_cell(rate: float, ratio: float, low: float, high: float, lang: str) -> str:
     if rate != rate:
         return "—"
-    return text("table.rate_ratio", lang, rate=format_percent(rate, lang),
-                ratio=format_number(ratio))
+    if ratio != ratio:
+        return format_percent(rate, lang)
+    cell = text("table.rate_ratio", lang, rate=format_percent(rate, lang),
+                ratio=format_number(ratio), low=format_ratio_bound(low),
+                high=format_ratio_bound(high))
+    return cell.replace("–", "\u2060–\u2060")  # an interval is not broken across lines
 
 
-def _audit_table(audit: FairnessAudit, attribute: str, lang: str) -> str:
-    rows = audit.table[audit.table["attribute"] == attribute]
+_RATE_HEADERS = {"selection": "table.selected_ratio", "scoring": "table.above_median_ratio"}
+
+
+def _audit_table(rows: pd.DataFrame, attribute: str, lang: str) -> str:
+    """One attribute's groups: per target and rate the rate, the impact ratio and its
+    interval; adverse impact marked, rates within chance quiet."""
     by_target = {t: rows[rows["target"] == t].reset_index(drop=True)
                  for t in dict.fromkeys(rows["target"])}
     first = next(iter(by_target.values()))
@@ -540,39 +537,67 @@ def _audit_table(audit: FairnessAudit, attribute: str, lang: str) -> str:
         text("table.people", lang): [format_count(n) for n in first["n"]],
     })
     flagged = pd.DataFrame(False, index=shown.index, columns=shown.columns)
+    quiet = flagged.copy()
     for target, table in by_target.items():
         outcome = text(f"target.{target}", lang)
-        for key, rate, ratio in (
-                ("table.selected_ratio", "selection_rate", "impact_ratio_selection"),
-                ("table.above_median_ratio", "scoring_rate", "impact_ratio_scoring")):
-            column = text(key, lang, outcome=outcome)
-            shown[column] = [_rate_cell(r, q, lang) for r, q in zip(
-                table[rate], table[ratio], strict=True)]
-            flagged[column] = (table[ratio] < FOUR_FIFTHS).to_numpy()
-    notes = [text("table.count_only", lang, minimum=MIN_GROUP_SIZE) if suppressed
-             else text("table.small_group", lang, small=format_percent(SMALL_SHARE, lang))
-             if small else "" for suppressed, small in zip(
-                 first["suppressed"], first["small_group"], strict=True)]
-    shown[text("table.note", lang)] = notes
-    flagged[text("table.note", lang)] = False
+        for kind in RATE_KINDS:
+            column = text(_RATE_HEADERS[kind], lang, outcome=outcome)
+            ratio = f"impact_ratio_{kind}"
+            shown[column] = [_rate_cell(*cells, lang) for cells in zip(
+                table[f"{kind}_rate"], table[ratio], table[f"{ratio}_low"],
+                table[f"{ratio}_high"], strict=True)]
+            finding = table[f"finding_{kind}"].to_numpy()
+            flagged[column] = finding == "adverse_impact"
+            quiet[column] = finding == "not_distinguishable"
+    references = {t: set(table["reference"].dropna()) for t, table in by_target.items()}
+    shown[text("table.note", lang)] = [_group_note(row, references, lang)
+                                       for row in first.itertuples(index=False)]
+    flagged[text("table.note", lang)] = quiet[text("table.note", lang)] = False
     return _table_html(shown, attrs=f'data-audit="{html.escape(attribute)}"',
-                       flagged=flagged.to_numpy())
+                       flagged=flagged.to_numpy(), quiet=quiet.to_numpy())
+
+
+def _group_note(row: Any, references: Mapping[str, set[str]], lang: str) -> str:
+    """Count only, the reference group (of which outcomes, when not of all), small."""
+    if row.suppressed:
+        return text("table.count_only", lang, minimum=MIN_GROUP_SIZE)
+    notes = []
+    of = [t for t, groups in references.items() if row.group in groups]
+    if of:
+        notes.append(text("table.reference_group", lang) if len(of) == len(references)
+                     else text("table.reference_of", lang, outcomes=text(
+                         "audit.list_separator", lang).join(text(f"target.{t}", lang)
+                                                           for t in of)))
+    if row.small_group:
+        notes.append(text("table.small_group", lang, small=format_percent(SMALL_SHARE, lang)))
+    return text("audit.list_separator", lang).join(notes)
 
 
 def _audit_line(audit: FairnessAudit, attribute: str, lang: str) -> str:
     rows = audit.table[audit.table["attribute"] == attribute]
-    ratios = []
-    for target in dict.fromkeys(rows["target"]):
-        lowest = rows.loc[rows["target"] == target, "impact_ratio_selection"].min()
-        status = (f'<span class="flag">{text("report.fairness_flag", lang)}</span>'
-                  if lowest < FOUR_FIFTHS else text("report.fairness_ok", lang))
-        ratio = f'<b data-ratio="{target}:{html.escape(attribute)}">{format_number(lowest)}</b>'
-        ratios.append(text("report.fairness_target_ratio", lang,
-                           outcome=text(f"target.{target}", lang), ratio=ratio, status=status))
+    adverse = audit.findings("adverse_impact")
+    adverse = adverse[adverse["attribute"] == attribute]
+    found = []
+    for target, groups in adverse.groupby("target", sort=False):
+        listed = text("audit.list_separator", lang).join(
+            text("report.fairness_group_ratio", lang,
+                 group=group_value_label(attribute, g, lang), ratio=format_number(r))
+            for g, r in groups.drop_duplicates("group")[["group", "impact_ratio"]].itertuples(
+                index=False))
+        found.append(text("report.fairness_target_ratio", lang,
+                          outcome=text(f"target.{target}", lang),
+                          groups=f'<span class="flag">{html.escape(listed)}</span>'))
+    within = audit.findings("not_distinguishable")
+    within = int((within["attribute"] == attribute).sum())
     suppressed = int(rows.loc[rows["target"] == rows["target"].iloc[0], "suppressed"].sum())
     unknown = int(audit.unknown.set_index("attribute").loc[attribute, "n_unknown"])
     return "<p>" + text(
-        "report.fairness_ratio", lang, ratios=text("audit.list_separator", lang).join(ratios),
+        "report.fairness_ratio", lang,
+        findings=(f'<b data-findings="{html.escape(attribute)}">'
+                  + (text("audit.list_separator", lang).join(found)
+                     or text("report.fairness_none", lang)) + "</b>"),
+        within=(f'<b data-within="{html.escape(attribute)}">'
+                f'{text("report.within_count", lang, n=within)}</b>'),
         suppressed=f'<b data-suppressed="{html.escape(attribute)}">{suppressed}</b>',
         unknown=f'<b data-unknown="{html.escape(attribute)}">{format_count(unknown)}</b>',
     ) + "</p>"
@@ -591,19 +616,60 @@ def _gap_list(audit: FairnessAudit, attribute: str, lang: str) -> list[str]:
             f'<ul data-gaps="{html.escape(attribute)}">{items}{more}</ul>']
 
 
+def _within_list(audit: FairnessAudit, attribute: str, lang: str) -> list[str]:
+    """The rates under four fifths that chance could make: a sentence each, or for a
+    pair of attributes one line."""
+    within = audit.findings("not_distinguishable")
+    within = within[within["attribute"] == attribute]
+    if within.empty:
+        return []
+    mark = f'data-within-chance="{html.escape(attribute)}"'
+    if INTERSECTION in attribute:
+        line = text("report.within_chance_line", lang, n=len(within),
+                    ratio=format_number(within["impact_ratio"].min()),
+                    p=p_value_text(within["p_adjusted"].min()))
+        return [f'<p class="quiet" {mark}>{html.escape(line)}</p>']
+    items = "".join(
+        "<li>" + html.escape(text(
+            "report.within_chance_item", lang,
+            group=group_value_label(attribute, row.group, lang),
+            outcome=text(f"target.{row.target}", lang), rate=text(f"rate.{row.rate}", lang),
+            ratio=format_number(row.impact_ratio), low=format_ratio_bound(row.impact_ratio_low),
+            high=format_ratio_bound(row.impact_ratio_high), p=p_value_text(row.p_adjusted),
+            needed=format_count(row.leavers_needed))) + "</li>"
+        for row in within.head(GAPS_IN_REPORT).itertuples(index=False))
+    more = (f"<li>{text('report.more_within', lang, n=len(within) - GAPS_IN_REPORT)}</li>"
+            if len(within) > GAPS_IN_REPORT else "")
+    return [f'<h4 class="quiet">{text("report.within_chance", lang)}</h4>',
+            f'<ul class="quiet" {mark}>{items}{more}</ul>']
+
+
+def _count_only_line(rows: pd.DataFrame, lang: str) -> str:
+    first = rows[rows["target"] == rows["target"].iloc[0]]
+    small = first[first["suppressed"]]
+    return ('<p class="note">' + text(
+        "report.count_only_line", lang, groups=len(small), minimum=MIN_GROUP_SIZE,
+        people=format_count(int(small["n"].sum()))) + "</p>")
+
+
 def _fairness_section(audit: FairnessAudit | None, lang: str) -> list[str]:
     note = text("report.fairness_note", lang, minimum=MIN_GROUP_SIZE,
-                four_fifths=f"{FOUR_FIFTHS:g}", small=format_percent(SMALL_SHARE, lang))
+                four_fifths=f"{FOUR_FIFTHS:g}", small=format_percent(SMALL_SHARE, lang),
+                alpha=f"{ALPHA:g}")
     parts = [f"<h2>{text('report.fairness', lang)}</h2>", f"<p>{note}</p>",
              f'<p class="note">{text("report.audit_scope", lang)}</p>']
     if audit is None:
         return [*parts, f'<p class="note">{text("report.no_groups", lang)}</p>']
     for attribute in audit.attributes:
         label = attribute_label(attribute, lang)
+        rows = audit.table[audit.table["attribute"] == attribute]
+        pair = INTERSECTION in attribute
         parts += [f"<h3>{html.escape(label[:1].upper() + label[1:])}</h3>",
-                  _audit_table(audit, attribute, lang),
-                  _audit_line(audit, attribute, lang),
-                  *_gap_list(audit, attribute, lang)]
+                  _audit_table(rows[~rows["suppressed"]] if pair else rows, attribute, lang)]
+        if pair and rows["suppressed"].any():
+            parts.append(_count_only_line(rows, lang))
+        parts += [_audit_line(audit, attribute, lang), *_gap_list(audit, attribute, lang),
+                  *_within_list(audit, attribute, lang)]
     return parts
 
 
@@ -880,8 +946,8 @@ def _drift_table(drift: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, np.ndarr
         text("table.new_values", lang): [_new_values(f, v, lang) for f, v in zip(
             rows["field"], rows["new_values"].fillna(""), strict=True)],
         text("table.blank_rate", lang): [text(
-            "table.rate_ratio", lang, rate=format_percent(r, lang),
-            ratio=format_percent(q, lang)) for r, q in zip(
+            "table.rate_and_reference", lang, rate=format_percent(r, lang),
+            reference=format_percent(q, lang)) for r, q in zip(
                 rows["blank_rate"], rows["blank_rate_reference"], strict=True)],
     })
     flagged = np.zeros(shown.shape, dtype=bool)

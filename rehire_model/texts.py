@@ -501,17 +501,25 @@ TEXTS: dict[str, dict[str, str]] = {
     "report.fairness_note": {
         "en": "For each group: the share selected (probability at or above the segment "
               "threshold) and the share scored above the median of the whole cohort, each "
-              "with its impact ratio (the group's rate over the highest group's rate), "
-              "flagged under {four_fifths} (the four-fifths rule). Groups of fewer than "
-              "{minimum} people show their count only and never set the highest rate; groups "
-              "under {small} of the cohort are marked. People whose value is unknown are "
-              "left out of that attribute's rates and counted.",
+              "with its impact ratio (the group's rate over the highest group's rate) and "
+              "the ratio's 95 % interval. A ratio under {four_fifths} is a finding of adverse "
+              "impact (red) only if it survives chance: Fisher's exact test against the "
+              "highest group, adjusted for every comparison of the attribute (Holm), gives "
+              "p under {alpha}, and moving one person would not reverse it. A ratio under "
+              "{four_fifths} that chance could make at this size is shown in grey. Groups "
+              "of fewer than {minimum} people show their count only and never set the "
+              "highest rate; groups under {small} of the cohort are "
+              "marked. People whose value is unknown are left out of that attribute's rates "
+              "and counted.",
         "ja": "グループごとに、選定された割合（確率がセグメントの閾値以上）と、集団全体の中央値"
               "を上回る割合を、それぞれの影響比（そのグループの割合÷最も高いグループの割合）と"
-              "ともに示します。影響比が{four_fifths}未満の場合に注意を表示します（5分の4ルール）。"
-              "{minimum}人未満のグループは人数のみを示し、比較の基準にしません。集団の{small}"
-              "未満のグループには印を付けます。値が不明の人はその属性の割合から除き、人数を"
-              "示します。"},
+              "その95%区間とともに示します。影響比が{four_fifths}未満で、偶然では説明しにくい"
+              "場合に限り「不利な影響」として赤で示します（最も高いグループとの、属性内のすべての"
+              "比較で調整したフィッシャーの正確検定（ホルム法）でp値が{alpha}未満、かつ1人を"
+              "入れ替えても判定が変わらない場合）。影響比が{four_fifths}未満でも、"
+              "この人数では偶然でも生じうる差は灰色で示します。{minimum}人未満のグループは"
+              "人数のみを示し、比較の基準にしません。集団の{small}未満のグループには印を付け"
+              "ます。値が不明の人はその属性の割合から除き、人数を示します。"},
     "report.audit_scope": {
         "en": "This audit supports a bias audit of the scores; it is not an independent bias "
               "audit, and it describes the model's scores, not the people. A gap's drivers "
@@ -521,23 +529,54 @@ TEXTS: dict[str, dict[str, str]] = {
               "せん。示すのはモデルのスコアであり、人そのものの評価ではありません。差の要因は、"
               "基準グループと比べてそのグループのスコアを平均的に下げている理由です。"},
     "report.fairness_ratio": {
-        "en": "Lowest impact ratio of the share selected: {ratios}. Groups shown by count "
-              "only: {suppressed}. Unknown, left out: {unknown}.",
-        "ja": "選定割合の影響比の最低値：{ratios}。人数のみ示したグループ：{suppressed}。"
-              "不明で除いた人数：{unknown}。"},
-    "report.fairness_target_ratio": {"en": "{outcome} {ratio} ({status})",
-                                     "ja": "{outcome} {ratio}（{status}）"},
-    "report.fairness_ok": {"en": "within four fifths", "ja": "5分の4以上"},
-    "report.fairness_flag": {"en": "under four fifths: review", "ja": "5分の4未満：要確認"},
-    "report.gaps": {"en": "Why flagged groups score lower",
-                    "ja": "注意が表示されたグループの要因"},
-    "report.more_gaps": {"en": "… and {n} more flagged groups.",
+        "en": "Adverse impact: {findings}. Under four fifths but within chance at this "
+              "size: {within}. Groups shown by count only: {suppressed}. Unknown, left out: "
+              "{unknown}.",
+        "ja": "不利な影響：{findings}。5分の4未満だがこの人数では偶然と区別できない："
+              "{within}。人数のみ示したグループ：{suppressed}。不明で除いた人数：{unknown}。"},
+    "report.fairness_target_ratio": {"en": "{outcome} {groups}",
+                                     "ja": "{outcome} {groups}"},
+    "report.fairness_group_ratio": {"en": "{group} ({ratio})", "ja": "{group}（{ratio}）"},
+    "report.fairness_none": {"en": "none found", "ja": "認められません"},
+    "report.within_count": {"en": "{n} group rates", "ja": "{n}件"},
+    "report.gaps": {"en": "Why groups with adverse impact score lower",
+                    "ja": "不利な影響が認められたグループの要因"},
+    "report.more_gaps": {"en": "… and {n} more groups.",
                          "ja": "…ほか{n}グループ。"},
-    "table.selected_ratio": {"en": "{outcome}: selected (impact ratio)",
-                             "ja": "{outcome}：選定割合（影響比）"},
-    "table.above_median_ratio": {"en": "{outcome}: above the median (impact ratio)",
-                                 "ja": "{outcome}：中央値超の割合（影響比）"},
-    "table.rate_ratio": {"en": "{rate} ({ratio})", "ja": "{rate}（{ratio}）"},
+    "report.within_chance": {"en": "Under four fifths, but within chance at this size",
+                             "ja": "5分の4未満だが、この人数では偶然と区別できない差"},
+    "report.within_chance_item": {
+        "en": "{group}, {outcome}, {rate}: impact ratio {ratio} ({low}–{high}) could be "
+              "chance at this size (adjusted p {p}); about {needed} leavers per group "
+              "would tell.",
+        "ja": "{group}の{outcome}（{rate}）：影響比 {ratio}（{low}–{high}）は、この人数では"
+              "偶然でも生じうる差です（調整後のp値 {p}）。判別するには各グループ約{needed}人"
+              "の退職者が必要です。"},
+    "report.more_within": {"en": "… and {n} more.", "ja": "…ほか{n}件。"},
+    "report.within_chance_line": {
+        "en": "{n} group rates under four fifths are within chance at this size (lowest "
+              "impact ratio {ratio}, smallest adjusted p {p}); the audit table lists them.",
+        "ja": "5分の4未満の{n}件は、この人数では偶然と区別できません（影響比の最低値 {ratio}、"
+              "調整後のp値の最小値 {p}）。監査の表にすべて記載しています。"},
+    "report.count_only_line": {
+        "en": "{groups} groups of fewer than {minimum} people ({people} people in all) are "
+              "shown by count only in the audit table.",
+        "ja": "{minimum}人未満の{groups}グループ（計{people}人）は、監査の表に人数のみ記載して"
+              "います。"},
+    "rate.selection": {"en": "selected", "ja": "選定割合"},
+    "rate.scoring": {"en": "above the median", "ja": "中央値超の割合"},
+    "table.selected_ratio": {"en": "{outcome}: selected (impact ratio, 95 % interval)",
+                             "ja": "{outcome}：選定割合（影響比、95%区間）"},
+    "table.above_median_ratio": {
+        "en": "{outcome}: above the median (impact ratio, 95 % interval)",
+        "ja": "{outcome}：中央値超の割合（影響比、95%区間）"},
+    "table.rate_ratio": {"en": "{rate} ({ratio}; {low}–{high})",
+                         "ja": "{rate}（{ratio}、{low}–{high}）"},
+    "table.rate_and_reference": {"en": "{rate} ({reference})", "ja": "{rate}（{reference}）"},
+    "table.rate_interval": {"en": "{rate} ({low}–{high})", "ja": "{rate}（{low}–{high}）"},
+    "table.ratio_interval": {"en": "{ratio} ({low}–{high})", "ja": "{ratio}（{low}–{high}）"},
+    "table.reference_group": {"en": "reference", "ja": "比較の基準"},
+    "table.reference_of": {"en": "reference ({outcomes})", "ja": "比較の基準（{outcomes}）"},
     "table.note": {"en": "Note", "ja": "注記"},
     "table.count_only": {"en": "fewer than {minimum}: count only",
                          "ja": "{minimum}人未満のため人数のみ"},
@@ -782,11 +821,34 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "学習データには{columns}がありましたが、グループ分けに使える性別・年齢の回答が"
               "なかったため、グループ別の分析はできません。信頼性レポートで監査してください。"},
     "card.group_heading": {
-        "en": "{outcome} by {grouping}: lowest / highest selection rate {ratio}{flag}; "
-              "{suppressed} groups under {minimum} people not shown",
-        "ja": "{outcome}（{grouping}ごと）：選定率の最低／最高の比 {ratio}{flag}。"
-              "{minimum}人未満で表示しないグループ：{suppressed}件"},
-    "card.flag": {"en": " (under four fifths)", "ja": "（5分の4未満）"},
+        "en": "{outcome} by {grouping}: {finding}. Groups of fewer than {minimum} people "
+              "are shown by count only; people whose {grouping} is unknown ({unknown}) are "
+              "counted apart.",
+        "ja": "{outcome}（{grouping}ごと）：{finding}。{minimum}人未満のグループは人数のみ"
+              "示し、{grouping}が不明の人（{unknown}人）は別に数えています。"},
+    "card.finding_adverse": {
+        "en": "adverse impact for {groups} (an impact ratio of the selection rate under "
+              "four fifths, beyond chance)",
+        "ja": "{groups}に不利な影響あり（選定率の影響比が5分の4未満で、偶然では説明しにくい）"},
+    "card.finding_within": {
+        "en": "lowest impact ratio of the selection rate {ratio}, under four fifths but "
+              "within chance at this size",
+        "ja": "選定率の影響比の最低値 {ratio}（5分の4未満だが、この人数では偶然と区別できない）"},
+    "card.finding_none": {
+        "en": "lowest impact ratio of the selection rate {ratio}, within four fifths",
+        "ja": "選定率の影響比の最低値 {ratio}（5分の4以上）"},
+    "card.finding_rule": {
+        "en": "Impact ratio: a group's selection rate over the highest group's. A ratio "
+              "under four fifths is a finding of adverse impact only if Fisher's exact test "
+              "against the highest group, adjusted over the grouping's comparisons for both "
+              "outcomes (Holm), gives p under 0.05, and moving one person would not reverse "
+              "it; intervals are 95 %. Measured on the rows the "
+              "metrics were measured on (out of sample).",
+        "ja": "影響比：そのグループの選定率÷最も高いグループの選定率。影響比が5分の4未満で、"
+              "最も高いグループとの、両方の結果のすべての比較で調整したフィッシャーの正確検定"
+              "（ホルム法）でp値が0.05未満、かつ1人を入れ替えても判定が変わらない場合に限り"
+              "「不利な影響」とします。区間は95%です。指標を測った行（学習に使っていない"
+              "予測）で測っています。"},
     "card.ethics": {"en": "Ethical considerations", "ja": "倫理的な配慮"},
     "card.ethics_text": {
         "en": "Profiling in employment is a high-risk use under the EU AI Act (Annex III, "
@@ -839,26 +901,28 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The reasons show what the model associates with higher or lower scores, not "
               "proven causes. The default model is trained on a synthetic survey calibrated "
               "to a published Japanese survey of 2,000 leavers; retrain and re-audit on your "
-              "own data before relying on it. Groups of fewer than 5 people are never shown.",
+              "own data before relying on it. Groups of fewer than 5 people are shown by count "
+              "only.",
         "ja": "理由は、モデルがスコアの高低と結びつけている要因であり、証明された原因では"
               "ありません。標準モデルは、退職者2,000人の公表調査に合わせた合成データで学習して"
               "います。頼る前に自社のデータで学習し直し、監査し直してください。5人未満の"
-              "グループは表示しません。"},
+              "グループは人数のみ示します。"},
     "card.caveats_own": {
         "en": "The reasons show what the model associates with higher or lower scores, not "
               "proven causes. The model learnt from the company's own leavers of the time "
               "the data cover: check it on later leavers as their outcomes arrive, and "
-              "re-audit it after each update. Groups of fewer than 5 people are never shown.",
+              "re-audit it after each update. Groups of fewer than 5 people are shown by count "
+              "only.",
         "ja": "理由は、モデルがスコアの高低と結びつけている要因であり、証明された原因では"
               "ありません。このモデルは、データの期間の自社の退職者から学習しています。その後の"
               "退職者の結果がわかり次第モデルを確かめ、更新のたびに監査し直してください。5人未満"
-              "のグループは表示しません。"},
+              "のグループは人数のみ示します。"},
     # --- the fairness audit ------------------------------------------------------------
     "audit.gap": {
-        "en": "For {group}, {outcome} is lower than for {reference} (impact ratio {ratio}), "
-              "mainly because of {drivers}.",
-        "ja": "{group}の{outcome}が{reference}より低い（影響比 {ratio}）主な要因は、"
-              "{drivers}。"},
+        "en": "For {group}, {outcome} is lower than for {reference} (impact ratio {ratio}, "
+              "95 % interval {low}–{high}; adjusted p {p}), mainly because of {drivers}.",
+        "ja": "{group}の{outcome}が{reference}より低い（影響比 {ratio}、95%区間 {low}–{high}、"
+              "調整後のp値 {p}）主な要因は、{drivers}。"},
     "audit.levers": {"en": "{reasons} (levers the company or supervisors can change)",
                      "ja": "{reasons}（施策や面談で変えられる要因）"},
     "audit.facts": {"en": "{reasons} (facts to note, not levers)",
@@ -873,9 +937,49 @@ TEXTS: dict[str, dict[str, str]] = {
                                             "ja": "影響比（選定率）"},
     "audit.column.impact_ratio_scoring": {"en": "Impact ratio (above the median)",
                                           "ja": "影響比（中央値超の割合）"},
+    "audit.column.selection_rate_low": {"en": "Selected: 95 % low",
+                                        "ja": "選定率（95%区間の下限）"},
+    "audit.column.selection_rate_high": {"en": "Selected: 95 % high",
+                                         "ja": "選定率（95%区間の上限）"},
+    "audit.column.scoring_rate_low": {"en": "Above the median: 95 % low",
+                                      "ja": "中央値超の割合（95%区間の下限）"},
+    "audit.column.scoring_rate_high": {"en": "Above the median: 95 % high",
+                                       "ja": "中央値超の割合（95%区間の上限）"},
+    "audit.column.impact_ratio_selection_low": {"en": "Impact ratio (selected): 95 % low",
+                                                "ja": "影響比（選定率）の95%区間の下限"},
+    "audit.column.impact_ratio_selection_high": {"en": "Impact ratio (selected): 95 % high",
+                                                 "ja": "影響比（選定率）の95%区間の上限"},
+    "audit.column.impact_ratio_scoring_low": {
+        "en": "Impact ratio (above the median): 95 % low",
+        "ja": "影響比（中央値超の割合）の95%区間の下限"},
+    "audit.column.impact_ratio_scoring_high": {
+        "en": "Impact ratio (above the median): 95 % high",
+        "ja": "影響比（中央値超の割合）の95%区間の上限"},
+    "audit.column.p_selection": {"en": "p (selected)", "ja": "p値（選定率）"},
+    "audit.column.p_selection_adjusted": {"en": "Adjusted p (selected)",
+                                          "ja": "調整後のp値（選定率）"},
+    "audit.column.p_scoring": {"en": "p (above the median)", "ja": "p値（中央値超の割合）"},
+    "audit.column.p_scoring_adjusted": {"en": "Adjusted p (above the median)",
+                                        "ja": "調整後のp値（中央値超の割合）"},
+    "audit.column.shortfall_selection": {
+        "en": "More selected needed for four fifths",
+        "ja": "5分の4に達するのに必要な追加の選定人数"},
+    "audit.column.flip_flop_selection": {"en": "One person reverses the verdict (selected)",
+                                         "ja": "1人の入れ替えで判定が逆転（選定率）"},
+    "audit.column.highest_selection": {"en": "Highest selected", "ja": "選定率が最も高いグループ"},
+    "audit.column.highest_scoring": {"en": "Highest above the median",
+                                     "ja": "中央値超の割合が最も高いグループ"},
+    "audit.column.finding_selection": {"en": "Finding (selected)", "ja": "判定（選定率）"},
+    "audit.column.finding_scoring": {"en": "Finding (above the median)",
+                                     "ja": "判定（中央値超の割合）"},
+    "finding.adverse_impact": {"en": "adverse impact", "ja": "不利な影響あり"},
+    "finding.not_distinguishable": {"en": "within chance at this size",
+                                    "ja": "偶然と区別できない"},
+    "finding.no_impact": {"en": "no adverse impact", "ja": "不利な影響なし"},
+    "finding.count_only": {"en": "count only", "ja": "人数のみ"},
     "audit.column.suppressed": {"en": "Count only (fewer than 5)", "ja": "人数のみ（5人未満）"},
     "audit.column.small_group": {"en": "Under 2 % of the cohort", "ja": "集団の2%未満"},
-    "audit.column.flagged": {"en": "Under four fifths", "ja": "5分の4未満"},
+    "audit.column.flagged": {"en": "Adverse impact", "ja": "不利な影響あり"},
     "audit.column.reference": {"en": "Compared with", "ja": "比較の基準"},
     "audit.column.n_unknown": {"en": "People unknown", "ja": "不明の人数"},
     "audit.column.label": {"en": "Reason", "ja": "要因"},
@@ -899,11 +1003,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "{read}行を確認：問題なし {valid}行、問題あり {rejected}行（問題 {problems}件）"},
     "cli.audited": {
         "en": "audited {n} leavers by {attributes} (rows left out for wrong values: "
-              "{rejected}); lowest impact ratio of the share selected: {lowest}; wrote {files}",
-        "ja": "{n}人を{attributes}ごとに監査（値の誤りで除外 {rejected}行）。選定割合の影響比の"
-              "最低値：{lowest}。出力：{files}"},
-    "cli.lowest_ratio": {"en": "{outcome} {ratio} ({attribute}: {group}, {n} people)",
-                         "ja": "{outcome} {ratio}（{attribute}：{group}、{n}人）"},
+              "{rejected}); adverse impact (under four fifths, beyond chance): {lowest}; "
+              "under four fifths but within chance at this size: {within}; wrote {files}",
+        "ja": "{n}人を{attributes}ごとに監査（値の誤りで除外 {rejected}行）。不利な影響"
+              "（5分の4未満で偶然では説明しにくい）：{lowest}。5分の4未満だがこの人数では偶然と"
+              "区別できない：{within}件。出力：{files}"},
+    "cli.lowest_ratio": {
+        "en": "{outcome} {ratio} ({attribute}: {group}, {n} people, {rate}, adjusted p {p})",
+        "ja": "{outcome} {ratio}（{attribute}：{group}、{n}人、{rate}、調整後のp値 {p}）"},
     "cli.wrote": {"en": "wrote {path}", "ja": "{path} を書き出しました"},
     "cli.table_at": {"en": "sheet '{sheet}', headers in row {row}: ",
                      "ja": "シート「{sheet}」の{row}行目を見出しとして読み込み。"},

@@ -65,7 +65,7 @@ from threadpoolctl import threadpool_limits
 from .config import TargetSpec, TrainingConfig, load_config
 from .evaluation import METRICS, probability_metrics
 from .exceptions import ConfigError, DataWarning, SchemaError
-from .fairness import audit_groups, fairness_summary, fairness_tables
+from .fairness import audit_groups, group_summary
 from .features import LeaverFeatures
 from .model import RehireModel
 from .monitoring import reference_profile
@@ -421,10 +421,9 @@ def _audit_groups(frame: pd.DataFrame) -> dict[str, pd.Series]:
 def _fairness(groups: Mapping[str, pd.Series], spec: TargetSpec, rows: np.ndarray,
               y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
     """Group metrics of one target's measured predictions."""
-    subset = {name: group.iloc[rows].reset_index(drop=True) for name, group in groups.items()}
-    tables = fairness_tables(pd.DataFrame({f"p_{spec.name}": p}), {spec.name: spec.threshold},
-                             subset, {spec.name: y})
-    return fairness_summary(tables)[spec.name]
+    selected = p >= spec.threshold
+    return {name: group_summary(group.iloc[rows].reset_index(drop=True), selected, y, p)
+            for name, group in groups.items()}
 
 
 def _train_target(X: np.ndarray, y: np.ndarray, fit_rows: np.ndarray, test: np.ndarray,

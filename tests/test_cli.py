@@ -335,14 +335,34 @@ def test_audit_writes_the_table_unknowns_and_drivers(tmp_path):
     table = pd.read_csv(tmp_path / "audit.csv", keep_default_na=False, na_values=[""])
     assert table[["target", "attribute", "group", "n"]].values.tolist() == (
         expected.table[["target", "attribute", "group", "n"]].values.tolist())
-    np.testing.assert_allclose(table["impact_ratio_selection"],
-                               expected.table["impact_ratio_selection"], rtol=1e-9)
+    for column in ("impact_ratio_selection", "impact_ratio_scoring_low", "p_selection",
+                   "p_scoring_adjusted"):
+        np.testing.assert_allclose(table[column], expected.table[column], rtol=1e-9)
+    assert table["finding_selection"].tolist() == expected.table["finding_selection"].tolist()
     unknown = pd.read_csv(tmp_path / "audit.unknown.csv")
     assert unknown.set_index("attribute").loc["race_ethnicity", "n_unknown"] == 11
-    lowest = expected.lowest_ratios().iloc[0]
-    assert "lowest impact ratio of the share selected: alumni engagement " in result.stderr
-    assert f"{lowest.impact_ratio_selection:.3f}" in result.stderr
+    # A random column: gaps under four fifths, none beyond chance.
+    within = len(expected.findings("not_distinguishable"))
+    assert within > 0 and expected.lowest_ratios().empty
+    assert "adverse impact (under four fifths, beyond chance): none found" in result.stderr
+    assert f"under four fifths but within chance at this size: {within}" in result.stderr
     assert "rows left out for wrong values: 0" in result.stderr
+
+
+def test_audit_names_a_planted_disparity_in_its_summary(tmp_path):
+    data = rm.make_leaver_survey(2000, random_state=11)
+    data["race_ethnicity"] = np.random.default_rng(11).choice(["A", "B"], size=len(data),
+                                                               p=[0.7, 0.3])
+    data.loc[data["race_ethnicity"] == "B", "sup_welcomed_return"] = False
+    data.to_csv(tmp_path / "cohort.csv", index=False)
+    result = run("audit", tmp_path / "cohort.csv", "--by", "race_ethnicity", "-o",
+                 tmp_path / "audit.csv", check_code=0)
+    lowest = rm.audit(rm.load_model(), data, by="race_ethnicity").lowest_ratios()
+    assert set(lowest["group"]) == {"B"}
+    row = lowest.iloc[0]
+    assert (f"adverse impact (under four fifths, beyond chance): "
+            f"{rm_text('target.' + row.target, 'en')} {row.impact_ratio:.3f} "
+            f"(race/ethnicity: B, {row.n:,} people") in result.stderr
 
 
 def test_audit_to_a_workbook_in_japanese_with_rejects(tmp_path):
@@ -364,7 +384,11 @@ def test_audit_to_a_workbook_in_japanese_with_rejects(tmp_path):
     table = sheets["監査"]
     assert set(table["属性"]) == {"人種・民族", "性別"} and "女性" in set(table["グループ"])
     assert set(table["結果"]) == {"アルムナイ意識", "再入社意向"}
-    words = [*table.columns, *drivers.columns, *table["5分の4未満"].astype(str)]
+    assert set(table["判定（選定率）"]) <= {"不利な影響あり", "偶然と区別できない",
+                                          "不利な影響なし", "人数のみ"}
+    assert "不利な影響（5分の4未満で偶然では説明しにくい）：" in result.stderr
+    words = [*table.columns, *drivers.columns, *table["不利な影響あり"].astype(str),
+             *table["判定（選定率）"], *table["判定（中央値超の割合）"]]
     assert not _latin_words(words), words
     run("audit", tmp_path / "cohort.csv", "--by", "race_ethnicity", "--no-intersections",
         "--lang", "ja", "--codes", "-o", tmp_path / "codes.xlsx", check_code=0)

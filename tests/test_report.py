@@ -14,8 +14,9 @@ import pytest
 
 import rehire_model as rm
 from rehire_model import report as report_module
-from rehire_model.audit import audited_records
+from rehire_model.audit import INTERSECTION, audited_records
 from rehire_model.evaluation import probability_metrics
+from rehire_model.fairness import wilson_interval
 from rehire_model.model_card import CARD_FILES, format_percent, model_card_markdown
 from rehire_model.model_io import default_model_path
 from rehire_model.report import report_html, write_report
@@ -142,7 +143,9 @@ def test_tiny_groups_show_their_count_only(pages):
     assert set(rows) == {"Female", "Male", "Other"}
     other = rows["Other"]
     assert other[1] == "3" and other[2:6] == ["—"] * 4 and "fewer than 5" in other[6]
-    assert all(re.fullmatch(r"\d+\.\d % \(\d\.\d{3}\)", cell) for cell in rows["Female"][2:6])
+    interval = r"\d\.\d{2}\u2060–\u2060\d\.\d{2}"  # an interval is kept on one line
+    assert all(re.fullmatch(rf"\d+\.\d % \(\d\.\d{{3}}; {interval}\)", cell)
+               for cell in rows["Female"][2:6])
     assert re.search(r'data-suppressed="gender">1<', page)
 
 
@@ -153,18 +156,61 @@ def test_audit_numbers_in_the_page_are_the_library_audit(pages, cohort):
         rows = _audit_rows(page, attribute)
         table = expected[(expected["attribute"] == attribute)
                          & (expected["target"] == "alumni_engagement")]
+        if INTERSECTION in attribute:  # a pair's groups under 5 are summed up in a line
+            small = table[table["suppressed"]]
+            assert len(small) and text("report.count_only_line", "ja", groups=len(small),
+                                       minimum=5, people=int(small["n"].sum())) in page
+            table = table[~table["suppressed"]]
         assert [int(row[1].replace(",", "")) for row in rows] == table["n"].tolist()
-        shown = [float(re.search(r"（([0-9.]+)）", row[2]).group(1)) for row in rows
-                 if row[2] != "—"]
-        assert shown == pytest.approx(table["impact_ratio_selection"].dropna().tolist(),
-                                      abs=5e-4)
+        shown = [re.search(r"（([0-9.]+)、([0-9.]+)\u2060–\u2060([0-9.]+)）", row[2]).groups()
+                 for row in rows if row[2] != "—"]
+        figures = table.dropna(subset=["impact_ratio_selection"])
+        assert [float(r) for r, _, _ in shown] == pytest.approx(
+            figures["impact_ratio_selection"].tolist(), abs=5e-4)
+        assert [float(low) for _, low, _ in shown] == pytest.approx(
+            figures["impact_ratio_selection_low"].tolist(), abs=5e-3)
     counts = {row[0]: int(row[1]) for row in _audit_rows(page, "age_band")}
     bands = rm.fairness.age_band(cohort["age"]).value_counts()
     assert counts == {text(f"group.{band}", "ja"): int(n) for band, n in bands.items()}
-    lowest = expected.query("target == 'alumni_engagement' and attribute == 'age_band'")
-    assert float(re.search(r'data-ratio="alumni_engagement:age_band">([0-9.]+)<',
-                           page).group(1)) == pytest.approx(
-        lowest["impact_ratio_selection"].min(), abs=5e-4)
+    within = rm.audit(rm.load_model(), cohort, by=("gender", "age_band")).findings(
+        "not_distinguishable")
+    for attribute in ("gender", "age_band"):
+        count = int((within["attribute"] == attribute).sum())
+        assert f'data-within="{attribute}"><b>' not in page
+        assert re.search(rf'data-within="{attribute}">{count}件<', page)
+
+
+def test_only_adverse_impact_is_red_and_what_chance_could_make_is_grey(pages, cohort):
+    page = pages["en"].read_text(encoding="utf-8")
+    audited = rm.audit(rm.load_model(), cohort, by=("gender", "age_band"))
+    for attribute in ("gender", "age_band"):
+        table = re.search(rf'data-audit="{attribute}">(.*?)</table>', page, re.S).group(1)
+        rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1])
+        styles = [[(re.match(r'<span class="(\w+)">', cell) or [None, ""])[1]
+                   for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)[2:6]] for row in rows]
+        for t, target in enumerate(("alumni_engagement", "rehire_intent")):
+            shown = audited.table[(audited.table["attribute"] == attribute)
+                                  & (audited.table["target"] == target)]
+            for k, kind in enumerate(("selection", "scoring")):
+                expected = [{"adverse_impact": "flag", "not_distinguishable": "quiet"}.get(f, "")
+                            for f in shown[f"finding_{kind}"]]
+                assert [row[2 * t + k] for row in styles] == expected, (attribute, kind)
+    found = audited.findings("adverse_impact")
+    within = audited.findings("not_distinguishable")
+    assert len(found) and len(within)  # the cohort has both (age: a real effect of the survey)
+    sentences = re.search(r'<ul class="quiet" data-within-chance="age_band">(.*?)</ul>',
+                          page, re.S).group(1)
+    first = within[within["attribute"] == "age_band"].iloc[0]
+    assert (f"could be chance at this size (adjusted p {first.p_adjusted:.3f}); about "
+            f"{int(first.leavers_needed):,} leavers per group would tell") in sentences
+
+
+def test_a_random_column_gives_no_red_and_no_drivers(cohort):
+    data = cohort.assign(team=np.random.default_rng(3).choice(["a", "b", "c"], len(cohort)))
+    page = report_html(rm.load_model(), data, audit_by=("team",))
+    assert "data-gaps=" not in page and '<span class="flag">' not in page.split(
+        'data-audit="team"')[1].split("</table>")[0]
+    assert re.search(r'data-findings="team">none found<', page)
 
 
 def test_flagged_gaps_are_explained_with_levers_apart_from_facts(pages):
@@ -192,7 +238,7 @@ def test_without_outcomes_the_report_describes_the_cohort(cohort):
     page = report_html(rm.load_model(), cohort.drop(columns=["alumni_engagement",
                                                              "rehire_intent"]), lang="ja")
     assert "結果（アルムナイ意識・再入社意向）の列がない" in page and 'id="metrics"' not in page
-    assert "グループ別の公平性" in page and 'data-ratio="rehire_intent:age_band"' in page
+    assert "グループ別の公平性" in page and 'data-findings="age_band"' in page
 
 
 def test_bad_rows_are_counted_not_hidden(cohort):
@@ -278,7 +324,7 @@ def test_report_renders_in_headless_chromium(pages, cohort, tmp_path):
                 "width": page.evaluate("document.documentElement.scrollWidth"),
                 "text": page.inner_text("body"),
                 "auc": page.inner_text('[data-target="rehire_intent"][data-metric="roc_auc"]'),
-                "ratio": page.inner_text('[data-ratio="rehire_intent:gender"]'),
+                "findings": page.inner_text('[data-findings="gender"]'),
             }
             page.screenshot(path=str(tmp_path / f"report-{lang}.png"), full_page=True)
             page.emulate_media(media="print")
@@ -291,7 +337,7 @@ def test_report_renders_in_headless_chromium(pages, cohort, tmp_path):
                    for done, natural, width, height in shown["images"])
         assert shown["width"] <= 1280, f"{lang} page scrolls sideways: {shown['width']} px"
         assert float(shown["auc"]) == pytest.approx(expected["roc_auc"], abs=5e-4)
-        assert 0 < float(shown["ratio"]) <= 1
+        assert shown["findings"].strip()
         assert (tmp_path / f"report-{lang}.png").stat().st_size > 10_000
         pdf = (tmp_path / f"report-{lang}.pdf").read_bytes()
         assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") > 3
@@ -458,7 +504,7 @@ def test_reliability_points_have_counts_and_wilson_intervals():
     assert table["high"].to_numpy() == pytest.approx(np.asarray(high), abs=1e-12)
     width = (table["high"] - table["low"]).to_numpy()
     assert width[-1] > 0.35 and width[-1] > 3 * width[:-1].max()  # six people: uncertain
-    assert report_module.wilson_interval(0, 0)[0] != report_module.wilson_interval(0, 0)[0]
+    assert np.isnan(wilson_interval(0, 0)[0])
 
 
 def _chart_svg(page, name):

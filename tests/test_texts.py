@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 import rehire_model as rm
+from rehire_model.audit import TABLE_COLUMNS
 from rehire_model.evaluation import METRICS
+from rehire_model.fairness import FINDINGS, RATE_KINDS
 from rehire_model.model import SEGMENTS
 from rehire_model.schema import CONSTRUCTS, FIELDS, LEVERS, LIKERT, TARGETS
 from rehire_model.texts import LANGS, TEXTS, has_text, text
@@ -42,6 +44,8 @@ def _dynamic_keys() -> set[str]:
     keys |= {f"action.{a}" for a in (*ACTIONS, "respect_with_drawing_out")}
     keys |= {f"update.method.{m}" for m in ("none", *UPDATE_METHODS, "base_rate")}
     keys |= {f"update.cannot.{m}" for m in UPDATE_METHODS}
+    keys |= {f"audit.column.{c}" for c in TABLE_COLUMNS[4:]}
+    keys |= {f"finding.{f}" for f in FINDINGS} | {f"rate.{k}" for k in RATE_KINDS}
     keys |= {"card.count_1", "card.count_2", "card.family.logistic",
              "card.family.hist_gradient_boosting", "card.missing_impute",
              "card.missing_reject", "card.setting.C", "card.setting.learning_rate",
