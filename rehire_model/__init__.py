@@ -1,11 +1,16 @@
 """rehire_model: predict and explain alumni engagement and rehire intent of leavers."""
 
 from .audit import FairnessAudit, audit
+from .batch import score_file
 from .config import load_config
+from .draft import draft_config
 from .evaluation import evaluate
 from .exceptions import (
+    AnalysisError,
     ConfigError,
     DataWarning,
+    InputError,
+    LeverError,
     ModelFileError,
     ModelVersionError,
     RehireModelError,
@@ -13,22 +18,14 @@ from .exceptions import (
     SchemaError,
 )
 from .model import RehireModel
-from .model_io import load_model
+from .model_io import load_model, save_model
 from .monitoring import Monitoring, monitor, split_waves
+from .report import write_report
 from .schema import FIELDS, FIELDS_BY_NAME, Field, validate_records
-from .survey import (
-    AnalysisError,
-    DriverAnalysis,
-    code_leaver_survey,
-    driver_analysis,
-    fidelity_table,
-    make_leaver_survey,
-    true_probabilities,
-)
-from .survey import fidelity_table as calibration_table
+from .survey import driver_analysis, make_leaver_survey
 from .training import train
 from .updating import estimate_base_rate, update
-from .whatif import LeverError, simulate_policies
+from .whatif import simulate_policies
 
 __version__ = "0.1.0"
 
@@ -38,9 +35,9 @@ __all__ = [
     "AnalysisError",
     "ConfigError",
     "DataWarning",
-    "DriverAnalysis",
     "FairnessAudit",
     "Field",
+    "InputError",
     "LeverError",
     "ModelFileError",
     "ModelVersionError",
@@ -51,20 +48,20 @@ __all__ = [
     "SchemaError",
     "__version__",
     "audit",
-    "calibration_table",
-    "code_leaver_survey",
+    "draft_config",
     "driver_analysis",
     "estimate_base_rate",
     "evaluate",
-    "fidelity_table",
     "load_config",
     "load_model",
     "make_leaver_survey",
     "monitor",
+    "save_model",
+    "score_file",
     "simulate_policies",
     "split_waves",
     "train",
-    "true_probabilities",
     "update",
     "validate_records",
+    "write_report",
 ]

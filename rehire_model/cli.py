@@ -15,7 +15,7 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 
@@ -434,19 +434,20 @@ def _codes_option(parser: argparse.ArgumentParser) -> None:
                         "(p_rehire_intent, detached, column names), for programs")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``rehire-model``."""
-    parser = argparse.ArgumentParser(
-        prog="rehire-model",
-        description="Predict and explain alumni engagement and rehire intent of leavers.",
-        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"rehire-model {__version__}")
+#: The subparsers of ``rehire-model``, to which each ``_add_*`` function adds one.
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """The options every subcommand takes, as a parent parser."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-v", "--verbose", action="count", default=0,
                         help="more log messages on stderr (-vv for debugging)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    return common
 
+
+def _add_make_data(commands: _Commands, common: argparse.ArgumentParser) -> None:
+    """Add ``make-data``: write a calibrated synthetic leaver survey."""
     make = commands.add_parser("make-data", parents=[common],
                                help="write a calibrated synthetic leaver survey")
     make.add_argument("-n", type=int, default=2000, help="number of leavers (default 2000)")
@@ -460,6 +461,9 @@ def build_parser() -> argparse.ArgumentParser:
     _lang_option(make, "language of the summary")
     make.set_defaults(func=_make_data)
 
+
+def _add_validate(commands: _Commands, common: argparse.ArgumentParser) -> None:
+    """Add ``validate``: check a leaver file against the schema."""
     check = commands.add_parser("validate", parents=[common],
                                 help="check a leaver file against the schema")
     check.add_argument("input", type=Path, help="CSV, Excel (.xlsx) or Parquet file")
@@ -473,6 +477,9 @@ def build_parser() -> argparse.ArgumentParser:
     _codes_option(check)
     check.set_defaults(func=_validate)
 
+
+def _add_train(commands: _Commands, common: argparse.ArgumentParser) -> None:
+    """Add ``train``: train and calibrate a model on labelled leavers."""
     fit = commands.add_parser("train", parents=[common],
                               help="train and calibrate a model on labelled leavers")
     fit.add_argument("--data", type=Path, required=True,
@@ -487,6 +494,9 @@ def build_parser() -> argparse.ArgumentParser:
     _input_options(fit)
     fit.set_defaults(func=_train)
 
+
+def _add_score(commands: _Commands, common: argparse.ArgumentParser) -> None:
+    """Add ``score``: score every leaver of a file."""
     score = commands.add_parser(
         "score", parents=[common], help="score every leaver of a file",
         description="Score every leaver of a CSV, Excel (.xlsx) or Parquet file in chunks. "
@@ -525,6 +535,9 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(score)
     score.set_defaults(func=_score)
 
+
+def _add_simulate(commands: _Commands, common: argparse.ArgumentParser) -> None:
+    """Add ``simulate``: what the alumni policies the cohort lacks would change."""
     simulate = commands.add_parser(
         "simulate", parents=[common],
         help="what each alumni policy (and pair) the cohort lacks would change")
@@ -541,6 +554,9 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(simulate)
     simulate.set_defaults(func=_simulate)
 
+
+def _add_init_config(commands: _Commands, common: argparse.ArgumentParser) -> None:
+    """Add ``init-config``: draft a training config from a survey file."""
     draft = commands.add_parser(
         "init-config", parents=[common],
         help="draft a training config from your survey file",
@@ -559,6 +575,9 @@ def build_parser() -> argparse.ArgumentParser:
     _input_options(draft)
     draft.set_defaults(func=_init_config)
 
+
+def _add_update(commands: _Commands, common: argparse.ArgumentParser) -> None:
+    """Add ``update``: update a model from outcomes or a known base rate."""
     updating = commands.add_parser(
         "update", parents=[common],
         help="update a model from your leavers' outcomes or a base rate you know",
@@ -588,6 +607,9 @@ def build_parser() -> argparse.ArgumentParser:
     _input_options(updating)
     updating.set_defaults(func=_update)
 
+
+def _add_report(commands: _Commands, common: argparse.ArgumentParser) -> None:
+    """Add ``report``: write the trust report as one HTML file."""
     report = commands.add_parser(
         "report", parents=[common], help="write the trust report (model card, metrics, "
         "fairness by group) as one HTML file")
@@ -610,6 +632,9 @@ def build_parser() -> argparse.ArgumentParser:
     _input_options(report)
     report.set_defaults(func=_report)
 
+
+def _add_monitor(commands: _Commands, common: argparse.ArgumentParser) -> None:
+    """Add ``monitor``: calibration, input drift and a verdict per wave."""
     monitoring = commands.add_parser(
         "monitor", parents=[common],
         help="calibration, input drift and a verdict per wave of leavers",
@@ -639,6 +664,9 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(monitoring)
     monitoring.set_defaults(func=_monitor)
 
+
+def _add_audit(commands: _Commands, common: argparse.ArgumentParser) -> None:
+    """Add ``audit``: the fairness audit of a cohort's scores."""
     auditing = commands.add_parser(
         "audit", parents=[common],
         help="fairness audit: rates and impact ratios by group, unknowns, gap drivers",
@@ -651,18 +679,19 @@ def build_parser() -> argparse.ArgumentParser:
         "of one .xlsx. It supports a bias audit; it is not an independent one.")
     auditing.add_argument("data", type=Path, help="the cohort (CSV, Excel (.xlsx) or Parquet)")
     auditing.add_argument("--by", type=_names, required=True, metavar="COL,COL",
-                       help="columns to audit by, e.g. gender,age_band,race_ethnicity "
-                       "(age_band is derived from age)")
+                          help="columns to audit by, e.g. gender,age_band,race_ethnicity "
+                          "(age_band is derived from age)")
     auditing.add_argument("-o", "--output", type=Path, required=True,
-                       help="audit table: .csv (parts beside it), .xlsx or .parquet")
+                          help="audit table: .csv (parts beside it), .xlsx or .parquet")
     auditing.add_argument("--model", type=Path, help="model folder (default: the default model)")
     auditing.add_argument("--reference", action="append", default=[], metavar="ATTRIBUTE=GROUP",
-                       help="the group gaps are measured against, e.g. race_ethnicity=A "
-                       "(default: the highest selection rate)")
+                          help="the group gaps are measured against, e.g. race_ethnicity=A "
+                          "(default: the highest selection rate)")
     auditing.add_argument("--no-intersections", action="store_true",
-                       help="audit each attribute alone, not also every pair")
+                          help="audit each attribute alone, not also every pair")
     auditing.add_argument("--exclude-small", action="store_true",
-                       help="leave groups under 2 %% of the cohort out of the impact ratios")
+                          help="leave groups under 2 %% of the cohort out of the impact "
+                          "ratios")
     auditing.add_argument("--bands", action="append", default=[],
                           metavar="ATTRIBUTE=EDGE,EDGE",
                           help="band edges of a numeric attribute, e.g. age=30,40,50 "
@@ -674,6 +703,21 @@ def build_parser() -> argparse.ArgumentParser:
     _input_options(auditing)
     _output_options(auditing)
     auditing.set_defaults(func=_audit)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``rehire-model``."""
+    parser = argparse.ArgumentParser(
+        prog="rehire-model",
+        description="Predict and explain alumni engagement and rehire intent of leavers.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"rehire-model {__version__}")
+    common = _common_options()
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_make_data, _add_validate, _add_train, _add_score, _add_simulate,
+                _add_init_config, _add_update, _add_report, _add_monitor, _add_audit):
+        add(commands, common)
     return parser
 
 

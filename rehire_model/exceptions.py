@@ -10,9 +10,11 @@ from __future__ import annotations
 from .texts import Message
 
 __all__ = [
+    "AnalysisError",
     "ConfigError",
     "DataWarning",
     "InputError",
+    "LeverError",
     "ModelFileError",
     "ModelVersionError",
     "RehireModelError",
@@ -63,6 +65,18 @@ class ConfigError(RehireModelError, ValueError):
 
 class InputError(RehireModelError, ValueError):
     """An input file cannot be read as a leaver table (encoding, format, mapping)."""
+
+
+class LeverError(RehireModelError, ValueError):
+    """A what-if setting is not an actionable lever, or not a valid value."""
+
+
+class AnalysisError(RehireModelError, ValueError):
+    """The data or the model specification cannot support a driver analysis.
+
+    Raised for unknown column names, constant columns, too few complete rows
+    and perfectly collinear designs. It is also a :class:`ValueError`.
+    """
 
 
 class ModelFileError(RehireModelError, OSError):

@@ -33,13 +33,13 @@ import numpy as np
 import pandas as pd
 
 from ._groups import first_of_each
-from .exceptions import RehireModelError
+from .exceptions import LeverError
 from .model import RehireModel
 from .schema import CONSTRUCTS, FIELDS_BY_NAME, TARGETS, Field, read_value, validate_records
 from .scoring import LeaverBatch
 from .texts import check_lang, text
 
-__all__ = ["ACTIONS", "LeverError", "apply_settings", "coach", "set_levers",
+__all__ = ["ACTIONS", "apply_settings", "coach", "set_levers",
            "simulate_policies", "what_if"]
 
 CAUSAL_NOTE = text("coach.causal_note", "en")
@@ -63,10 +63,6 @@ _HELD = "sup_interview_held"
 TEXT_COLUMNS = ("leaver_id", "action", "item")
 _AMICABILITY = {"sup_interview_held": "sup_interview_amicability",
                 "hr_interview_held": "hr_interview_amicability"}
-
-
-class LeverError(RehireModelError, ValueError):
-    """A what-if setting is not an actionable lever, or not a valid value."""
 
 
 # --------------------------------------------------------------------------------------

@@ -195,8 +195,8 @@ def _oracle_change(records, target, **settings_on_off):
     on = {k: v[0] for k, v in settings_on_off.items()}
     off = {k: v[1] for k, v in settings_on_off.items()}
     column = f"p_{target}"
-    return float((rm.true_probabilities(records.assign(**on))[column]
-                  - rm.true_probabilities(records.assign(**off))[column]).mean())
+    return float((rm.survey.true_probabilities(records.assign(**on))[column]
+                  - rm.survey.true_probabilities(records.assign(**off))[column]).mean())
 
 
 RESPECT = ("sup_understood_reason", "sup_respected_timing")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from functools import partial
 
 import numpy as np
@@ -405,18 +406,18 @@ def test_bad_extra_column_spec_raises(spec, records):
 # --------------------------------------------------------------------------------------
 
 
-# Checks that build their own input as numeric (or sparse, or 1-d) arrays. These
-# transformers read named leaver-record columns, so fit rejects such input with a
-# TypeError before anything else; the same properties are tested on leaver records in
-# test_conventions_on_records below.
+# Checks that build their own input as numeric (or 1-d) arrays. These transformers read
+# named leaver-record columns, so fit refuses such input with a TypeError before anything
+# else; the same properties are tested on leaver records in test_conventions_on_records
+# below. Each of these checks must end in exactly that refusal: any other error, or none,
+# fails the test (a check that now passes should be removed from the list).
 _NEEDS_RECORDS = "feeds a numeric array without the leaver-record columns"
-_EXPECTED_FAILED = {
+_REFUSED = {
     "check_complex_data": f"{_NEEDS_RECORDS}; complex numbers are no record value",
     "check_dict_unchanged": f"{_NEEDS_RECORDS}; covered on records",
     "check_dont_overwrite_parameters": f"{_NEEDS_RECORDS}; covered on records",
     "check_dtype_object": f"{_NEEDS_RECORDS}; object columns are covered on records",
     "check_estimators_dtypes": f"{_NEEDS_RECORDS}; dtypes come from validate_records",
-    "check_estimators_empty_data_messages": f"{_NEEDS_RECORDS} (empty array)",
     "check_estimators_fit_returns_self": f"{_NEEDS_RECORDS}; covered on records",
     "check_estimators_overwrite_params": f"{_NEEDS_RECORDS}; covered on records",
     "check_estimators_pickle": f"{_NEEDS_RECORDS}; covered on records",
@@ -433,15 +434,25 @@ _EXPECTED_FAILED = {
     "check_n_features_in": f"{_NEEDS_RECORDS}; covered on records",
     "check_n_features_in_after_fitting": f"{_NEEDS_RECORDS}; covered on records",
     "check_pipeline_consistency": f"{_NEEDS_RECORDS}; covered on records",
-    "check_positive_only_tag_during_fit": f"{_NEEDS_RECORDS}",
     "check_readonly_memmap_input": f"{_NEEDS_RECORDS} (memory-mapped array)",
     "check_transformer_data_not_an_array": f"{_NEEDS_RECORDS} (array-like wrapper)",
     "check_transformer_general": f"{_NEEDS_RECORDS}; covered on records",
 }
+# Checks that catch the same refusal and re-raise it as an AssertionError of their own
+# (``raise AssertionError(...) from error``): the refusal is their ``__cause__``.
+_REFUSED_WRAPPED = {
+    "check_estimators_empty_data_messages": f"{_NEEDS_RECORDS} (empty array; it wants a "
+    "ValueError)",
+    "check_positive_only_tag_during_fit": f"{_NEEDS_RECORDS} (negative numbers)",
+}
 
 
-def _expected_failed_checks(estimator) -> dict[str, str]:
-    return _EXPECTED_FAILED
+def _refusal(estimator) -> str:
+    """The TypeError message of fit (``features._select``) for input that is no DataFrame."""
+    return (
+        rf"^{type(estimator).__name__} needs leaver records as a pandas DataFrame with "
+        r"named columns \(see rehire_model\.validate_records\), not \w+$"
+    )
 
 
 @parametrize_with_checks(
@@ -451,22 +462,26 @@ def _expected_failed_checks(estimator) -> dict[str, str]:
         FixedFactFeatures(),
         ProtectedFeatures(),
         LeaverFeatures(),
-    ],
-    expected_failed_checks=_expected_failed_checks,
-    xfail_strict=True,
+    ]
 )
 def test_sklearn_conventions(estimator, check):
     function = check
     while isinstance(function, partial):
         function = function.func
-    if function.__name__ not in _EXPECTED_FAILED:
+    name = function.__name__
+    if name in _REFUSED:
+        with pytest.raises(TypeError, match=_refusal(estimator)):
+            check(estimator)
+    elif name in _REFUSED_WRAPPED:
+        with pytest.raises(AssertionError) as raised:
+            check(estimator)
+        cause = raised.value.__cause__
+        assert isinstance(cause, TypeError) and re.search(_refusal(estimator), str(cause)), (
+            f"{name} should fail only because fit refuses an array; got {raised.value!r} "
+            f"caused by {cause!r}"
+        )
+    else:
         check(estimator)
-        return
-    # Expected to fail: keep the report short (formatting 140 long tracebacks is slow).
-    try:
-        check(estimator)
-    except Exception as exc:
-        raise AssertionError(f"{type(exc).__name__}: {exc}") from None
 
 
 @pytest.mark.parametrize("transformer", ALL_TRANSFORMERS, ids=repr)

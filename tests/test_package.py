@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,21 @@ def test_public_names_are_exported_once():
     assert len(rm.__all__) == len(set(rm.__all__))
     for name in rm.__all__:
         assert hasattr(rm, name), name
+
+
+def test_every_name_the_readme_uses_is_exported():
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    used = set(re.findall(r"\brm\.([A-Za-z_]\w*)", readme))
+    assert used and used - {"survey"} <= set(rm.__all__), sorted(used - set(rm.__all__))
+    for name in ("score_file", "write_report", "draft_config", "save_model", "InputError"):
+        assert name in rm.__all__, name
+
+
+def test_every_exception_is_defined_in_one_module():
+    for path in MODULES:
+        if path.name == "exceptions.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        classes = [node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+                   and node.name.endswith(("Error", "Warning"))]
+        assert classes == [], f"{path.relative_to(PACKAGE)} defines {classes}"

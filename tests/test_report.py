@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import base64
-import copy
-import dataclasses
 import html
 import logging
 import os
@@ -17,13 +15,10 @@ from rehire_model import report as report_module
 from rehire_model.audit import INTERSECTION, audited_records
 from rehire_model.evaluation import probability_metrics
 from rehire_model.fairness import wilson_interval
-from rehire_model.model_card import CARD_FILES, format_percent, model_card_markdown
-from rehire_model.model_io import default_model_path
+from rehire_model.model_card import format_percent
 from rehire_model.report import report_html, write_report
 from rehire_model.texts import text
 
-CARD_SECTIONS = ("card.details", "card.intended", "card.out", "card.training", "card.metrics",
-                 "card.evaluation", "card.analyses", "card.ethics", "card.caveats")
 # Three Latin words in a row make an English sentence (or the start of one); two, such as
 # "ROC AUC", are a technical abbreviation.
 ENGLISH_WORDS = re.compile(r"\b[A-Za-z][A-Za-z'’-]+(?:[ ,;:]+[A-Za-z][A-Za-z'’-]+){2,}")
@@ -53,29 +48,6 @@ def visible_text(page: str) -> str:
     chart_text = [t for svg in charts for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)]
     body = re.sub(r"<style>.*?</style>|<[^>]+>", " ", page.split("<body>", 1)[1], flags=re.S)
     return html.unescape(" ".join([body, *chart_text]))
-
-
-# --------------------------------------------------------------------------------------
-# Model cards
-# --------------------------------------------------------------------------------------
-
-
-def test_every_model_folder_has_a_model_card_in_each_language(small_model, tmp_path):
-    folder = small_model.save(tmp_path / "m")
-    for lang, file in CARD_FILES.items():
-        card = (folder / file).read_text(encoding="utf-8")
-        for key in CARD_SECTIONS:
-            assert f"## {text(key, lang)}" in card
-        assert text("report.intended_use", lang) in card
-        assert text("group.gender", lang) in card and text("group.age_band", lang) in card
-    japanese = (folder / "MODEL_CARD.ja.md").read_text(encoding="utf-8")
-    assert not ENGLISH_WORDS.search(japanese) and not IDENTIFIER.search(japanese)
-
-
-def test_committed_default_cards_are_the_ones_the_model_gives():
-    for lang, file in CARD_FILES.items():
-        committed = (default_model_path() / file).read_text(encoding="utf-8")
-        assert committed == model_card_markdown(rm.load_model(), "default", lang)
 
 
 # --------------------------------------------------------------------------------------
@@ -567,120 +539,6 @@ def test_the_japanese_report_of_a_companys_model_has_no_english(own_pages):
     assert ENGLISH_WORDS.findall(seen) == []
     assert IDENTIFIER.findall(seen) == []
     assert "交差検証の予測" in seen and "回ごとの予測と実績" in seen
-
-
-# --------------------------------------------------------------------------------------
-# The model card describes its own data, and its lineage
-# --------------------------------------------------------------------------------------
-
-
-def _variant(model, *, protected=None, include_protected=None, fairness=True, lineage=None):
-    """The model with its data described otherwise (a shallow copy)."""
-    other = copy.copy(model)
-    other.training_data = copy.deepcopy(model.training_data)
-    other.metrics = copy.deepcopy(model.metrics)
-    if protected is not None:
-        other.training_data["protected_columns"] = protected
-    if include_protected is not None:
-        other.config = dataclasses.replace(model.config, include_protected=include_protected)
-    if not fairness:
-        for result in other.metrics.values():
-            result.pop("fairness", None)
-    other.lineage = lineage
-    return other
-
-
-def test_a_companys_model_card_says_its_own_data_and_protected_columns(own_model):
-    for lang in ("en", "ja"):
-        card = model_card_markdown(own_model, "ours", lang)
-        assert text("card.source_own", lang) in card
-        assert text("card.source_synthetic", lang) not in card
-        assert text("card.protected_audit", lang, columns=text("coach.separator", lang).join(
-            text(f"field.{c}", lang) for c in ("age", "gender", "married", "has_children"))
-        ) in card
-        assert text("card.rows_kept", lang) in card
-        assert text("card.no_groups", lang) not in card
-        assert text("card.ethics_text", lang) in card
-        assert text("card.caveats_own", lang) in card
-    assert "synthetic" not in model_card_markdown(own_model, "ours", "en").lower()
-    japanese = model_card_markdown(own_model, "ours", "ja")
-    assert not ENGLISH_WORDS.search(japanese) and not IDENTIFIER.search(japanese)
-    named = _variant(own_model)
-    named.training_data["source"] = "人事部の退職者調査2024"
-    assert "（出典：人事部の退職者調査2024）" in model_card_markdown(named, "ours", "ja")
-
-
-def test_the_card_says_what_protected_columns_were_used_for(own_model):
-    opted_in = _variant(own_model, include_protected=True)
-    card = model_card_markdown(opted_in, "ours", "en")
-    assert "The training config opted them in as model features" in card
-    assert text("card.ethics_text_opted_in", "en") in card
-    assert text("card.ethics_text", "en") not in card
-    none = model_card_markdown(_variant(own_model, protected=[], fairness=False), "x", "ja")
-    assert text("card.protected_none", "ja") in none and text("card.no_groups", "ja") in none
-    married = model_card_markdown(_variant(own_model, protected=["married"], fairness=False),
-                                  "x", "en")
-    assert text("card.no_groups_with", "en", columns="Married") in married
-    assert text("card.no_groups", "en") not in married
-
-
-def _lineage():
-    return {
-        "parent": {"name": "default", "fingerprint_sha256": "ab" * 32, "manifest_sha256": None},
-        "labelled": {"n_rows": 420, "fingerprint_sha256": "cd" * 32},
-        "random_state": 7,
-        "targets": {
-            "alumni_engagement": {
-                "method": "intercept", "requested": "auto", "n": 400, "events": 90,
-                "base_rate": None,
-                "reason": {"key": "update.reason.test_chosen",
-                           "values": {"method": "intercept", "loss": "0.4123"}},
-                "candidates": {"none": 0.45, "intercept": 0.4123},
-                "before": {"roc_auc": 0.7012, "brier": 0.1534},
-                "after": {"roc_auc": 0.7012, "brier": 0.1401}},
-            "rehire_intent": {
-                "method": "base_rate", "requested": "base_rate", "n": 0, "events": 0,
-                "base_rate": 0.33,
-                "reason": {"key": "update.reason.no_such_text", "values": {}},
-                "notes": [{"key": "update.note.x", "en": "written before", "ja": "前に書いた文"}],
-                "candidates": {}, "before": {}, "after": {}}},
-    }
-
-
-def test_an_updated_models_card_shows_its_lineage(own_model, monkeypatch):
-    from rehire_model import texts
-
-    monkeypatch.setitem(texts.TEXTS, "update.reason.test_chosen", {
-        "en": "{method} had the lowest cross-validated log loss ({loss})",
-        "ja": "{method}の交差検証の対数損失（{loss}）が最も小さかったため"})
-    updated = _variant(own_model, lineage=_lineage())
-    for lang in ("en", "ja"):
-        card = model_card_markdown(updated, "updated", lang)
-        assert f"## {text('card.updates', lang)}" in card
-        assert text("card.parent_default", lang) in card and "abababababababab…" in card
-        cells = [[c.strip() for c in line.strip().strip("|").split("|")]
-                 for line in card.splitlines() if line.startswith("| ")]
-        rows = {row[0]: row for row in cells}
-        engagement = rows[text("field.alumni_engagement", lang)]
-        assert engagement[1] == text("card.update_auto", lang,
-                                     method=text("update.method.intercept", lang))
-        assert engagement[2:6] == ["400", "90", "0.701 → 0.701", "0.153 → 0.140"]
-        rehire = rows[text("field.rehire_intent", lang)]
-        assert rehire[1] == text("card.update_rate", lang,
-                                 method=text("update.method.base_rate", lang),
-                                 rate=format_percent(0.33, lang))
-        assert rehire[2:5] == ["0", "0", "—"]
-        reason = text("update.reason.test_chosen", lang,
-                      method=text("update.method.intercept", lang), loss="0.4123")
-        assert text("card.update_reason", lang, outcome=text("field.alumni_engagement", lang),
-                    reason=reason) in card
-        # A reason written when the model was updated is shown as written; a key
-        # without a text is left out.
-        assert ({"en": "written before", "ja": "前に書いた文"}[lang] in card
-                and "no_such_text" not in card)
-    japanese = model_card_markdown(updated, "updated", "ja")
-    assert not ENGLISH_WORDS.search(japanese) and not IDENTIFIER.search(japanese)
-    assert text("card.updates", "en") not in model_card_markdown(own_model, "ours", "en")
 
 
 def test_honest_figures_and_monitoring_render_in_headless_chromium(own_pages, tmp_path):

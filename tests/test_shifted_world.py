@@ -94,13 +94,14 @@ def test_truth_matches_the_outcome_frequencies(shifted):
 def test_true_probabilities_of_the_shifted_world(shifted):
     data, truth = shifted
     sample = data.sample(500, random_state=0)
-    pd.testing.assert_frame_equal(rm.true_probabilities(sample, world="shifted"),
+    pd.testing.assert_frame_equal(rm.survey.true_probabilities(sample, world="shifted"),
                                   truth.loc[sample.index])
     pd.testing.assert_frame_equal(
-        rm.true_probabilities(sample, world=structure.SHIFTED_PARAMETERS),
+        rm.survey.true_probabilities(sample, world=structure.SHIFTED_PARAMETERS),
         truth.loc[sample.index])
-    survey_truth = rm.true_probabilities(sample)
-    pd.testing.assert_frame_equal(survey_truth, rm.true_probabilities(sample, world="survey"))
+    survey_truth = rm.survey.true_probabilities(sample)
+    pd.testing.assert_frame_equal(survey_truth,
+                                  rm.survey.true_probabilities(sample, world="survey"))
     # The same leavers: likelier to return in the shifted world (on average: a leaver
     # whose only alumni measure is perks less so).
     assert (truth.loc[sample.index, "p_rehire_intent"].mean()
@@ -112,8 +113,8 @@ def test_effect_sizes_moved(survey):
     held = df[df["sup_interview_held"]]
 
     def effect(records, field, target, world):
-        on = rm.true_probabilities(records.assign(**{field: True}), world=world)
-        off = rm.true_probabilities(records.assign(**{field: False}), world=world)
+        on = rm.survey.true_probabilities(records.assign(**{field: True}), world=world)
+        off = rm.survey.true_probabilities(records.assign(**{field: False}), world=world)
         return float((on - off)[f"p_{target}"].mean())
 
     no_custom = df.assign(informal_rehire_custom=False)
@@ -160,12 +161,12 @@ def test_a_bad_world_is_refused(bad):
         rm.make_leaver_survey(10, world=bad)
     records = rm.make_leaver_survey(3, random_state=0)
     with pytest.raises(ValueError, match=message):
-        rm.true_probabilities(records, world=bad)
+        rm.survey.true_probabilities(records, world=bad)
 
 
 def test_world_is_keyword_only():
     records = rm.make_leaver_survey(3, random_state=0)
     with pytest.raises(TypeError):
-        rm.true_probabilities(records, "shifted")
+        rm.survey.true_probabilities(records, "shifted")
     with pytest.raises(TypeError):
         rm.make_leaver_survey(3, 0, False, 0.0, "shifted")

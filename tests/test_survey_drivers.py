@@ -378,7 +378,7 @@ def test_code_leaver_survey_codes_absent_answers_as_zero():
     import rehire_model as rm
 
     records = rm.make_leaver_survey(400, random_state=5)
-    coded = rm.code_leaver_survey(records)
+    coded = rm.survey.code_leaver_survey(records)
     held = records["sup_interview_held"].to_numpy(dtype=bool)
     assert (coded.loc[~held, ["respect", "drawing_out", "welcome", "sup_amicability"]] == 0).all(
         axis=None)

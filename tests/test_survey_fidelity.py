@@ -36,7 +36,7 @@ def large():
 def fits():
     out = {"F2.2": [], "F2.5": [], "F2.6": []}
     for seed in range(100, 100 + N_DRAWS):
-        coded = rm.code_leaver_survey(rm.make_leaver_survey(SURVEY_SAMPLE_SIZE, seed))
+        coded = rm.survey.code_leaver_survey(rm.make_leaver_survey(SURVEY_SAMPLE_SIZE, seed))
         for fact, results in out.items():
             results.append(survey_regression(coded, fact))
     return out
@@ -163,8 +163,9 @@ def test_docs_list_every_assumption():
         assert row.assumption in doc and row.value in doc, row.assumption
 
 
-def test_the_package_keeps_the_table_under_its_former_name():
-    assert rm.calibration_table is rm.fidelity_table is fidelity_table
+def test_the_table_is_a_research_name_of_the_survey_package():
+    assert rm.survey.fidelity_table is fidelity_table
+    assert not hasattr(rm, "calibration_table") and not hasattr(rm, "fidelity_table")
 
 
 def test_demo_prints_fidelity_metrics_and_a_scored_cohort(tmp_path):

@@ -73,20 +73,20 @@ def test_truth_is_a_calibrated_probability(survey):
 def test_true_probabilities_of_any_record_match_the_draw(survey):
     df, truth = survey
     sample = df.sample(500, random_state=0)
-    pd.testing.assert_frame_equal(rm.true_probabilities(sample), truth.loc[sample.index])
-    one = rm.true_probabilities(sample.iloc[0].to_dict())
+    pd.testing.assert_frame_equal(rm.survey.true_probabilities(sample), truth.loc[sample.index])
+    one = rm.survey.true_probabilities(sample.iloc[0].to_dict())
     np.testing.assert_allclose(one.to_numpy()[0], truth.loc[sample.index[0]].to_numpy())
 
 
 def test_true_probabilities_follow_the_survey_on_counterfactuals(survey):
     df, _ = survey
     held = df[df["sup_interview_held"]].head(2000)
-    welcomed = rm.true_probabilities(held.assign(sup_welcomed_return=True))
-    not_welcomed = rm.true_probabilities(held.assign(sup_welcomed_return=False))
+    welcomed = rm.survey.true_probabilities(held.assign(sup_welcomed_return=True))
+    not_welcomed = rm.survey.true_probabilities(held.assign(sup_welcomed_return=False))
     assert (welcomed > not_welcomed).all().all()
-    program = rm.true_probabilities(df.head(2000).assign(policy_comeback_program=True,
+    program = rm.survey.true_probabilities(df.head(2000).assign(policy_comeback_program=True,
                                                          informal_rehire_custom=False))
-    no_program = rm.true_probabilities(df.head(2000).assign(policy_comeback_program=False,
+    no_program = rm.survey.true_probabilities(df.head(2000).assign(policy_comeback_program=False,
                                                             informal_rehire_custom=False))
     assert (program["p_rehire_intent"] > no_program["p_rehire_intent"]).all()
 
@@ -94,7 +94,7 @@ def test_true_probabilities_follow_the_survey_on_counterfactuals(survey):
 def test_true_probabilities_need_the_protected_attributes(survey):
     df, _ = survey
     with pytest.raises(rm.SchemaError, match="needs the columns age, gender"):
-        rm.true_probabilities(df.drop(columns=["age", "gender"]).head(3))
+        rm.survey.true_probabilities(df.drop(columns=["age", "gender"]).head(3))
 
 
 def test_true_probabilities_validate_counterfactual_records(survey):
@@ -102,7 +102,7 @@ def test_true_probabilities_validate_counterfactual_records(survey):
     record = df[~df["sup_interview_held"]].iloc[0].to_dict()
     record["sup_welcomed_return"] = True
     with pytest.raises(rm.SchemaError, match="sup_welcomed_return"):
-        rm.true_probabilities(record)
+        rm.survey.true_probabilities(record)
 
 
 def test_policy_columns_are_the_schema_policies():

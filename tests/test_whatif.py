@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 import rehire_model as rm
-from rehire_model.whatif import ACTIONS, LeverError, apply_settings, oracle_agreement, set_levers
+from rehire_model.exceptions import LeverError
+from rehire_model.whatif import ACTIONS, apply_settings, oracle_agreement, set_levers
 
 
 @pytest.fixture(scope="module")

@@ -34,8 +34,9 @@ Examples
 500
 """
 
+from rehire_model.exceptions import AnalysisError
+
 from .drivers import (
-    AnalysisError,
     DriverAnalysis,
     code_leaver_survey,
     driver_analysis,

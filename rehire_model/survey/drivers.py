@@ -24,12 +24,11 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, stats
 
-from rehire_model.exceptions import DataWarning, RehireModelError
+from rehire_model.exceptions import AnalysisError, DataWarning
 from rehire_model.schema import TARGETS
 from rehire_model.survey._coding import as_float, construct_scores
 
 __all__ = [
-    "AnalysisError",
     "DriverAnalysis",
     "code_leaver_survey",
     "driver_analysis",
@@ -41,14 +40,6 @@ _TABLE_COLUMNS = ["coef", "std_error", "t", "p_value", "beta", "stars"]
 _STAR_LEGEND = "*** p<0.01, ** p<0.05, * p<0.1"
 # A null-space loading below this marks a column as not involved in a collinearity.
 _LOADING_TOL = 1e-6
-
-
-class AnalysisError(RehireModelError, ValueError):
-    """The data or the model specification cannot support a driver analysis.
-
-    Raised for unknown column names, constant columns, too few complete rows
-    and perfectly collinear designs. It is also a :class:`ValueError`.
-    """
 
 
 def significance_stars(p: float) -> str:

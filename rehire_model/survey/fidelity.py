@@ -126,7 +126,7 @@ def survey_regression(coded: pd.DataFrame, fact: str) -> DriverAnalysis:
     Examples
     --------
     >>> import rehire_model as rm
-    >>> coded = rm.code_leaver_survey(rm.make_leaver_survey(2000, random_state=0))
+    >>> coded = rm.survey.code_leaver_survey(rm.make_leaver_survey(2000, random_state=0))
     >>> survey_regression(coded, "F2.5").n
     2000
     """

@@ -167,13 +167,14 @@ def true_probabilities(
     >>> df = rm.make_leaver_survey(5, random_state=1)
     >>> welcomed = df[df["sup_interview_held"]].assign(sup_welcomed_return=True)
     >>> ignored = welcomed.assign(sup_welcomed_return=False)
-    >>> bool((rm.true_probabilities(welcomed) > rm.true_probabilities(ignored)).all().all())
+    >>> truth = rm.survey.true_probabilities
+    >>> bool((truth(welcomed) > truth(ignored)).all().all())
     True
 
     The same leavers are likelier to return in the shifted world:
 
     >>> df = rm.make_leaver_survey(2000, random_state=0, world="shifted")
-    >>> [round(float(rm.true_probabilities(df, world=w)["p_rehire_intent"].mean()), 2)
+    >>> [round(float(rm.survey.true_probabilities(df, world=w)["p_rehire_intent"].mean()), 2)
     ...  for w in ("survey", "shifted")]
     [0.19, 0.33]
     """
