@@ -50,8 +50,8 @@ def api_tables() -> dict[str, pd.DataFrame]:
     audit = rm.audit(model, audited, ("gender", "age_band", "race_ethnicity"))
     tables = {
         "predict": model.predict(sample),
-        "explain_en": model.explain(sample, 3, "en"),
-        "explain_ja": model.explain(sample, 3, "ja"),
+        "explain_en": model.explain(sample, top_k=3, lang="en"),
+        "explain_ja": model.explain(sample, top_k=3, lang="ja"),
         "coach_en": model.coach(sample.head(40)),
         "coach_ja": model.coach(sample.head(40), lang="ja"),
         "what_if": model.what_if(sample, {"sup_welcomed_return": True}, amicability=4),

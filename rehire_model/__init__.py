@@ -1,6 +1,6 @@
 """rehire_model: predict and explain alumni engagement and rehire intent of leavers."""
 
-from .audit import FairnessAudit, audit
+from ._version import __version__
 from .batch import score_file
 from .config import load_config
 from .draft import draft_config
@@ -17,6 +17,7 @@ from .exceptions import (
     RehireModelWarning,
     SchemaError,
 )
+from .fairness_audit import FairnessAudit, audit
 from .model import RehireModel
 from .model_io import load_model, save_model
 from .monitoring import Monitoring, monitor, split_waves
@@ -26,8 +27,6 @@ from .survey import driver_analysis, make_leaver_survey
 from .training import train
 from .updating import estimate_base_rate, update
 from .whatif import simulate_policies
-
-__version__ = "0.1.0"
 
 __all__ = [
     "FIELDS",

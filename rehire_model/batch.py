@@ -45,6 +45,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from .coaching import coach
 from .exceptions import InputError
 from .model import RehireModel
 from .model_io import load_model
@@ -517,8 +518,6 @@ def _rejects(chunk: Chunk, blank: np.ndarray, problems: pd.DataFrame,
 def _coaching_column(model: RehireModel, leavers: LeaverBatch, lang: str, top_k: int
                      ) -> np.ndarray:
     """Each leaver's first ``top_k`` checklist items, joined by " / "."""
-    from .whatif import coach
-
     checklists = coach(model, leavers, lang=lang, top_k=top_k)
     counts = np.bincount(checklists["row"].to_numpy(), minlength=len(leavers))
     ends = np.cumsum(counts).tolist()
@@ -705,7 +704,7 @@ def score_file(
         system (EU AI Act Articles 12 and 26).
     coach : int, default 0
         Add a ``coaching`` column: the top K exit-interview actions not yet taken, with
-        their predicted gains (see :func:`rehire_model.whatif.coach`).
+        their predicted gains (see :func:`rehire_model.coaching.coach`).
     sheet : str, optional
         The worksheet of an Excel input; default the first.
     sep : {",", ";", "\\t", "tab"}, optional

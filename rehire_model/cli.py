@@ -19,21 +19,15 @@ from typing import Any, TypeAlias
 
 import pandas as pd
 
-from . import __version__
-from .audit import (
-    attribute_label,
-    audit,
-    audit_files,
-    group_value_label,
-    p_value_text,
-    write_audit,
-)
+from ._version import __version__
 from .batch import OutputWords, check_file, score_file
 from .draft import draft_config
 from .evaluation import held_out_table
 from .exceptions import InputError, RehireModelError, RehireModelWarning, SchemaError
+from .fairness_audit import audit, audit_files, write_audit
+from .labels import attribute_label, group_value_label, p_value_text
 from .model import RehireModel
-from .model_io import load_model
+from .model_io import load_model, save_model
 from .monitoring import PERIODS, Monitoring, monitor, split_waves
 from .report import simulation_display, write_report
 from .survey import make_leaver_survey
@@ -120,7 +114,7 @@ def _train(args: argparse.Namespace) -> int:
     except SchemaError as e:
         _say("cli.training_problems", args.lang, problems=e.in_language(args.lang))
         return EXIT_REJECTED
-    model.save(args.out, overwrite=args.overwrite)
+    save_model(model, args.out, overwrite=args.overwrite)
     _say("cli.saved_model", args.lang, path=args.out, kept=model.selected)
     print(held_out_table(model).round(4).to_string())
     return EXIT_OK
@@ -243,7 +237,7 @@ def _update(args: argparse.Namespace) -> int:
     except SchemaError as e:
         _say("cli.training_problems", args.lang, problems=e.in_language(args.lang))
         return EXIT_REJECTED
-    updated.save(args.output, overwrite=args.overwrite)
+    save_model(updated, args.output, overwrite=args.overwrite)
     for target, entry in updated.lineage["targets"].items():
         key = "cli.updated_target" if entry["events"] else "cli.updated_target_no_labels"
         _say(key, args.lang, outcome=text(f"target.{target}", args.lang),

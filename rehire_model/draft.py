@@ -719,7 +719,7 @@ def _other_columns(
 
 
 def draft_config(
-    frame: pd.DataFrame,
+    records: pd.DataFrame,
     *,
     targets: Mapping[str, str] | None = None,
     source: str | None = None,
@@ -736,7 +736,7 @@ def draft_config(
 
     Parameters
     ----------
-    frame : pandas.DataFrame
+    records : pandas.DataFrame
         The survey table as :func:`rehire_model.tables.read_table` reads it (headers
         already mapped to schema fields; values as text or numbers, blanks as NaN/None).
     targets : mapping of str to str, optional
@@ -776,18 +776,18 @@ def draft_config(
     >>> config["targets"]["alumni_engagement"], config["targets"]["rehire_intent"]["positive"]
     (False, ['Yes'])
     """
-    resolved = _resolve_targets(frame, targets)
+    resolved = _resolve_targets(records, targets)
     target_columns = {c for c in resolved.values() if isinstance(c, str)}
-    present = {str(c) for c in frame.columns}
+    present = {str(c) for c in records.columns}
     roles, notes = _schema_features(present)
-    id_column = _id_column(frame)
-    extras, left_out, profiles = _other_columns(frame, target_columns, id_column)
+    id_column = _id_column(records)
+    extras, left_out, profiles = _other_columns(records, target_columns, id_column)
     if not any(roles.values()) and not extras:
         notes.append("No column can be a feature as drafted: add schema fields (map your "
                      "headers with --columns) or your own columns.")
     candidates = [e.name for e in extras if _is_candidate(profiles[e.name])]
     lines = [
-        *_header(source, len(frame)),
+        *_header(source, len(records)),
         *_columns_section(id_column),
         *_data_section(),
         *_features_section(roles, notes + _protected_notes(present), extras, left_out),

@@ -97,14 +97,14 @@ def probability_metrics(y_true: Any, y_prob: Any) -> dict[str, float]:
 
 
 def evaluate(
-    model: RehireModel, data: pd.DataFrame, *, truth: pd.DataFrame | None = None
+    model: RehireModel, records: pd.DataFrame, *, truth: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Held-out metrics of a model on labelled leaver records (and of the oracle).
 
     Parameters
     ----------
     model : RehireModel
-    data : pandas.DataFrame
+    records : pandas.DataFrame
         Leaver records with the target columns the model's config names; rows whose
         outcome is unanswered are left out of that target's metrics.
     truth : pandas.DataFrame, optional
@@ -126,15 +126,15 @@ def evaluate(
     >>> table.index.tolist()[:2]
     [('alumni_engagement', 'model'), ('alumni_engagement', 'oracle')]
     """
-    scores = model.predict(data)
+    scores = model.predict(records)
     rows = {}
     for spec in model.config.targets:
-        if spec.column not in data.columns:
+        if spec.column not in records.columns:
             raise SchemaError(
                 f"evaluation needs the target column {spec.column!r} ({spec.name}); "
-                f"the data have: {', '.join(map(str, data.columns))}"
+                f"the data have: {', '.join(map(str, records.columns))}"
             )
-        y = spec.labels(data[spec.column].reset_index(drop=True))
+        y = spec.labels(records[spec.column].reset_index(drop=True))
         answered = ~np.isnan(y)  # a leaver who left the outcome unanswered is not counted
         y = y[answered].astype(np.int64)
         p = scores[f"p_{spec.name}"].to_numpy()[answered]

@@ -56,8 +56,10 @@ from mlflow.types.schema import AnyType, ColSpec, ParamSchema, ParamSpec, Schema
 from .exceptions import RehireModelError
 from .model import RehireModel
 from .model_io import load_model
+from .model_io import save_model as save_model_folder
 from .schema import validate_records
 from .scoring import QUICK_PATH_MAX_RECORDS
+from .survey import make_leaver_survey
 from .texts import LANGS
 
 __all__ = ["ARTIFACT", "PARAMS", "RehirePyfunc", "log_model", "save_model", "score", "signature"]
@@ -185,8 +187,6 @@ def signature(model: RehireModel) -> ModelSignature:
 
 def _input_example(model: RehireModel) -> pd.DataFrame:
     """Two synthetic leavers, the second with skipped answers, as JSON carries them."""
-    from .survey import make_leaver_survey
-
     names = ["leaver_id", *(f.name for f in model.record_fields)]
     example = make_leaver_survey(2, random_state=4)
     example = example[[n for n in names if n in example.columns]].astype(object)
@@ -232,7 +232,7 @@ def save_model(model: RehireModel, path: str | Path, *, overwrite: bool = False,
                                   "choose another or pass overwrite=True")
         shutil.rmtree(path)
     with tempfile.TemporaryDirectory() as folder:
-        saved = model.save(Path(folder) / model.name)
+        saved = save_model_folder(model, Path(folder) / model.name)
         mlflow.pyfunc.save_model(str(path), **_pyfunc_options(model, saved), **options)
     return path
 
@@ -269,7 +269,7 @@ def log_model(model: RehireModel, name: str = "rehire_model", **options: Any) ->
         mlflow.start_run()
     try:
         with tempfile.TemporaryDirectory() as folder:
-            saved = model.save(Path(folder) / model.name)
+            saved = save_model_folder(model, Path(folder) / model.name)
             info = mlflow.pyfunc.log_model(name=name, **_pyfunc_options(model, saved),
                                            **options)
             for card in sorted(saved.glob("MODEL_CARD*.md")):

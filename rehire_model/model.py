@@ -12,14 +12,15 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .coaching import coach
 from .schema import Field
 from .scoring import SEGMENTS, SEGMENTS_NEED, ModelScoring, Records, segment
 from .texts import check_lang
+from .whatif import what_if
 
 if TYPE_CHECKING:
     from sklearn.calibration import CalibratedClassifierCV
@@ -131,12 +132,12 @@ class RehireModel:
     # Predictions
     # ----------------------------------------------------------------------------------
 
-    def predict(self, X: Records) -> pd.DataFrame:
+    def predict(self, records: Records) -> pd.DataFrame:
         """Predict both probabilities and the segment of each leaver.
 
         Parameters
         ----------
-        X : pandas.DataFrame, dict or list of dict
+        records : pandas.DataFrame, dict or list of dict
             Leaver records; validated by the rules of
             :func:`rehire_model.validate_records`. One record (or a short list) is read
             without building a table, with the same numbers as a table gives.
@@ -165,7 +166,7 @@ class RehireModel:
           leaver_id   segment
         0   L000001  detached
         """
-        return self.scoring.read(X).predictions()
+        return self.scoring.read(records).predictions()
 
     # ----------------------------------------------------------------------------------
     # Explanations
@@ -173,7 +174,7 @@ class RehireModel:
 
     def contributions(
         self,
-        X: Records,
+        records: Records,
         *,
         level: str = "reason",
         raw: bool = False,
@@ -183,7 +184,7 @@ class RehireModel:
 
         Parameters
         ----------
-        X : pandas.DataFrame, dict or list of dict
+        records : pandas.DataFrame, dict or list of dict
             Leaver records.
         level : {"reason", "field", "column"}, default "reason"
             ``"reason"``: record fields, with the supervisor's behaviours grouped into
@@ -214,10 +215,10 @@ class RehireModel:
         """
         if level not in ("reason", "field", "column"):
             raise ValueError(f"level must be 'reason', 'field' or 'column', got {level!r}")
-        return self.scoring.read(X).contributions(level, raw=raw, n_jobs=n_jobs)
+        return self.scoring.read(records).contributions(level, raw=raw, n_jobs=n_jobs)
 
     def explain(
-        self, X: Records, top_k: int = 3, lang: str = "en", *, n_jobs: int | None = None
+        self, records: Records, *, top_k: int = 3, lang: str = "en", n_jobs: int | None = None
     ) -> pd.DataFrame:
         """The top reasons behind each person's two probabilities.
 
@@ -229,7 +230,7 @@ class RehireModel:
 
         Parameters
         ----------
-        X : pandas.DataFrame, dict or list of dict
+        records : pandas.DataFrame, dict or list of dict
             Leaver records.
         top_k : int, default 3
             Reasons per person and target, largest effect first.
@@ -263,9 +264,9 @@ class RehireModel:
         check_lang(lang)
         if not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1:
             raise ValueError(f"top_k must be a whole number of at least 1, got {top_k!r}")
-        return self.scoring.read(X).reasons(top_k, lang, n_jobs)
+        return self.scoring.read(records).reasons(top_k, lang, n_jobs)
 
-    def what_if(self, X: Records, set: Mapping[str, Any], *,  # noqa: A002 (the API's name)
+    def what_if(self, records: Records, settings: Mapping[str, Any], *,
                 amicability: int | None = None) -> pd.DataFrame:
         """Probabilities before and after setting actionable fields, everything else held.
 
@@ -276,16 +277,14 @@ class RehireModel:
         >>> import rehire_model as rm
         >>> model = rm.load_model()
         >>> df = rm.make_leaver_survey(3, random_state=0)
-        >>> model.what_if(df, set={"policy_alumni_perks": True}).shape
+        >>> model.what_if(df, settings={"policy_alumni_perks": True}).shape
         (3, 9)
         """
-        from .whatif import what_if
-
-        return what_if(self, X, set, amicability=amicability)
+        return what_if(self, records, settings, amicability=amicability)
 
     def coach(self, records: Records | pd.Series, *, lang: str = "en",
               amicability: int = 3, top_k: int | None = None) -> pd.DataFrame:
-        """The supervisor's checklist for each leaver. See :func:`rehire_model.whatif.coach`.
+        """The supervisor's checklist for each leaver. See :func:`rehire_model.coaching.coach`.
 
         One record (a dict or Series) gives its checklist; a table or a list of records
         gives every leaver's, as one long table, all scored at once.
@@ -297,12 +296,4 @@ class RehireModel:
         >>> rm.load_model().coach(record, lang="ja", top_k=1)["item"].iat[0]
         '戻ってきても歓迎する意思を伝える：アルムナイ意識 +11pt、再入社意向 +7pt'
         """
-        from .whatif import coach
-
         return coach(self, records, lang=lang, amicability=amicability, top_k=top_k)
-
-    def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
-        """Write the model folder (see :func:`rehire_model.model_io.save_model`)."""
-        from .model_io import save_model
-
-        return save_model(self, path, overwrite=overwrite)

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .audit import group_value_label, p_value_text
 from .evaluation import METRICS
 from .fairness import MIN_GROUP_SIZE, summary_table
+from .labels import group_value_label, p_value_text
 from .texts import check_lang, has_text, text
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def format_ratio_bound(value: Any) -> str:
 
 def display_name(name: str, lang: str) -> str:
     """A model folder's name as shown to readers ("default" reads as the default model)."""
-    return _DEFAULT_NAME[lang] if name == "default" else name
+    return _DEFAULT_NAME[check_lang(lang)] if name == "default" else name
 
 
 # --------------------------------------------------------------------------------------
@@ -364,7 +364,7 @@ def _written(note: Any, lang: str) -> str | None:
               if isinstance(value, str) and value in UPDATE_METHODS else value
               for name, value in (note.get("values") or {}).items()}
     try:
-        return text(key, lang, **values)
+        return text(key, lang).format(**values)
     except (KeyError, IndexError, ValueError):  # values that do not fill the text
         return None
 
@@ -415,6 +415,9 @@ def model_card_sections(model: RehireModel, name: str = "model", lang: str = "en
     test = format_count(model.training_data["n_test"])
     evaluation = (text("card.evaluation_cv", lang, rows=rows) if by_cv
                   else text("card.evaluation_split", lang, test=test))
+    if model.lineage:  # the updated outcomes were measured on the update's leavers
+        evaluation = text("card.evaluation_updated", lang, parent=evaluation,
+                          n=format_count(model.lineage["labelled"]["n_rows"]))
     return [
         Section(text("card.details", lang), [_details(model, lang)]),
         Section(text("card.intended", lang), [text("report.intended_use", lang)]),

@@ -51,16 +51,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from .audit import (
-    INTERSECTION,
-    FairnessAudit,
-    attribute_label,
-    audit_attributes,
-    audit_scored,
-    audited_records,
-    group_value_label,
-    p_value_text,
-)
+from .coaching import coach
 from .evaluation import METRICS, probability_metrics
 from .fairness import (
     ALPHA,
@@ -70,6 +61,8 @@ from .fairness import (
     SMALL_SHARE,
     wilson_interval,
 )
+from .fairness_audit import FairnessAudit, audit_attributes, audit_scored, audited_records
+from .labels import INTERSECTION, attribute_label, group_value_label, p_value_text
 from .model import SEGMENTS, RehireModel
 from .model_card import (
     display_name,
@@ -83,6 +76,7 @@ from .model_card import (
 from .schema import FIELDS_BY_NAME
 from .scoring import LeaverBatch
 from .texts import check_lang, has_text, message, text
+from .whatif import simulate_policies
 
 if TYPE_CHECKING:
     from .monitoring import Monitoring
@@ -370,7 +364,7 @@ def measured_outcomes(model: RehireModel, leavers: LeaverBatch,
     Examples
     --------
     >>> import rehire_model as rm
-    >>> from rehire_model.audit import audited_records
+    >>> from rehire_model.fairness_audit import audited_records
     >>> data = rm.make_leaver_survey(300, random_state=4)
     >>> model = rm.load_model()
     >>> leavers = model.scoring.valid(audited_records(model, data)[0])
@@ -746,8 +740,6 @@ def simulation_display(model: RehireModel, table: pd.DataFrame, lang: str) -> pd
 
 def _help_section(model: RehireModel, leavers: LeaverBatch, lang: str) -> list[str]:
     """Cohort policy simulation and the most common first coaching items."""
-    from .whatif import coach, simulate_policies
-
     table = simulate_policies(model, leavers, n_bootstrap=200).head(8)
     shown = simulation_display(model, table, lang)
     ranked = "rehire_intent" if "rehire_intent" in model.targets else model.targets[0]
@@ -1014,7 +1006,7 @@ def _audit(leavers: LeaverBatch, records: pd.DataFrame, kept: pd.DataFrame,
 
 def report_html(
     model: RehireModel,
-    data: pd.DataFrame,
+    records: pd.DataFrame,
     *,
     lang: str = "en",
     leaver_ids: Sequence[str] = (),
@@ -1028,7 +1020,7 @@ def report_html(
     Parameters
     ----------
     model : RehireModel
-    data : pandas.DataFrame
+    records : pandas.DataFrame
         Leaver records; with the target columns of the model's config the report
         evaluates, without them it describes the scored cohort. Rows with problems are
         left out (and counted in the report); gender and age, when present, are used
@@ -1049,7 +1041,7 @@ def report_html(
         outcomes by wave, each wave's verdict and the fields whose answers changed.
     """
     check_lang(lang)
-    records, problems, kept = audited_records(model, data)
+    records, problems, kept = audited_records(model, records)
     leavers = model.scoring.valid(records)
     scores = leavers.predictions()
     measured = measured_outcomes(model, leavers, _outcomes(model, kept))
@@ -1082,12 +1074,12 @@ def report_html(
 
 def write_report(
     model: RehireModel,
-    data: pd.DataFrame,
+    records: pd.DataFrame,
     path: str | Path,
     **options: Any,
 ) -> Path:
     """Write :func:`report_html` to ``path`` (see it for the options)."""
     path = Path(path)
-    path.write_text(report_html(model, data, **options), encoding="utf-8")
+    path.write_text(report_html(model, records, **options), encoding="utf-8")
     return path
 

@@ -1736,7 +1736,7 @@ def blank_columns(
 
 
 def validate_records(
-    data: pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    records: pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]],
     *,
     require_targets: bool = False,
     errors: Literal["raise", "report"] = "raise",
@@ -1759,7 +1759,7 @@ def validate_records(
 
     Parameters
     ----------
-    data : pandas.DataFrame, dict or list of dict
+    records : pandas.DataFrame, dict or list of dict
         The records: a table, one record, or a list of records. It is not modified.
     require_targets : bool, default False
         Also require ``alumni_engagement`` and ``rehire_intent``, with a value in every row
@@ -1846,13 +1846,13 @@ def validate_records(
         raise ValueError(f"missing must be 'impute' or 'reject', got {missing!r}")
     check_lang(lang)
     headers = {} if headers is None else headers
-    frame = as_records_frame(data)
+    frame = as_records_frame(records)
     fields = FIELDS if fields is None else tuple(fields)
     required = _required_names(fields, require_targets)
     if frame.shape[1] == 0 and len(frame) == 0:
         frame = pd.DataFrame({name: pd.Series(dtype=object) for name in required})
     _check_columns(frame, required, fields, lang=lang, headers=headers,
-                   keys=not isinstance(data, pd.DataFrame))
+                   keys=not isinstance(records, pd.DataFrame))
 
     layout = _layout(fields, frame.columns)
     columns, checked = _read_columns(frame, layout)

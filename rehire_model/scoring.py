@@ -2,7 +2,8 @@
 
 Every answer the library gives about leavers goes through a :class:`LeaverBatch`:
 ``predict``, ``explain`` and ``contributions`` of :class:`~rehire_model.RehireModel`,
-what-if, coaching and the policy simulation (:mod:`rehire_model.whatif`), file scoring
+what-if and the policy simulation (:mod:`rehire_model.whatif`), coaching
+(:mod:`rehire_model.coaching`), file scoring
 (:mod:`rehire_model.batch`) and the trust report (:mod:`rehire_model.report`).
 
 - :class:`ModelScoring` is what a fitted model needs to score: the encoder, the exact
@@ -34,7 +35,7 @@ import functools
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -59,7 +60,8 @@ if TYPE_CHECKING:
     from .features import LeaverFeatures
 
 __all__ = ["BLANK_WARNING_ROWS", "CHUNK_ROWS", "QUICK_PATH_MAX_RECORDS", "SEGMENTS",
-           "SEGMENTS_NEED", "BlankCounts", "LeaverBatch", "ModelScoring", "Records", "segment"]
+           "SEGMENTS_NEED", "BlankCounts", "LeaverBatch", "ModelScoring", "Records", "Scored",
+           "segment"]
 
 Records = pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
@@ -202,7 +204,7 @@ class ModelScoring:
         """Whether both targets are scored, which a segment needs."""
         return set(SEGMENTS_NEED) <= set(self.targets)
 
-    def read(self, X: Records | LeaverBatch) -> LeaverBatch:
+    def read(self, records: Records | LeaverBatch) -> LeaverBatch:
         """Validate and encode leaver records (a batch is returned as it is).
 
         Raises
@@ -211,9 +213,9 @@ class ModelScoring:
             A record is invalid (the message names the row, column, value and what is
             expected).
         """
-        if isinstance(X, LeaverBatch):
-            return X
-        quick = _short_list_of_dicts(X)
+        if isinstance(records, LeaverBatch):
+            return records
+        quick = _short_list_of_dicts(records)
         if quick:
             values = [read_record(r, self.record_fields, missing=self.validation["missing"],
                                   max_missing=self.validation["max_missing"]) for r in quick]
@@ -227,7 +229,7 @@ class ModelScoring:
                 return LeaverBatch(self, arrays, [v.get("leaver_id") for v in values]
                                    if has_ids else None)
         # A table, or a record with a problem: validate_records reports every problem.
-        frame = as_records_frame(X)
+        frame = as_records_frame(records)
         if len(frame) >= BLANK_WARNING_ROWS:
             counts = BlankCounts()
             counts.add(frame, self.record_fields)
@@ -239,6 +241,14 @@ class ModelScoring:
         """The batch of records already checked by :func:`rehire_model.validate_records`."""
         ids = records["leaver_id"].tolist() if "leaver_id" in records.columns else None
         return LeaverBatch(self, self.features.record_arrays(records), ids)
+
+
+class Scored(Protocol):
+    """Anything that scores leavers through a :class:`ModelScoring`, such as a fitted
+    :class:`~rehire_model.RehireModel` (what-if, coaching and the policy simulation take
+    one)."""
+
+    scoring: ModelScoring
 
 
 def _short_list_of_dicts(X: Any) -> list[Mapping[str, Any]] | None:

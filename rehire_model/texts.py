@@ -799,6 +799,13 @@ TEXTS: dict[str, dict[str, str]] = {
               "not see them. Run the trust report on your own labelled data before use.",
         "ja": "学習データの{rows}人全員を、その人を学習に使っていないモデルでスコアリング"
               "しています。利用前に、自社の結果付きデータで信頼性レポートを作成してください。"},
+    "card.evaluation_updated": {
+        "en": "For the outcomes updated, the {n} labelled leavers of the update, each scored "
+              "by a model that did not see them (see Updates). For the others, as before: "
+              "{parent}",
+        "ja": "更新した結果は、更新に使った結果付きの{n}人を、その人を使っていないモデルで"
+              "スコアリングして測っています（「更新の履歴」を参照）。それ以外の結果は従来どおり"
+              "です：{parent}"},
     "card.evaluation_split": {
         "en": "The {test} held-out leavers of the training data, never used to fit, choose "
               "or calibrate. Run the trust report on your own labelled data before use.",
@@ -1377,7 +1384,7 @@ TEXTS: dict[str, dict[str, str]] = {
                         "ja": "モデルのフォルダ {path} がありません（フォルダではありません）"},
     "model.no_manifest": {
         "en": "{path!r} has no model.json, so it is not a model folder; model folders are "
-              "written by model.save() or `rehire-model train`",
+              "written by rm.save_model() or `rehire-model train`",
         "ja": "{path} には model.json がないため、モデルのフォルダではありません。モデルの"
               "フォルダは `rehire-model train` で作成します"},
     "model.manifest_changed": {

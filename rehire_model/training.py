@@ -461,7 +461,7 @@ def _train_target(X: np.ndarray, y: np.ndarray, fit_rows: np.ndarray, test: np.n
 
 
 def train(
-    data: pd.DataFrame | list[dict[str, Any]],
+    records: pd.DataFrame | list[dict[str, Any]],
     config: str | Path | Mapping[str, Any] | TrainingConfig | None = None,
     *,
     truth: pd.DataFrame | None = None,
@@ -471,7 +471,7 @@ def train(
 
     Parameters
     ----------
-    data : pandas.DataFrame or list of dict
+    records : pandas.DataFrame or list of dict
         Leaver records with the feature fields the config uses and the target columns.
         Unanswered fields are handled by the model (``[data] missing = "impute"``, the
         default); ``leaver_id`` and other columns are ignored; nothing of the rows is
@@ -509,7 +509,7 @@ def train(
         ``max_missing`` of a record's fields unanswered.
     """
     config = load_config(config)
-    frame = as_records_frame(data).rename(columns=config.columns)
+    frame = as_records_frame(records).rename(columns=config.columns)
     if truth is not None and len(truth) != len(frame):
         raise ValueError(
             f"truth has {len(truth)} rows but data has {len(frame)}; pass the truth returned "

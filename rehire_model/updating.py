@@ -690,7 +690,9 @@ def _forget(rows: TrainingRows, entries: Mapping[str, dict[str, Any]]) -> Traini
 def _updated_metrics(metrics: Mapping[str, Any], entry: Mapping[str, Any]) -> dict[str, Any]:
     """A target's metrics: the parent's when kept, else the update's cross-validated
     metrics on the labelled leavers."""
-    if entry["method"] in ("none", "base_rate") or not entry["after"]:
+    if entry["method"] == "base_rate":  # the same ranking, another level: new groups
+        return {name: value for name, value in metrics.items() if name != "fairness"}
+    if entry["method"] == "none" or not entry["after"]:
         return dict(metrics)
     after = entry["after"]
     result = {"selected": entry.get("family", metrics["selected"]),

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 import rehire_model as rm
-from rehire_model.audit import group_value_label
 from rehire_model.evaluation import METRICS
 from rehire_model.fairness import MIN_GROUP_SIZE, summary_table
+from rehire_model.labels import group_value_label
 from rehire_model.model_card import (
     CARD_FILES,
     display_name,
@@ -107,7 +107,7 @@ def _percent(value: float, lang: str) -> str:
 
 
 def test_every_model_folder_has_a_model_card_in_each_language(small_model, tmp_path):
-    folder = small_model.save(tmp_path / "m")
+    folder = rm.save_model(small_model, tmp_path / "m")
     for lang, file in CARD_FILES.items():
         card = (folder / file).read_text(encoding="utf-8")
         for key in CARD_SECTIONS:
@@ -605,3 +605,27 @@ def test_a_lineage_kept_as_keys_is_written_in_the_cards_language(default_model, 
                                 reason=requested.rstrip(".。"))]
     assert _sections(model_card_markdown(model, "again", lang))[
         text("card.analyses", lang)] == [text("card.no_groups_updated", lang)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_updated_models_metrics_are_said_to_be_the_updates(updated_model, lang):
+    evaluation = _sections(model_card_markdown(updated_model, "updated", lang))[
+        text("card.evaluation", lang)]
+    test = f"{rm.load_model().training_data['n_test']:,}"
+    parent = text("card.evaluation_split", lang, test=test)
+    assert evaluation[0] == text("card.evaluation_updated", lang, n="300", parent=parent)
+
+
+def test_a_base_rate_update_shows_no_group_figures_of_its_parent():
+    shifted = rm.update(rm.load_model(), None, base_rate={"rehire_intent": 0.33})
+    assert "fairness" not in shifted.metrics["rehire_intent"]
+    assert "fairness" in shifted.metrics["alumni_engagement"]  # not updated: as it was
+    blocks = [b for b in _sections(model_card_markdown(shifted, "shifted", "en"))[
+        text("card.analyses", "en")] if isinstance(b, str)]
+    assert any(b.startswith("Alumni engagement by") for b in blocks)
+    assert not any(b.startswith("Rehire intent by") for b in blocks)
+
+
+def test_a_bad_language_is_refused_for_the_default_model_too():
+    with pytest.raises(ValueError, match="lang must be 'en' or 'ja'"):
+        model_card_markdown(rm.load_model(), "default", "fr")

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def saved(small_model, tmp_path):
-    return small_model.save(tmp_path / "model")
+    return rm.save_model(small_model, tmp_path / "model")
 
 
 def _rewrite_manifest(folder: Path, change) -> None:
@@ -88,8 +88,8 @@ def test_no_training_rows_or_ids_are_stored(saved, survey):
 
 def test_save_refuses_to_overwrite_unless_asked(small_model, saved):
     with pytest.raises(FileExistsError, match="already exists"):
-        small_model.save(saved)
-    assert small_model.save(saved, overwrite=True) == saved
+        rm.save_model(small_model, saved)
+    assert rm.save_model(small_model, saved, overwrite=True) == saved
     assert not [p for p in saved.parent.iterdir() if p.name.startswith(".model.")]
 
 
@@ -165,7 +165,7 @@ def test_allow_list_covers_a_model_calibrated_on_its_training_rows():
 def test_one_target_model_round_trip(survey, tmp_path):
     data, _ = survey
     model = rm.train(data.head(800), {**FAST, "targets": {"alumni_engagement": False}})
-    path = model.save(tmp_path / "one")
+    path = rm.save_model(model, tmp_path / "one")
     assert sorted(p.name for p in path.iterdir()) == [
         "MODEL_CARD.ja.md", "MODEL_CARD.md", "features.skops", "model.json", "rehire_intent.skops",
         "training_rows.npz"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,119 @@ def test_every_exception_is_defined_in_one_module():
         classes = [node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
                    and node.name.endswith(("Error", "Warning"))]
         assert classes == [], f"{path.relative_to(PACKAGE)} defines {classes}"
+
+
+# --------------------------------------------------------------------------------------
+# Layers: every module imports only from the layers below it
+# --------------------------------------------------------------------------------------
+
+#: The package's modules in layers, lowest first (the README's "Layers" says the same).
+#: ``survey`` is one unit (the synthetic survey and its research tools).
+LAYERS = (
+    ("_version", "texts"),
+    ("exceptions", "labels", "fairness", "_groups", "_logistic", "_toml"),
+    ("schema", "training_rows"),
+    ("survey", "config", "tables", "features", "explain", "_scorer"),
+    ("scoring", "draft"),
+    ("levers",),
+    ("whatif", "coaching"),
+    ("model",),
+    ("evaluation", "fairness_audit", "monitoring", "oracle"),
+    ("model_card",),
+    ("model_io",),
+    ("training",),
+    ("updating", "report", "batch", "mlflow"),
+    ("cli", "_demo", "_mlflow_model"),
+    ("__main__", "__init__"),
+)
+LAYER_OF = {name: i for i, layer in enumerate(LAYERS) for name in layer}
+#: Imports kept inside functions: slow or optional third-party packages, and the
+#: synthetic survey's true probabilities (checks against the truth only).
+DELAYED_ALLOWED = {"shap", "matplotlib", "pyarrow", "openpyxl", "mlflow", "pyspark",
+                   "fairlearn", "rehire_model.survey"}
+
+
+def _unit(dotted: str) -> str:
+    """A module of the package as its layer knows it (``rehire_model.survey.x`` -> survey)."""
+    parts = dotted.split(".")[1:] or ["__init__"]
+    return parts[0]
+
+
+def _dotted(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def package_imports(path: Path) -> list[tuple[str, int, str]]:
+    """(imported module, line, where) for each import of the package by ``path``; where
+    is "top", "typing" (under ``if TYPE_CHECKING``) or "function"."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    here = _dotted(path).split(".")
+    package = here if path.name == "__init__.py" else here[:-1]
+    found = []
+
+    def visit(node: ast.AST, where: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = where
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                inner = "function"
+            elif isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                inner = "typing"
+            if isinstance(child, ast.ImportFrom):
+                base = (package[:len(package) - child.level + 1] if child.level else [])
+                module = ".".join([*base, *([child.module] if child.module else [])])
+                targets = ([f"{module}.{a.name}" for a in child.names]
+                           if child.module is None else [module])
+                found.extend((t, child.lineno, inner) for t in targets)
+            elif isinstance(child, ast.Import):
+                found.extend((a.name, child.lineno, inner) for a in child.names)
+            visit(child, inner)
+
+    visit(tree, "top")
+    return found
+
+
+def layer_problems(path: Path) -> list[str]:
+    """An import of a module in the same or a higher layer, or one inside a function."""
+    unit = _unit(_dotted(path))
+    problems = []
+    for module, line, where in package_imports(path):
+        allowed = any(module == name or module.startswith(name + ".")
+                      for name in DELAYED_ALLOWED)
+        if where == "function" and not allowed and module.split(".")[0] in (
+                "rehire_model", "sklearn", "numpy", "pandas", "scipy"):
+            problems.append(f"line {line}: imports {module} inside a function")
+        if module.split(".")[0] != "rehire_model":
+            continue
+        target = _unit(module)
+        if target == unit:
+            continue
+        if LAYER_OF[target] >= LAYER_OF[unit]:
+            problems.append(f"line {line}: imports {module} (layer {LAYER_OF[target]}) "
+                            f"from layer {LAYER_OF[unit]}")
+    return problems
+
+
+def test_every_module_has_a_layer():
+    units = {_unit(_dotted(path)) for path in MODULES}
+    assert units == set(LAYER_OF), (sorted(units - set(LAYER_OF)),
+                                    sorted(set(LAYER_OF) - units))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_modules_import_only_from_layers_below(path):
+    assert layer_problems(path) == []
+
+
+def test_the_layer_check_finds_upward_circular_and_delayed_imports(tmp_path, monkeypatch):
+    folder = tmp_path / "rehire_model"
+    folder.mkdir()
+    (folder / "schema.py").write_text(
+        "from .model import RehireModel\n"          # upward
+        "import rehire_model.texts\n"               # downward, absolute: fine
+        "def f():\n    from .texts import text\n",  # delayed
+        encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", folder)
+    assert layer_problems(folder / "schema.py") == [
+        "line 1: imports rehire_model.model (layer 7) from layer 2",
+        "line 4: imports rehire_model.texts inside a function"]

@@ -12,9 +12,10 @@ import pytest
 
 import rehire_model as rm
 from rehire_model import report as report_module
-from rehire_model.audit import INTERSECTION, audited_records
 from rehire_model.evaluation import probability_metrics
 from rehire_model.fairness import wilson_interval
+from rehire_model.fairness_audit import audited_records
+from rehire_model.labels import INTERSECTION
 from rehire_model.model_card import format_percent
 from rehire_model.report import report_html, write_report
 from rehire_model.texts import text

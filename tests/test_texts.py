@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 import rehire_model as rm
-from rehire_model.audit import TABLE_COLUMNS
+from rehire_model.coaching import ACTIONS
 from rehire_model.evaluation import METRICS
 from rehire_model.fairness import FINDINGS, RATE_KINDS
+from rehire_model.fairness_audit import TABLE_COLUMNS
 from rehire_model.model import SEGMENTS
 from rehire_model.schema import CONSTRUCTS, FIELDS, LEVERS, LIKERT, TARGETS
 from rehire_model.texts import LANGS, TEXTS, has_text, text
 from rehire_model.updating import METHODS as UPDATE_METHODS
-from rehire_model.whatif import ACTIONS
 
 PACKAGE = Path(rm.__file__).parent
 LITERAL_KEY = re.compile(r"""["']((?:report|table|chart|card|cli|shown|reason|coach|metric|"""

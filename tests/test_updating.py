@@ -240,7 +240,7 @@ def test_nothing_to_update_from_is_an_error(parent):
 
 def test_the_updated_folder_keeps_its_lineage_and_its_training_rows(parent, auto, labelled,
                                                                     tmp_path):
-    folder = auto.save(tmp_path / "ours")
+    folder = rm.save_model(auto, tmp_path / "ours")
     loaded = rm.load_model(folder)
     assert loaded.lineage["parent"]["fingerprint_sha256"] == \
         parent.training_data["fingerprint_sha256"]

@@ -88,7 +88,8 @@ def check(model: rm.RehireModel, saved_dir: Path) -> list[str]:
     training data's description exactly.
     """
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = json.loads((model.save(Path(tmp) / "m") / "model.json").read_text("utf-8"))
+        folder = rm.save_model(model, Path(tmp) / "m")
+        fresh = json.loads((folder / "model.json").read_text("utf-8"))
     saved = json.loads((saved_dir / "model.json").read_text("utf-8"))
     differences = [
         f"{key}: saved {saved.get(key)!r} != retrained {fresh.get(key)!r}"
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             print(line)
         print("identical" if not differences else f"{len(differences)} difference(s)")
         return 1 if differences else 0
-    model.save(args.out, overwrite=True)
+    rm.save_model(model, args.out, overwrite=True)
     print(f"saved {args.out}")
     for name in model.selected:
         print(name, model.selected[name], model.metrics[name]["settings"],

@@ -16,7 +16,7 @@ import argparse
 import pandas as pd
 
 import rehire_model as rm
-from rehire_model.whatif import oracle_agreement
+from rehire_model.oracle import oracle_agreement
 
 
 def main() -> None:

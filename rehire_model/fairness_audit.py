@@ -77,9 +77,10 @@ from .fairness import (
     judge,
     would_tell,
 )
+from .labels import INTERSECTION, attribute_label, group_value_label, p_value_text
 from .schema import FIELDS_BY_NAME, MISSING_TEXT, field_names, validate_records
 from .tables import XlsxBook, write_table
-from .texts import has_text, text
+from .texts import text
 
 if TYPE_CHECKING:
     from .model import RehireModel
@@ -88,11 +89,9 @@ if TYPE_CHECKING:
 __all__ = [
     "AGE_BANDS",
     "AUDIT_PARTS",
-    "INTERSECTION",
     "TABLE_COLUMNS",
     "FairnessAudit",
     "GapSummary",
-    "attribute_label",
     "audit",
     "audit_attributes",
     "audit_files",
@@ -100,14 +99,10 @@ __all__ = [
     "audit_scored",
     "audited_records",
     "write_audit",
-    "group_value_label",
-    "p_value_text",
 ]
 
 logger = logging.getLogger(__name__)
 
-#: Joins the attributes of an intersection ("gender x race_ethnicity") and its groups.
-INTERSECTION = " x "
 #: The age bands of :func:`rehire_model.fairness.age_band`, youngest first.
 AGE_BANDS = ("under 20", "20s", "30s", "40s", "50s", "60+")
 #: A numeric attribute with more distinct values than this is audited in bands.
@@ -283,52 +278,6 @@ class FairnessAudit:
 # --------------------------------------------------------------------------------------
 # Attributes
 # --------------------------------------------------------------------------------------
-
-
-def p_value_text(p: float) -> str:
-    """A p-value as readers see it: three decimals, "< 0.001" below that.
-
-    Examples
-    --------
-    >>> p_value_text(0.04321), p_value_text(0.00002)
-    ('0.043', '< 0.001')
-    """
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def attribute_label(attribute: str, lang: str) -> str:
-    """An audited attribute as readers know it (a column of the company's own, as named).
-
-    Examples
-    --------
-    >>> attribute_label("gender x race_ethnicity", "ja")
-    '性別 × 人種・民族'
-    """
-    parts = attribute.split(INTERSECTION)
-    if len(parts) > 1:
-        return " × ".join(attribute_label(part, lang) for part in parts)
-    for key in (f"group.{attribute}", f"field.{attribute}"):
-        if has_text(key):
-            return text(key, lang)
-    return attribute
-
-
-def group_value_label(attribute: str, group: str, lang: str) -> str:
-    """A group of an attribute as readers know it (a value of the company's own, as is).
-
-    Examples
-    --------
-    >>> group_value_label("gender x age_band", "female x 30s", "ja")
-    '女性 × 30代'
-    """
-    attributes, groups = attribute.split(INTERSECTION), group.split(INTERSECTION)
-    if len(attributes) > 1 and len(attributes) == len(groups):
-        return " × ".join(group_value_label(a, g, lang)
-                          for a, g in zip(attributes, groups, strict=True))
-    for key in (f"value.{attribute}.{group}", f"group.{group}", f"shown.{group}"):
-        if has_text(key):
-            return text(key, lang)
-    return group
 
 
 def _is_unknown(values: pd.Series) -> np.ndarray:

@@ -13,19 +13,16 @@ from scipy.stats import binomtest, fisher_exact
 from scipy.stats.contingency import relative_risk
 
 import rehire_model as rm
-from rehire_model.audit import (
-    AGE_BANDS,
-    INTERSECTION,
-    TABLE_COLUMNS,
-    attribute_label,
-    audit_files,
-    audit_frames,
-    group_value_label,
-    p_value_text,
-    write_audit,
-)
 from rehire_model.exceptions import InputError
 from rehire_model.fairness import FINDINGS, RATE_KINDS, age_band, leavers_needed, would_tell
+from rehire_model.fairness_audit import (
+    AGE_BANDS,
+    TABLE_COLUMNS,
+    audit_files,
+    audit_frames,
+    write_audit,
+)
+from rehire_model.labels import INTERSECTION, attribute_label, group_value_label, p_value_text
 from rehire_model.texts import text
 
 TARGETS = ("alumni_engagement", "rehire_intent")
