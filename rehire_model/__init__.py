@@ -22,10 +22,11 @@ from .model import RehireModel
 from .model_io import load_model, save_model
 from .monitoring import Monitoring, monitor, split_waves
 from .report import write_report
-from .schema import FIELDS, FIELDS_BY_NAME, Field, validate_records
+from .schema import FIELDS, FIELDS_BY_NAME, Field
 from .survey import driver_analysis, make_leaver_survey
 from .training import train
 from .updating import estimate_base_rate, update
+from .validation import validate_records
 from .whatif import simulate_policies
 
 __all__ = [

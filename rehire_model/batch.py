@@ -49,7 +49,7 @@ from .coaching import coach
 from .exceptions import InputError
 from .model import RehireModel
 from .model_io import load_model
-from .schema import FIELDS, FIELDS_BY_NAME, MAX_MISSING, validate_records
+from .schema import FIELDS, FIELDS_BY_NAME
 from .scoring import SEGMENTS, BlankCounts, LeaverBatch
 from .tables import (
     PARQUET_SUFFIXES,
@@ -61,6 +61,7 @@ from .tables import (
     spreadsheet_safe,
 )
 from .texts import Message, message, text
+from .validation import MAX_MISSING, validate_records
 
 __all__ = ["REJECT_COLUMNS", "OutputWords", "ScoreSummary", "check_file", "rejects_path",
            "score_file"]

@@ -34,16 +34,8 @@ import pandas as pd
 
 from ._toml import read_toml
 from .exceptions import ConfigError, SchemaError
-from .schema import (
-    FEATURE_ROLES,
-    FIELDS,
-    FIELDS_BY_NAME,
-    MAX_MISSING,
-    MISSING_MODES,
-    TARGETS,
-    Field,
-    field_names,
-)
+from .schema import FEATURE_ROLES, FIELDS, FIELDS_BY_NAME, TARGETS, Field, field_names
+from .validation import MAX_MISSING, MISSING_MODES
 
 __all__ = ["CANDIDATE_FAMILIES", "TargetSpec", "TrainingConfig", "load_config"]
 

@@ -21,7 +21,6 @@ deserves a look before training. ``rehire-model init-config`` writes it to a fil
 
 from __future__ import annotations
 
-import json
 import math
 import numbers
 import re
@@ -35,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._toml import toml_assignment, toml_string
 from .config import DEFAULTS
 from .exceptions import ConfigError
 from .schema import (
@@ -92,9 +92,6 @@ _ID_PARTS = ("番号", "コード")
 _MAX_CATEGORIES = 50
 _MAX_ORDINAL_VALUES = 11
 _NUMERIC_SCALES = ((1, 4), (1, 5), (1, 7))
-_MISSING = "impute"
-_MAX_MISSING = 0.5
-_THRESHOLD = 0.3
 _WIDTH = 88
 _DATA_NOTES = {
     "missing": "Skipped answers are kept and handled inside the model; a record missing "
@@ -120,16 +117,12 @@ _PROTECTED_NOTE = "likely protected attribute: kept out of the features; audit w
 # --------------------------------------------------------------------------------------
 
 
-def _normalise(text: str) -> str:
-    return normalise_text(text)
-
-
 def _is_blank(value: Any) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float | np.floating):
         return math.isnan(value)
-    return isinstance(value, str) and _normalise(value) in MISSING_TEXT
+    return isinstance(value, str) and normalise_text(value) in MISSING_TEXT
 
 
 def _number(value: Any) -> float | None:
@@ -139,7 +132,7 @@ def _number(value: Any) -> float | None:
     if isinstance(value, numbers.Real):
         number = float(value)
     elif isinstance(value, str):
-        text = _normalise(value)
+        text = normalise_text(value)
         try:
             number = float(text) if "_" not in text else math.nan
         except ValueError:
@@ -158,7 +151,7 @@ def _key(value: Any) -> str:
     if isinstance(value, bool | np.bool_):
         return "true" if value else "false"
     number = _number(value) if isinstance(value, numbers.Real) else None
-    return _normalise(str(value)) if number is None else _number_text(number)
+    return normalise_text(str(value)) if number is None else _number_text(number)
 
 
 def _spelling(value: Any) -> str:
@@ -244,7 +237,7 @@ def _words(header: str) -> list[str]:
 
 
 def _is_protected_name(header: str) -> bool:
-    text = _normalise(header)
+    text = normalise_text(header)
     return any(part in text for part in _PROTECTED_PARTS) or bool(
         _PROTECTED_WORDS & set(_words(header))
     )
@@ -253,7 +246,7 @@ def _is_protected_name(header: str) -> bool:
 def _is_id_name(header: str) -> bool:
     """A header that names an id: 社員番号, 回答者ID, Employee No, respondent id, ..."""
     return bool(_ID_WORDS & set(_words(header))) or any(
-        part in _normalise(header) for part in _ID_PARTS)
+        part in normalise_text(header) for part in _ID_PARTS)
 
 
 def _looks_like_id(header: str, profile: _Profile) -> bool:
@@ -285,7 +278,7 @@ def _scale_levels(profile: _Profile) -> list[str] | None:
     if not profile.spellings:
         return None
     for scale in sorted(_ORDERED_SCALES, key=len):
-        index = {_normalise(s): i for i, level in enumerate(scale) for s in level.split("|")}
+        index = {normalise_text(s): i for i, level in enumerate(scale) for s in level.split("|")}
         if not set(profile.spellings) <= set(index):
             continue
         seen = {index[key]: spelling for key, spelling in profile.spellings.items()}
@@ -326,7 +319,7 @@ def _numeric_extra(name: str, profile: _Profile) -> _Extra:
 
 def _shown(values: Iterable[str], limit: int = 8) -> str:
     values = list(values)
-    shown = ", ".join(_toml_str(v) for v in values[:limit])
+    shown = ", ".join(toml_string(v) for v in values[:limit])
     return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 
@@ -340,7 +333,7 @@ def _classify(name: str, profile: _Profile) -> _Extra | str:
         return "blank in every row"
     if profile.n_distinct == 1:
         only = next(iter(profile.spellings.values()))
-        return f"the same in every row ({_toml_str(only)})"
+        return f"the same in every row ({toml_string(only)})"
     if profile.is_bool:
         seen = sorted(profile.spellings.values())
         return _Extra(name, "bool", [], f"Yes/no answers ({_shown(seen)}).")
@@ -451,33 +444,8 @@ def _is_candidate(profile: _Profile) -> bool:
 # --------------------------------------------------------------------------------------
 
 
-def _toml_str(text: str) -> str:
-    """A TOML basic string holding ``text`` exactly (JSON escapes, plus DEL)."""
-    return json.dumps(str(text), ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"cannot write {value!r} in a training config")
-        return repr(value)
-    if isinstance(value, str):
-        return _toml_str(value)
-    items = [_toml_value(v) for v in value]
-    return "[" + ", ".join(items) + "]"
-
-
 def _assign(key: str, value: Any, comment: str = "") -> list[str]:
-    """``key = value``, a long list one item per line; an optional inline comment."""
-    text = f"{key} = {_toml_value(value)}"
-    if isinstance(value, list) and len(text) > _WIDTH:
-        items = [f"    {_toml_value(v)}," for v in value]
-        return [f"{key} = [", *items, "]" + (f"  # {comment}" if comment else "")]
-    return [text + (f"  # {comment}" if comment else "")]
+    return toml_assignment(key, value, comment, width=_WIDTH)
 
 
 def _comment(text: str, *, bullet: bool = False) -> list[str]:
@@ -489,7 +457,7 @@ def _comment(text: str, *, bullet: bool = False) -> list[str]:
 
 
 def _header(source: str | None, n_rows: int) -> list[str]:
-    where = _toml_str(source) if source else "a survey table"
+    where = toml_string(source) if source else "a survey table"
     return [
         *_comment(f"Training config drafted by `rehire-model init-config` from {where} "
                   f"({n_rows:,} row{'s' if n_rows != 1 else ''})."),
@@ -518,18 +486,17 @@ def _columns_section(id_column: str | None) -> list[str]:
         return []
     return [
         "[columns]",
-        *_comment(f"Your headers -> the fields they hold. {_toml_str(id_column)} holds each "
+        *_comment(f"Your headers -> the fields they hold. {toml_string(id_column)} holds each "
                   "leaver's id: kept on every output row, never a feature. The model keeps "
                   "this table and applies it to every file it scores."),
-        f"{_toml_str(id_column)} = \"leaver_id\"",
+        f"{toml_string(id_column)} = \"leaver_id\"",
         "",
     ]
 
 
 def _data_section() -> list[str]:
     # The loader's own defaults for the rest, so that every key written is one it knows.
-    data: dict[str, Any] = {"missing": _MISSING, "max_missing": _MAX_MISSING}
-    data.update((k, v) for k, v in DEFAULTS["data"].items() if k not in data)
+    data: dict[str, Any] = dict(DEFAULTS["data"])
     return ["[data]", *_settings(data, _DATA_NOTES), ""]
 
 
@@ -598,7 +565,7 @@ def _features_section(
     if left_out:
         lines.append("# Columns not used as features:")
         lines += [line for name, why in left_out
-                  for line in _comment(f"{_toml_str(name)}: {why}", bullet=True)]
+                  for line in _comment(f"{toml_string(name)}: {why}", bullet=True)]
     if not extras:
         return [*lines, *_assign("extra", []), ""]
     lines += [
@@ -634,7 +601,7 @@ def _target_table(name: str, column: str | None, profile: _Profile | None,
         *lines,
         *_assign("column", column or ""),
         *_assign("positive", positive),
-        *_assign("threshold", _THRESHOLD),
+        *_assign("threshold", DEFAULTS["targets"][name]["threshold"]),
         "",
     ]
 

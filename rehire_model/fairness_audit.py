@@ -78,9 +78,10 @@ from .fairness import (
     would_tell,
 )
 from .labels import INTERSECTION, attribute_label, group_value_label, p_value_text
-from .schema import FIELDS_BY_NAME, MISSING_TEXT, field_names, validate_records
+from .schema import FIELDS_BY_NAME, MISSING_TEXT, field_names
 from .tables import XlsxBook, write_table
 from .texts import text
+from .validation import validate_records
 
 if TYPE_CHECKING:
     from .model import RehireModel

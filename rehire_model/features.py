@@ -53,8 +53,9 @@ from .schema import (
     GENDERS,
     INDUSTRIES,
     JOB_LEVELS,
-    PROBLEM_COLUMNS,
+    construct_scores,
 )
+from .validation import problems_table
 
 __all__ = [
     "ExitInterviewFeatures",
@@ -102,17 +103,8 @@ _Arrays = Mapping[str, np.ndarray]
 
 def _schema_error(message: str, rows: list[tuple[str, object, str]]) -> SchemaError:
     """A SchemaError with a problems table in the same layout as validate_records."""
-    problems = pd.DataFrame(
-        {
-            "row": pd.array([None] * len(rows), dtype="Int64"),
-            "leaver_id": pd.Series([None] * len(rows), dtype=object),
-            "column": pd.Series([r[0] for r in rows], dtype=object),
-            "value": pd.Series([r[1] for r in rows], dtype=object),
-            "problem": pd.Series([r[2] for r in rows], dtype=object),
-        },
-        columns=list(PROBLEM_COLUMNS),
-    )
-    return SchemaError(message, problems=problems)
+    return SchemaError(message, problems=problems_table(
+        [(None, None, column, value, problem) for column, value, problem in rows]))
 
 
 def _select(X: object, fields: Sequence[str], owner: str) -> pd.DataFrame:
@@ -192,23 +184,6 @@ def _to_arrays(records: pd.DataFrame, categorical: frozenset[str]) -> dict[str, 
 def _zero_where(values: np.ndarray, not_held: np.ndarray) -> np.ndarray:
     """An interview's answer, 0 where the interview was not held (empty by structure)."""
     return np.where(not_held, 0.0, values)
-
-
-def _answered_mean(items: list[np.ndarray]) -> np.ndarray:
-    """Row means of the answered items; NaN where none was answered."""
-    stacked = np.vstack(items)
-    answered = ~np.isnan(stacked)
-    counts = answered.sum(axis=0)
-    sums = np.where(answered, stacked, 0.0).sum(axis=0)
-    return np.divide(sums, counts, out=np.full(counts.shape, np.nan), where=counts > 0)
-
-
-def _construct_scores(items: _Arrays) -> dict[str, np.ndarray]:
-    """Mean of each behaviour construct's answered items (survey F2.4)."""
-    return {
-        construct: _answered_mean([items[name] for name in names])
-        for construct, names in CONSTRUCTS.items()
-    }
 
 
 def _one_hot(name: str, codes: np.ndarray, categories: Sequence[str]) -> list[_Column]:
@@ -502,7 +477,7 @@ class ExitInterviewFeatures(_RecordFeatures):
                                                               not_held[held])))
         items = {item: _zero_where(arrays[item], not_held["sup_interview_held"])
                  for item in _ITEMS}
-        scores = _construct_scores(items)
+        scores = construct_scores(items)
         if self.constructs:
             columns += [(construct, names, scores[construct])
                         for construct, names in CONSTRUCTS.items()]

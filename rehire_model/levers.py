@@ -30,8 +30,9 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import LeverError
-from .schema import FIELDS_BY_NAME, Field, read_value, validate_records
+from .schema import FIELDS_BY_NAME, Field
 from .scoring import LeaverBatch, Scored
+from .validation import read_value, validate_records
 
 __all__ = ["actionable_levers", "apply_settings", "column_array", "is_lever", "set_levers"]
 

@@ -57,10 +57,10 @@ from .exceptions import RehireModelError
 from .model import RehireModel
 from .model_io import load_model
 from .model_io import save_model as save_model_folder
-from .schema import validate_records
 from .scoring import QUICK_PATH_MAX_RECORDS
 from .survey import make_leaver_survey
 from .texts import LANGS
+from .validation import validate_records
 
 __all__ = ["ARTIFACT", "PARAMS", "RehirePyfunc", "log_model", "save_model", "score", "signature"]
 

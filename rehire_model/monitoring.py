@@ -91,16 +91,10 @@ from scipy.special import expit, gammaln, logit
 
 from ._logistic import fit_logistic, log_likelihood
 from .exceptions import SchemaError
-from .schema import (
-    FIELDS_BY_NAME,
-    PROBLEM_COLUMNS,
-    Field,
-    as_records_frame,
-    read_value,
-    validate_records,
-)
+from .schema import FIELDS_BY_NAME, Field
 from .tables import XlsxBook, spreadsheet_safe
 from .texts import Message, check_lang, has_text, message, text
+from .validation import PROBLEM_COLUMNS, as_records_frame, read_value, validate_records
 
 if TYPE_CHECKING:
     from .config import TargetSpec
@@ -252,7 +246,7 @@ def _answers(records: pd.DataFrame, f: Field) -> tuple[pd.Series, np.ndarray, np
     """The field's answers, where one was given, and where one was expected.
 
     An interview's answers are expected only where the interview is known to have been
-    held (as :func:`rehire_model.schema.skipped_answers` counts them).
+    held (as :func:`rehire_model.validation.skipped_answers` counts them).
     """
     values = records[f.name] if f.name in records.columns else pd.Series(
         pd.NA, index=records.index, dtype=object)

@@ -18,7 +18,8 @@ from scipy.stats import spearmanr
 from .coaching import INTERVIEW_HELD, candidate_actions, coach, is_taken
 from .levers import actionable_levers, apply_settings, column_array
 from .model import RehireModel
-from .schema import FIELDS, FIELDS_BY_NAME, validate_records
+from .schema import FIELDS, FIELDS_BY_NAME
+from .validation import validate_records
 
 __all__ = ["oracle_agreement"]
 

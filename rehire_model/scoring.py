@@ -10,7 +10,7 @@ what-if and the policy simulation (:mod:`rehire_model.whatif`), coaching
   scorer of each target (:mod:`rehire_model._scorer`) and the reasons the model's
   columns add up to. A model builds it once (``model.scoring``).
 - :meth:`ModelScoring.read` validates records (one record or a short list by the fast
-  path of :func:`rehire_model.schema.read_record`, a table by
+  path of :func:`rehire_model.validation.read_record`, a table by
   :func:`rehire_model.validate_records`) and returns a :class:`LeaverBatch`: the record
   arrays (one per input field), the leaver ids and, computed on first use and kept,
   the model matrix, the probabilities and the contributions.
@@ -44,15 +44,15 @@ from scipy.special import expit
 from ._scorer import Scorer, contributions
 from .exceptions import DataWarning
 from .explain import Reason, describe_reasons, reason_map
-from .schema import (
-    Field,
+from .schema import Field
+from .texts import has_text, message
+from .validation import (
     as_records_frame,
     blank_columns,
     read_record,
     skipped_answers,
     validate_records,
 )
-from .texts import has_text, message
 
 if TYPE_CHECKING:
     from sklearn.calibration import CalibratedClassifierCV
@@ -108,7 +108,7 @@ class BlankCounts:
 
     A field blank in every row, or in more than half of them, costs the scores what it
     would tell: :meth:`warnings` names it. The interview rules of
-    :func:`rehire_model.schema.blank_columns` apply.
+    :func:`rehire_model.validation.blank_columns` apply.
 
     Examples
     --------

@@ -96,8 +96,9 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import DataWarning, InputError
-from .schema import FIELDS, FIELDS_BY_NAME, MISSING_TEXT, Field, normalise_text, read_value
+from .schema import FIELDS, FIELDS_BY_NAME, MISSING_TEXT, Field, normalise_text
 from .texts import Message, message
+from .validation import read_value
 
 __all__ = [
     "Chunk",
@@ -423,7 +424,7 @@ def read_column_map(path: str | Path) -> ColumnMap:
         "大企業" = "5000+"
         "中小企業" = "100-999"
 
-    Each code of a schema field is checked (as :func:`rehire_model.schema.read_value`
+    Each code of a schema field is checked (as :func:`rehire_model.validation.read_value`
     reads it); tables for other columns (a company's own, such as ``[values.部署]``)
     are taken as they are. A file of ``[values]`` only needs no ``[columns]``.
 

@@ -69,8 +69,9 @@ from .fairness import audit_groups, group_summary
 from .features import LeaverFeatures
 from .model import RehireModel
 from .monitoring import reference_profile
-from .schema import FIELDS_BY_NAME, as_records_frame, field_names, validate_records
+from .schema import FIELDS_BY_NAME, field_names
 from .training_rows import TrainingRows
+from .validation import as_records_frame, validate_records
 
 __all__ = ["MIN_CLASS_ROWS_PER_FOLD", "FittedTarget", "data_fingerprint", "fit_target",
            "labelled_records", "make_candidate", "train"]

@@ -70,7 +70,6 @@ from .evaluation import probability_metrics
 from .exceptions import DataWarning, SchemaError
 from .model import RehireModel
 from .monitoring import reference_profile
-from .schema import as_records_frame, validate_records
 from .scoring import LeaverBatch
 from .texts import LANGS, Message, message
 from .training import (
@@ -80,6 +79,7 @@ from .training import (
     labelled_records,
 )
 from .training_rows import TrainingRows
+from .validation import as_records_frame, validate_records
 
 __all__ = ["METHODS", "estimate_base_rate", "model_rate", "update"]
 

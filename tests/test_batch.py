@@ -130,7 +130,7 @@ def test_no_row_is_lost_to_any_pattern_of_blanks(tmp_path_factory, model, cohort
     records = rm.validate_records(frame, max_missing=1)
     arrays = {n: records[n].to_numpy(dtype=object, na_value=None) if n in CATEGORIES
               else records[n].to_numpy(dtype=float, na_value=np.nan) for n in FEATURES}
-    _, skipped = rm.schema.skipped_answers(arrays, model.record_fields)
+    _, skipped = rm.validation.skipped_answers(arrays, model.record_fields)
     counts = pd.Series(skipped.sum(axis=1), index=frame["leaver_id"])
     assert set(rejects["leaver_id"]) == set(counts.index[counts > 0.5 * len(FEATURES)])
     for leaver_id, listed in zip(scored["leaver_id"], scored["missing_fields"], strict=True):

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from rehire_model.config import load_config
 from rehire_model.draft import _ORDERED_SCALES, draft_config
 from rehire_model.exceptions import ConfigError
-from rehire_model.schema import FEATURE_ROLES, FIELDS_BY_NAME, validate_records
+from rehire_model.schema import FEATURE_ROLES, FIELDS_BY_NAME
+from rehire_model.validation import validate_records
 
 N = 10
 

@@ -24,7 +24,8 @@ from rehire_model.features import (
     ProtectedFeatures,
     feature_sources,
 )
-from rehire_model.schema import FEATURE_ROLES, FIELDS_BY_NAME, field_names, validate_records
+from rehire_model.schema import FEATURE_ROLES, FIELDS_BY_NAME, field_names
+from rehire_model.validation import validate_records
 
 DEFAULT_COLUMNS = [
     "company_size",

@@ -28,21 +28,23 @@ from rehire_model.schema import (
     MISSING_TEXT,
     NO_TEXT,
     NOT_HELD_TEXT,
-    PROBLEM_COLUMNS,
     TARGETS,
     YES_TEXT,
     Field,
-    blank_columns,
-    closest_header,
     field_names,
     normalise_text,
+    value_spellings,
+)
+from rehire_model.texts import ANSWER_SPELLINGS, LANGS, TEXTS, has_text, text
+from rehire_model.validation import (
+    PROBLEM_COLUMNS,
+    blank_columns,
+    closest_header,
     read_record,
     read_value,
     read_yes_no,
     validate_records,
-    value_spellings,
 )
-from rehire_model.texts import ANSWER_SPELLINGS, LANGS, TEXTS, has_text, text
 
 BEHAVIOURS = tuple(name for items in CONSTRUCTS.values() for name in items)
 EXPECTED_DTYPES = {"category": "object", "bool": "boolean", "ordinal": "Int64",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..schema import CONSTRUCTS
+from ..schema import CONSTRUCTS, construct_scores
 
 
 def as_float(records: pd.DataFrame, name: str) -> np.ndarray:
@@ -13,9 +13,7 @@ def as_float(records: pd.DataFrame, name: str) -> np.ndarray:
     return pd.to_numeric(records[name], errors="coerce").astype(float).fillna(0.0).to_numpy()
 
 
-def construct_scores(records: pd.DataFrame) -> dict[str, np.ndarray]:
+def survey_construct_scores(records: pd.DataFrame) -> dict[str, np.ndarray]:
     """Mean of each behaviour construct's items (survey F2.4); unreported items count 0."""
-    return {
-        construct: np.mean([as_float(records, item) for item in items], axis=0)
-        for construct, items in CONSTRUCTS.items()
-    }
+    items = {item: as_float(records, item) for names in CONSTRUCTS.values() for item in names}
+    return construct_scores(items, blank="zero")

@@ -26,7 +26,7 @@ from scipy import linalg, stats
 
 from rehire_model.exceptions import AnalysisError, DataWarning
 from rehire_model.schema import TARGETS
-from rehire_model.survey._coding import as_float, construct_scores
+from rehire_model.survey._coding import as_float, survey_construct_scores
 
 __all__ = [
     "DriverAnalysis",
@@ -822,7 +822,7 @@ def code_leaver_survey(records: pd.DataFrame) -> pd.DataFrame:
     coded["company_size"] = records["company_size"].astype(object)
     coded["sup_amicability"] = as_float(records, "sup_interview_amicability")
     coded["hr_amicability"] = as_float(records, "hr_interview_amicability")
-    for construct, scores in construct_scores(records).items():
+    for construct, scores in survey_construct_scores(records).items():
         coded[construct] = scores
     for target in TARGETS:
         if target in records:

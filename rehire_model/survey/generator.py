@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import SchemaError
-from ..schema import FEATURE_ROLES, field_names, validate_records
+from ..schema import FEATURE_ROLES, field_names
+from ..validation import validate_records
 from . import structure as model
 
 __all__ = ["make_leaver_survey", "true_probabilities"]

@@ -25,8 +25,9 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from ..schema import FIELDS, FIELDS_BY_NAME, Field, validate_records
+from ..schema import FIELDS, FIELDS_BY_NAME, Field
 from ..texts import text
+from ..validation import validate_records
 
 __all__ = [
     "BAD_VALUES",

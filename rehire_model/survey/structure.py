@@ -20,7 +20,7 @@ import pandas as pd
 from scipy.special import ndtr, ndtri
 
 from ..schema import COMPANY_SIZES, CONSTRUCTS, INDUSTRIES, JOB_LEVELS
-from ._coding import as_float, construct_scores
+from ._coding import as_float, survey_construct_scores
 
 __all__ = [
     "AGE_BANDS",
@@ -385,7 +385,7 @@ def _lookup(df, name, levels, effects):
 def engagement_mean(df: pd.DataFrame, params: SurveyParameters) -> np.ndarray:
     """Expected latent engagement score of each record."""
     p = params
-    scores = construct_scores(df)
+    scores = survey_construct_scores(df)
     fixed = p.size_scale * _lookup(df, "company_size", COMPANY_SIZES, p.size_effects) + (
         p.industry_scale * _lookup(df, "industry", INDUSTRIES, p.industry_effects))
     profile = (
