@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from .batch import score_file
-from .evaluation import held_out_table, oracle_check
+from .evaluation import held_out_table
 from .model_io import load_model
+from .oracle import oracle_check
 from .report import write_report
 from .survey import fidelity_table
 

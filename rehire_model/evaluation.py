@@ -27,7 +27,6 @@ __all__ = [
     "evaluate",
     "expected_calibration_error",
     "held_out_table",
-    "oracle_check",
     "probability_metrics",
 ]
 
@@ -184,48 +183,3 @@ def held_out_table(model: RehireModel) -> pd.DataFrame:
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.names = ["target", "metric"]
     return table
-
-
-def oracle_check(
-    model: RehireModel,
-    *,
-    n_samples: int = 20_000,
-    random_state: int = 2026,
-    missing_rates: tuple[float, ...] = (0.0, 0.1),
-) -> pd.DataFrame:
-    """ROC AUC against the oracle's on fresh synthetic leavers, complete and with blanks.
-
-    The same leavers are drawn for every missing rate (see
-    :func:`rehire_model.make_leaver_survey`), so the rows differ only in the answers left
-    blank; the oracle knows every answer.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index (target, share of answers blank); columns ``roc_auc``, ``oracle_roc_auc``,
-        ``auc_share`` (model / oracle), ``brier`` and ``ece``.
-
-    Examples
-    --------
-    >>> import rehire_model as rm
-    >>> table = oracle_check(rm.load_model(), n_samples=5000)
-    >>> bool((table["auc_share"] > 0.95).all())
-    True
-    """
-    from .survey import make_leaver_survey  # the synthetic survey: only for this check
-
-    rows = {}
-    for rate in missing_rates:
-        data, truth = make_leaver_survey(n_samples, random_state=random_state,
-                                         return_truth=True, missing_rate=rate)
-        table = evaluate(model, data, truth=truth)
-        for target in model.targets:
-            ours, oracle = table.loc[(target, "model")], table.loc[(target, "oracle")]
-            rows[(target, rate)] = {
-                "roc_auc": ours["roc_auc"], "oracle_roc_auc": oracle["roc_auc"],
-                "auc_share": ours["roc_auc"] / oracle["roc_auc"],
-                "brier": ours["brier"], "ece": ours["ece"],
-            }
-    result = pd.DataFrame.from_dict(rows, orient="index")
-    result.index.names = ["target", "blank_share"]
-    return result

@@ -1,10 +1,12 @@
-"""Oracle: do the model's what-if and coaching answers agree with the synthetic truth?
+"""Oracle: does the model agree with the synthetic truth?
 
 The synthetic survey knows each leaver's true probabilities
 (:func:`rehire_model.survey.true_probabilities`), also for records with levers set.
-:func:`oracle_agreement` compares the model's what-if changes and coaching with that
-truth; ``training/whatif_agreement.py`` prints it and ``docs/whatif.md`` records it.
-It checks the model on synthetic data only: on real data no truth is known.
+:func:`oracle_check` compares the model's ROC AUC with the truth's on fresh leavers,
+complete and with blanks (``training/train.py`` prints it); :func:`oracle_agreement`
+compares the model's what-if changes and coaching with the truth
+(``training/whatif_agreement.py`` prints it and ``docs/whatif.md`` records it). Both
+check the model on synthetic data only: on real data no truth is known.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from .coaching import INTERVIEW_HELD, candidate_actions, coach, is_taken
+from .evaluation import evaluate
 from .levers import actionable_levers, apply_settings, column_array
 from .model import RehireModel
 from .schema import FIELDS, FIELDS_BY_NAME
+from .survey import make_leaver_survey, true_probabilities
 from .validation import validate_records
 
-__all__ = ["oracle_agreement"]
+__all__ = ["oracle_agreement", "oracle_check"]
 
 
 def oracle_agreement(
@@ -51,7 +55,6 @@ def oracle_agreement(
         ``levers`` (table of model and true mean changes per lever and target),
         ``sign_agreement`` and ``spearman`` per target, ``coach_top_in_true_top2``.
     """
-    from .survey import true_probabilities  # the synthetic truth: only for this check
 
     records = validate_records(survey).reset_index(drop=True)
     interviewed = records[records["sup_interview_held"].astype(bool)].reset_index(drop=True)
@@ -86,7 +89,6 @@ def oracle_agreement(
 
 def _coach_hit(model: RehireModel, record: pd.DataFrame, amicability: int) -> bool | None:
     """Is the model's top coaching action among the two truly best? None: nothing to do."""
-    from .survey import true_probabilities
 
     record = record.reset_index(drop=True)
     held = column_array(record[INTERVIEW_HELD], FIELDS_BY_NAME[INTERVIEW_HELD])
@@ -110,3 +112,46 @@ def _coach_hit(model: RehireModel, record: pd.DataFrame, amicability: int) -> bo
                                for t in model.targets))
     best_two = sorted(gains, key=gains.get, reverse=True)[:2]
     return top["action"].iat[0] in best_two
+
+
+def oracle_check(
+    model: RehireModel,
+    *,
+    n_samples: int = 20_000,
+    random_state: int = 2026,
+    missing_rates: tuple[float, ...] = (0.0, 0.1),
+) -> pd.DataFrame:
+    """ROC AUC against the oracle's on fresh synthetic leavers, complete and with blanks.
+
+    The same leavers are drawn for every missing rate (see
+    :func:`rehire_model.make_leaver_survey`), so the rows differ only in the answers left
+    blank; the oracle knows every answer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (target, share of answers blank); columns ``roc_auc``, ``oracle_roc_auc``,
+        ``auc_share`` (model / oracle), ``brier`` and ``ece``.
+
+    Examples
+    --------
+    >>> import rehire_model as rm
+    >>> table = oracle_check(rm.load_model(), n_samples=5000)
+    >>> bool((table["auc_share"] > 0.95).all())
+    True
+    """
+    rows = {}
+    for rate in missing_rates:
+        data, truth = make_leaver_survey(n_samples, random_state=random_state,
+                                         return_truth=True, missing_rate=rate)
+        table = evaluate(model, data, truth=truth)
+        for target in model.targets:
+            ours, oracle = table.loc[(target, "model")], table.loc[(target, "oracle")]
+            rows[(target, rate)] = {
+                "roc_auc": ours["roc_auc"], "oracle_roc_auc": oracle["roc_auc"],
+                "auc_share": ours["roc_auc"] / oracle["roc_auc"],
+                "brier": ours["brier"], "ece": ours["ece"],
+            }
+    result = pd.DataFrame.from_dict(rows, orient="index")
+    result.index.names = ["target", "blank_share"]
+    return result

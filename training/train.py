@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 import rehire_model as rm
+from rehire_model.oracle import oracle_check
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = ROOT / "training" / "configs" / "default.toml"
@@ -138,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
               {k: round(v, 4) for k, v in model.metrics[name]["test"].items()})
     print("\nROC AUC on 20,000 fresh leavers (seed 2026), complete and with 10 % of answers "
           "blank:")
-    print(rm.evaluation.oracle_check(model).round(4).to_string())
+    print(oracle_check(model).round(4).to_string())
     return 0
 
 
