@@ -221,8 +221,6 @@ def fidelity_table(
 ) -> pd.DataFrame:
     """Published survey figures beside the synthetic survey's.
 
-    ``rehire_model.calibration_table`` is the same function.
-
     Parameters
     ----------
     n_samples : int, default 100_000
