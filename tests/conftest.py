@@ -46,3 +46,23 @@ def one_target_model(survey):
     data = rm.make_leaver_survey(1500, random_state=13, missing_rate=0.1)
     return rm.train(data.drop(columns="alumni_engagement"),
                     {**FAST, "targets": {"alumni_engagement": False}})
+
+
+# The default model and the cohorts the what-if, lever and coaching tests share.
+@pytest.fixture(scope="module")
+def model():
+    return rm.load_model()
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    return rm.make_leaver_survey(400, random_state=12)
+
+
+@pytest.fixture(scope="module")
+def varied():
+    """Leavers with planned exits, unanswered interviews and skipped behaviours."""
+    survey = rm.make_leaver_survey(60, random_state=21)
+    survey.loc[survey.index[:10], "sup_welcomed_return"] = None
+    survey.loc[survey.index[10:16], "sup_interview_held"] = None
+    return survey

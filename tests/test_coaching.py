@@ -4,21 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 import rehire_model as rm
 from rehire_model.coaching import ACTIONS
 from rehire_model.levers import apply_settings
-
-
-@pytest.fixture(scope="module")
-def model():
-    return rm.load_model()
-
-
-@pytest.fixture(scope="module")
-def cohort():
-    return rm.make_leaver_survey(400, random_state=12)
 
 
 def test_coach_lists_actions_not_yet_taken_in_order(model, cohort):
@@ -98,15 +87,6 @@ def _checklist_one_by_one(model, record, amicability=3):
                                         "gain_pp_rehire_intent"])
     total = table["gain_pp_alumni_engagement"] + table["gain_pp_rehire_intent"]
     return table.iloc[total.sort_values(ascending=False).index].reset_index(drop=True)
-
-
-@pytest.fixture(scope="module")
-def varied():
-    """Leavers with planned exits, unanswered interviews and skipped behaviours."""
-    survey = rm.make_leaver_survey(60, random_state=21)
-    survey.loc[survey.index[:10], "sup_welcomed_return"] = None
-    survey.loc[survey.index[10:16], "sup_interview_held"] = None
-    return survey
 
 
 def test_coaching_a_table_gives_each_leavers_own_checklist(model, varied):

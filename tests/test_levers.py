@@ -10,25 +10,6 @@ from rehire_model.exceptions import LeverError
 from rehire_model.levers import actionable_levers, apply_settings, is_lever, set_levers
 
 
-@pytest.fixture(scope="module")
-def model():
-    return rm.load_model()
-
-
-@pytest.fixture(scope="module")
-def cohort():
-    return rm.make_leaver_survey(400, random_state=12)
-
-
-@pytest.fixture(scope="module")
-def varied():
-    """Leavers with planned exits, unanswered interviews and skipped behaviours."""
-    survey = rm.make_leaver_survey(60, random_state=21)
-    survey.loc[survey.index[:10], "sup_welcomed_return"] = None
-    survey.loc[survey.index[10:16], "sup_interview_held"] = None
-    return survey
-
-
 @pytest.mark.parametrize(("settings", "message"), [
     ({"company_size": "5000+"}, "'company_size' is a fact \\(fixed"),
     ({"gender": "female"}, "'gender' is a fact \\(protected"),

@@ -9,25 +9,6 @@ import pytest
 import rehire_model as rm
 
 
-@pytest.fixture(scope="module")
-def model():
-    return rm.load_model()
-
-
-@pytest.fixture(scope="module")
-def cohort():
-    return rm.make_leaver_survey(400, random_state=12)
-
-
-@pytest.fixture(scope="module")
-def varied():
-    """Leavers with planned exits, unanswered interviews and skipped behaviours."""
-    survey = rm.make_leaver_survey(60, random_state=21)
-    survey.loc[survey.index[:10], "sup_welcomed_return"] = None
-    survey.loc[survey.index[10:16], "sup_interview_held"] = None
-    return survey
-
-
 def test_what_if_reports_before_after_and_change(model, cohort):
     table = model.what_if(cohort, settings={"policy_comeback_program": True})
     scores = model.predict(cohort)
