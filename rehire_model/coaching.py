@@ -25,7 +25,7 @@ import pandas as pd
 from ._groups import first_of_each
 from .levers import set_levers
 from .schema import CONSTRUCTS, TARGETS, Field
-from .scoring import LeaverBatch, Scored
+from .scoring import TOP_K, LeaverBatch, Scored
 from .texts import check_lang, text
 
 __all__ = ["ACTIONS", "INTERVIEW_HELD", "candidate_actions", "coach", "is_taken"]
@@ -95,7 +95,7 @@ def coach(
     *,
     lang: str = "en",
     amicability: int = 3,
-    top_k: int | None = None,
+    top_k: int | None = TOP_K,
 ) -> pd.DataFrame:
     """A checklist for the supervisor: the actions not yet taken, by predicted gain.
 
@@ -119,8 +119,9 @@ def coach(
         Language of the checklist items.
     amicability : int, default 3
         Amicability of an interview assumed held.
-    top_k : int, optional
-        Items per leaver (default: every action that helps).
+    top_k : int or None, default 3
+        Items per leaver, the most helpful first (as many reasons as :meth:`explain`
+        gives); ``None`` for every action that helps.
 
     Returns
     -------

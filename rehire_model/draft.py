@@ -42,12 +42,13 @@ from .schema import (
     FIELDS,
     FIELDS_BY_NAME,
     HELD_TEXT,
-    MISSING_TEXT,
     NO_TEXT,
     NOT_HELD_TEXT,
     TARGETS,
     YES_TEXT,
+    is_blank,
     normalise_text,
+    number_in,
 )
 
 __all__ = ["draft_config"]
@@ -117,29 +118,10 @@ _PROTECTED_NOTE = "likely protected attribute: kept out of the features; audit w
 # --------------------------------------------------------------------------------------
 
 
-def _is_blank(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float | np.floating):
-        return math.isnan(value)
-    return isinstance(value, str) and normalise_text(value) in MISSING_TEXT
-
-
 def _number(value: Any) -> float | None:
     """The value as a finite number (text too, full-width digits included), else None."""
-    if isinstance(value, bool | np.bool_):
-        return None
-    if isinstance(value, numbers.Real):
-        number = float(value)
-    elif isinstance(value, str):
-        text = normalise_text(value)
-        try:
-            number = float(text) if "_" not in text else math.nan
-        except ValueError:
-            return None
-    else:
-        return None
-    return number if math.isfinite(number) else None
+    number = number_in(value)
+    return number if number is not None and math.isfinite(number) else None
 
 
 def _number_text(number: float) -> str:
@@ -201,7 +183,7 @@ def _profile(column: pd.Series) -> _Profile:
     profile = _Profile(len(column))
     counts = column.astype(object).value_counts(dropna=False, sort=True)
     for value, count in counts.items():
-        if _is_blank(value):
+        if is_blank(value):
             profile.n_blank += int(count)
             continue
         profile.spellings.setdefault(_key(value), _spelling(value))

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .coaching import coach
 from .schema import Field
-from .scoring import SEGMENTS, SEGMENTS_NEED, ModelScoring, Records, segment
+from .scoring import SEGMENTS, SEGMENTS_NEED, TOP_K, ModelScoring, Records, segment
 from .texts import check_lang
 from .whatif import what_if
 
@@ -218,7 +218,7 @@ class RehireModel:
         return self.scoring.read(records).contributions(level, raw=raw, n_jobs=n_jobs)
 
     def explain(
-        self, records: Records, *, top_k: int = 3, lang: str = "en", n_jobs: int | None = None
+        self, records: Records, *, top_k: int = TOP_K, lang: str = "en", n_jobs: int | None = None
     ) -> pd.DataFrame:
         """The top reasons behind each person's two probabilities.
 
@@ -283,7 +283,7 @@ class RehireModel:
         return what_if(self, records, settings, amicability=amicability)
 
     def coach(self, records: Records | pd.Series, *, lang: str = "en",
-              amicability: int = 3, top_k: int | None = None) -> pd.DataFrame:
+              amicability: int = 3, top_k: int | None = TOP_K) -> pd.DataFrame:
         """The supervisor's checklist for each leaver. See :func:`rehire_model.coaching.coach`.
 
         One record (a dict or Series) gives its checklist; a table or a list of records

@@ -23,6 +23,8 @@ Examples
 
 from __future__ import annotations
 
+import math
+import numbers
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 
 from rehire_model.texts import ANSWER_SPELLINGS, LANGS, check_lang, has_text, text
 
@@ -58,7 +61,9 @@ __all__ = [
     "answer_keys",
     "construct_scores",
     "field_names",
+    "is_blank",
     "normalise_text",
+    "number_in",
     "value_spellings",
     "yes_no_spellings",
 ]
@@ -342,6 +347,44 @@ def normalise_text(text: str) -> str:
     """
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_DASHES)
     return _THOUSANDS.sub("", " ".join(folded.split()))
+
+
+def is_blank(value: Any) -> bool:
+    """Whether a value is a blank: null (None, NaN, NA, NaT) or text in :data:`MISSING_TEXT`.
+
+    Examples
+    --------
+    >>> [is_blank(v) for v in (None, float("nan"), np.float32("nan"), " N/A ", "0", 0)]
+    [True, True, True, True, False, False]
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating):
+        return math.isnan(value)
+    return isinstance(value, str) and normalise_text(value) in MISSING_TEXT
+
+
+def number_in(value: Any) -> float | None:
+    """A value as a number: a real number (not a boolean), or text of one, full-width digits
+    included (NFKC, trimmed); else None. Thousands separators and other dashes are not read.
+
+    Examples
+    --------
+    >>> number_in(" ４.５ "), number_in(3), number_in(True), number_in("1,000")
+    (4.5, 3.0, None, None)
+    """
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if "_" not in text:
+            try:
+                return float(text)
+            except ValueError:
+                return None
+    return None
 
 
 def _spellings(key: str, kind: str) -> frozenset[str]:

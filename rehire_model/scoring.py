@@ -60,8 +60,8 @@ if TYPE_CHECKING:
     from .features import LeaverFeatures
 
 __all__ = ["BLANK_WARNING_ROWS", "CHUNK_ROWS", "QUICK_PATH_MAX_RECORDS", "SEGMENTS",
-           "SEGMENTS_NEED", "BlankCounts", "LeaverBatch", "ModelScoring", "Records", "Scored",
-           "segment"]
+           "SEGMENTS_NEED", "TOP_K", "BlankCounts", "LeaverBatch", "ModelScoring", "Records",
+           "Scored", "segment"]
 
 Records = pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
@@ -69,6 +69,8 @@ Records = pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]]
 QUICK_PATH_MAX_RECORDS = 64
 #: Rows encoded and scored at a time by :meth:`LeaverBatch.probabilities`.
 CHUNK_ROWS = 65_536
+#: Reasons per target, and checklist items per leaver, given unless asked otherwise.
+TOP_K = 3
 
 #: The targets a segment needs.
 SEGMENTS_NEED = ("alumni_engagement", "rehire_intent")

@@ -150,6 +150,10 @@ _PLAIN_NUMBER_RE = re.compile(_PLAIN_NUMBER)
 #: A text that begins (after any apostrophes) with one of those characters.
 _FORMULA_LIKE = r"'*[=+\-@\t\r]"
 _FORMULA_LIKE_RE = re.compile(_FORMULA_LIKE)
+#: Separators a file may use, as ``--sep`` names them.
+_SEPARATOR_NAMES = {";": "';'", "\t": "tab", ",": "','"}
+#: Marks of text decoded in the wrong encoding: UTF-8 read as Latin-1 or cp1252.
+_MOJIBAKE = ("\ufffd", "Ã", "Â", "â€", "ï»¿")
 #: Characters XML 1.0 cannot hold (written to a workbook as U+FFFD).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -231,6 +235,23 @@ def _field_words(name: str) -> Message:
     if name in FIELDS_BY_NAME:
         return message("input.field", name=name, label=message(f"field.{name}"))
     return message("input.quoted", value=name)
+
+
+def _misread_header(headers: Sequence[Any]) -> Message | None:
+    """What a header that names no field shows of a wrong separator or encoding, if
+    anything, and what to pass to read the file."""
+    names = [str(header) for header in headers]
+    if len(names) == 1:
+        for separator, name in _SEPARATOR_NAMES.items():
+            if separator in names[0]:
+                return message("input.header.separator", name=name, separator=repr(separator))
+    shown = _quoted([repr(name[:30])[1:-1] for name in names[:3]])
+    if any("\x00" in name for name in names):
+        return message("input.header.nul", shown=shown)
+    if any(any(mark in name for mark in _MOJIBAKE) or any(
+            unicodedata.category(ch) == "Cc" and ch != "\t" for ch in name) for name in names):
+        return message("input.header.encoding", shown=shown)
+    return None
 
 
 def _nearest_hint(name: str, candidates: Iterable[Any]) -> Message | str:
@@ -541,6 +562,9 @@ class _Reading:
         clashes = sorted({str(n) for n in names if names.count(n) > 1})
         if clashes:
             raise InputError(message("input.repeated_columns", columns=_quoted(clashes)))
+        known = FIELDS_BY_NAME.keys() | self.by_key.values()
+        if not known.intersection(names) and (hint := _misread_header(headers)):
+            raise InputError(message("input.header_misread", where=where, hint=hint))
         self._warn_near_misses(headers, set(keys), names, where)
         return names
 

@@ -291,23 +291,6 @@ TEXTS: dict[str, dict[str, str]] = {
                                "ja": "必須の列がありません。{advice}"},
     "problem.column_repeated": {"en": "column appears more than once; keep only one",
                                 "ja": "同じ列が複数あります。1つだけ残してください"},
-    "problem.header.separator": {
-        "en": "the table has one column, whose name contains {name}: the file looks "
-              "{name}-separated; pass --sep {name} (sep={separator} in Python)",
-        "ja": "表の列が1つだけで、その名前に {name} が含まれています。ファイルは {name} "
-              "区切りのようです。--sep {name} を指定してください（関数では sep={separator}）"},
-    "problem.header.nul": {
-        "en": "the headers ({shown}) hold NUL bytes: the file is likely UTF-16 text; pass "
-              "--encoding utf-16 (utf-16-le or utf-16-be when it has no byte-order mark)",
-        "ja": "見出し（{shown}）にNUL文字が含まれています。ファイルはUTF-16の可能性が"
-              "あります。--encoding utf-16 を指定してください（バイト順マークがなければ "
-              "utf-16-le か utf-16-be）"},
-    "problem.header.encoding": {
-        "en": "the headers ({shown}) hold characters of a likely wrong encoding; pass "
-              "--encoding (utf-8, cp932 for Shift_JIS, utf-16 for Excel's Unicode text)",
-        "ja": "見出し（{shown}）が文字化けしています。文字コードが違う可能性があります。"
-              "--encoding を指定してください（utf-8、Shift_JIS なら cp932、Excel の Unicode "
-              "テキストなら utf-16）"},
     "problem.header.none": {
         "en": "no column of the table is a field (the headers are {shown}); name the columns "
               "as the fields, or map your headers to them with --columns",
@@ -1526,6 +1509,25 @@ TEXTS: dict[str, dict[str, str]] = {
               "such header; the nearest is '{nearest}': fix the header or the map",
         "ja": "列の対応表は見出し「{header}」を{field}に対応づけていますが、{where}にその見出しは"
               "ありません。近い見出しは「{nearest}」です。見出しか対応表を直してください"},
+    "input.header.separator": {
+        "en": "the table has one column, whose name contains {name}: the file looks "
+              "{name}-separated; pass --sep {name} (sep={separator} in Python)",
+        "ja": "表の列が1つだけで、その名前に {name} が含まれています。ファイルは {name} "
+              "区切りのようです。--sep {name} を指定してください（関数では sep={separator}）"},
+    "input.header.nul": {
+        "en": "the headers ({shown}) hold NUL bytes: the file is likely UTF-16 text; pass "
+              "--encoding utf-16 (utf-16-le or utf-16-be when it has no byte-order mark)",
+        "ja": "見出し（{shown}）にNUL文字が含まれています。ファイルはUTF-16の可能性が"
+              "あります。--encoding utf-16 を指定してください（バイト順マークがなければ "
+              "utf-16-le か utf-16-be）"},
+    "input.header.encoding": {
+        "en": "the headers ({shown}) hold characters of a likely wrong encoding; pass "
+              "--encoding (utf-8, cp932 for Shift_JIS, utf-16 for Excel's Unicode text)",
+        "ja": "見出し（{shown}）が文字化けしています。文字コードが違う可能性があります。"
+              "--encoding を指定してください（utf-8、Shift_JIS なら cp932、Excel の Unicode "
+              "テキストなら utf-16）"},
+    "input.header_misread": {"en": "{where} has no header that names a field: {hint}",
+                             "ja": "{where}の見出しに項目名がありません。{hint}"},
     "input.bad_header_row": {
         "en": "the header row must be a whole number from 1 (the first row), not '{row}'",
         "ja": "見出しの行は1以上の整数で指定してください（指定された値：「{row}」）"},

@@ -22,7 +22,6 @@ import functools
 import math
 import numbers
 import re
-import unicodedata
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -38,10 +37,11 @@ from rehire_model.schema import (
     FIELDS,
     FIELDS_BY_NAME,
     INTERVIEW_FLAGS,
-    MISSING_TEXT,
     Field,
     answer_keys,
+    is_blank,
     normalise_text,
+    number_in,
     value_spellings,
     yes_no_spellings,
 )
@@ -98,37 +98,17 @@ class _Mismatched(_Unreadable):
 _YES_NO = {interview: yes_no_spellings(interview) for interview in (False, True)}
 
 
-def _simple_text(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().casefold()
-
-
 def _is_null(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _is_missing(value: Any) -> bool:
-    """Null, or text that means missing ("", "na", "null", ...)."""
-    if _is_null(value):
-        return True
-    return isinstance(value, str) and _simple_text(value) in MISSING_TEXT
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, float) and math.isnan(value))
 
 
 def _read_number(value: Any) -> float:
     """Read a number given as a number or as text; booleans are not numbers."""
-    if isinstance(value, (bool, np.bool_)):
+    number = number_in(value)
+    if number is None:
         raise _Unreadable
-    if isinstance(value, numbers.Real):
-        return float(value)
-    if isinstance(value, str):
-        text = _simple_text(value)
-        if "_" not in text:
-            try:
-                return float(text)
-            except ValueError:
-                pass
-    raise _Unreadable
+    return number
 
 
 def _read_bool(spellings: Mapping[str, float], value: Any) -> float:
@@ -170,7 +150,7 @@ def read_yes_no(value: Any, *, interview: bool = False) -> bool | None:
     >>> read_yes_no("未実施") is None, read_yes_no(2) is None
     (True, True)
     """
-    if _is_missing(value):
+    if is_blank(value):
         return None
     try:
         number = _read_bool(_YES_NO[interview], value)
@@ -263,7 +243,7 @@ def _read_cell(read: Callable[[Any], Any], value: Any) -> tuple[Any, bool, int]:
     ``_UNRECOGNISED``, or ``_MISMATCHED`` for an answer whose number and text disagree);
     numbers are checked against their bounds afterwards.
     """
-    if _is_missing(value):
+    if is_blank(value):
         return None, False, _OK
     try:
         return read(value), True, _OK
@@ -1137,35 +1117,14 @@ def _check_columns(
                       problems=problems_table(found))
 
 
-#: Separators a file may use, as ``--sep`` names them.
-_SEPARATOR_NAMES = {";": "';'", "\t": "tab", ",": "','"}
-#: Marks of text decoded in the wrong encoding: UTF-8 read as Latin-1 or cp1252.
-_MOJIBAKE = ("\ufffd", "Ã", "Â", "â€", "ï»¿")
-
-
-def _headers_shown(names: Sequence[str]) -> _Written:
-    """The first three headers, each cut to 30 characters, control characters escaped."""
+def _unknown_header(columns: Sequence[Any]) -> Message:
+    """The first three headers, when none of them names a field."""
+    names = [str(name) for name in columns]
     shown: list[Any] = [message("problem.value.text", text=repr(name[:30])[1:-1])
                         for name in names[:3]]
     if len(names) > 3:
         shown.append(message("problem.etc"))
-    return _joined(shown)
-
-
-def _unknown_header(columns: Sequence[Any]) -> Message:
-    """What a header that names no field looks like, and what to pass to read it."""
-    names = [str(name) for name in columns]
-    if len(names) == 1:
-        for separator, name in _SEPARATOR_NAMES.items():
-            if separator in names[0]:
-                return message("problem.header.separator", name=name, separator=repr(separator))
-    shown = _headers_shown(names)
-    if any("\x00" in name for name in names):
-        return message("problem.header.nul", shown=shown)
-    if any(any(mark in name for mark in _MOJIBAKE) or any(
-            unicodedata.category(ch) == "Cc" and ch != "\t" for ch in name) for name in names):
-        return message("problem.header.encoding", shown=shown)
-    return message("problem.header.none", shown=shown)
+    return message("problem.header.none", shown=_joined(shown))
 
 
 @dataclass(slots=True)
@@ -1341,7 +1300,7 @@ def _blank_cells(series: pd.Series) -> np.ndarray:
     if ptypes.is_numeric_dtype(series.dtype) or ptypes.is_bool_dtype(series.dtype):
         return series.isna().to_numpy(dtype=bool)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    blank = np.array([_is_missing(value) for value in uniques] + [True], dtype=bool)
+    blank = np.array([is_blank(value) for value in uniques] + [True], dtype=bool)
     return blank[codes]
 
 

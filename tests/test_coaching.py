@@ -90,7 +90,7 @@ def _checklist_one_by_one(model, record, amicability=3):
 
 
 def test_coaching_a_table_gives_each_leavers_own_checklist(model, varied):
-    table = model.coach(varied, lang="ja")
+    table = model.coach(varied, lang="ja", top_k=None)
     assert list(table.columns) == ["leaver_id", "row", "rank", "action", "item",
                                    "gain_pp_alumni_engagement", "gain_pp_rehire_intent"]
     for row, record in enumerate(varied.to_dict("records")):
@@ -101,14 +101,15 @@ def test_coaching_a_table_gives_each_leavers_own_checklist(model, varied):
         assert mine["action"].tolist() == expected["action"].tolist()
         for target in model.targets:  # the same numbers, not just close ones
             assert mine[f"gain_pp_{target}"].tolist() == expected[f"gain_pp_{target}"].tolist()
-        one = model.coach(record, lang="ja")
+        one = model.coach(record, lang="ja", top_k=None)
         pd.testing.assert_frame_equal(one, mine.drop(columns=["leaver_id", "row", "rank"]))
 
 
 def test_coaching_a_table_keeps_top_k_per_leaver(model, varied):
-    full = model.coach(varied)
-    top = model.coach(varied, top_k=2)
-    assert top.groupby("row").size().max() == 2
-    pd.testing.assert_frame_equal(
-        top.reset_index(drop=True),
-        full[full["rank"] <= 2].reset_index(drop=True))
+    full = model.coach(varied, top_k=None)
+    assert full.groupby("row").size().max() > 3
+    for top_k, top in ((2, model.coach(varied, top_k=2)), (3, model.coach(varied))):
+        assert top.groupby("row").size().max() == top_k
+        pd.testing.assert_frame_equal(
+            top.reset_index(drop=True),
+            full[full["rank"] <= top_k].reset_index(drop=True))

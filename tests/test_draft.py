@@ -345,6 +345,24 @@ def test_the_survey_validates_under_its_draft():
     assert len(valid) == len(frame)
 
 
+def test_numbers_and_blanks_are_read_as_validation_reads_them():
+    frame = pd.DataFrame({
+        "headcount": pd.Series(["1,000", "２０", " N/A ", np.float32("nan"), "35"] * 4,
+                               dtype=object),
+        "delta": pd.Series(["−2", "1.5", "0.5", "null", None] * 4, dtype=object),
+        "score": pd.Series(["３", "2", " NA ", np.float32("nan"), "4"] * 4, dtype=object),
+        "stay": ["yes", "no", "yes", "no", "yes"] * 4,
+    })
+    text, raw = _draft(frame, targets={"rehire_intent": "stay"})
+    # "1,000" and "−2" (a minus sign) are not numbers to validation, so not to the draft.
+    assert {name: extra["kind"] for name, extra in _extras(raw).items()} == {
+        "headcount": "category", "delta": "category", "score": "ordinal"}
+    assert _flat(text).count("40.0 % blank.") == 3
+    valid = validate_records(frame, fields=load_config(raw).record_fields, max_missing=1.0)
+    assert len(valid) == len(frame)
+    assert valid["score"].head(5).tolist() == [3, 2, pd.NA, pd.NA, 4]
+
+
 _VALUES = st.one_of(
     st.none(),
     st.integers(-5, 2000),

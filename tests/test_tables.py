@@ -326,7 +326,9 @@ def test_a_tie_in_the_header_goes_to_the_separator_of_the_next_line(tmp_path):
 def test_a_forced_separator_is_used_and_an_unknown_one_refused(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("leaver_id;age\n007;41\n", encoding="utf-8")
-    assert list(read_table(path, sep=",").columns) == ["leaver_id;age"]
+    with pytest.raises(InputError, match="a.csv' has no header that names a field: the table "
+                       "has one column, whose name contains ';': the file looks ';'-separated"):
+        read_table(path, sep=",")
     assert list(read_table(path, sep=";").columns) == ["leaver_id", "age"]
     (tmp_path / "b.txt").write_text("leaver_id\tage\n007\t41\n", encoding="utf-8")
     assert list(read_table(tmp_path / "b.txt", sep="tab").columns) == ["leaver_id", "age"]
@@ -710,6 +712,36 @@ def test_japanese_messages_name_the_file_and_the_sheet(tmp_path):
     with pytest.raises(InputError, match="unknown separator") as e:
         read_table(tmp_path / "a.csv", sep="|")
     assert _japanese_only(e.value.in_language("ja"), "--sep tab")
+
+
+@pytest.mark.parametrize(("text", "written", "read", "expected", "japanese"), [
+    ("leaver_id;age\n007;41\n", "utf-8", {"sep": ","},
+     "the file looks ';'-separated; pass --sep ';'",
+     "ファイルは ';' 区切りのようです。--sep ';' を指定してください"),
+    ("id\tscore\n007\t41\n", "utf-16-le", {},
+     "hold NUL bytes: the file is likely UTF-16 text; pass --encoding utf-16",
+     "NUL文字が含まれています"),
+    ("\u00e9quipe,x\n007,41\n", "utf-8", {"encoding": "latin-1"},
+     "hold characters of a likely wrong encoding", "文字化けしています"),
+])
+def test_a_header_misread_by_separator_or_encoding_says_what_to_pass(
+        tmp_path, text, written, read, expected, japanese):
+    path = tmp_path / "a.csv"
+    path.write_bytes(text.encode(written))
+    with pytest.raises(InputError, match=f"a.csv' has no header that names a field: .*"
+                                         f"{re.escape(expected)}") as e:
+        read_table(path, **read)
+    assert japanese in e.value.in_language("ja")
+    assert "項目名がありません" in e.value.in_language("ja")
+
+
+def test_a_header_that_names_a_field_is_read_whatever_else_it_holds(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("leaver_id,Ã©quipe\n007,x\n", encoding="utf-8")
+    assert list(read_table(path).columns) == ["leaver_id", "Ã©quipe"]
+    path.write_text("a;b\n1;2\n", encoding="utf-8")
+    assert list(read_table(path, sep=",", columns={"a;b": "leaver_id"}).columns) == [
+        "leaver_id"]
 
 
 def test_a_malformed_worksheet_row_reads_in_japanese(tmp_path):
