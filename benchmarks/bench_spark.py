@@ -1,10 +1,21 @@
-"""Throughput of the MLflow model on Spark (``spark_udf``, ``local[2]``) against ``predict``.
+"""Throughput of scoring on Spark (``local[2]``) against ``predict`` in one process.
 
-    python benchmarks/bench_spark.py [--rows 1000000] [--probe-rows 100000] [--batch 10000]
+    python benchmarks/bench_spark.py [--rows 300000] [--probe-rows 100000] [--batch 10000]
+    python benchmarks/bench_spark.py --rows 1000000      # the figures of benchmarks/README.md
 
 Needs pyspark and Java (``pip install -e ".[spark]"``). Synthetic leavers, 10 % of
 answers blank (nulls in Spark's boolean and integer columns).
 
+0. :func:`rehire_model.spark.score` (``mapInArrow``, the model folder shipped as bytes and
+   loaded once per Python worker) against ``predict(records, errors="report")`` of the
+   same --rows leavers in this process, which gives the same table. Per core: Spark's
+   rows/s over its cores (``local[2]``: 2) against ``predict``'s rows/s on one; the goal
+   is 0.5. Measured in rounds (``predict``, ``score``, Spark alone, ``spark_udf``, best
+   of --repeat rounds each), so that a busy machine slows each alike, under the session
+   as it is and under ``rehire_model.spark.RECOMMENDED_CONF``. The limit: Spark alone, a
+   ``mapInArrow`` of the same input and output that returns constant scores. On Linux,
+   the CPU time per row of the JVM and of Spark's Python workers (and of ``predict``)
+   too: their ratio is the per-core ratio on a machine with nothing else to do.
 1. ``predict`` of --rows leavers in this process (in one call, and in chunks of --batch
    rows as Spark's Arrow batches cut them) against the same leavers as a cached
    Spark DataFrame (--partitions partitions) scored as the README writes it:
@@ -35,17 +46,20 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import mlflow
 import mlflow.pyfunc
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyspark
 from _timing import best_seconds
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.functions import pandas_udf, struct
 
 import rehire_model as rm
+import rehire_model.spark
 from rehire_model.mlflow import save_model
 
 #: The ``result_type`` of the README.
@@ -115,9 +129,134 @@ def predict_without_mlflow() -> Callable:
     return predict
 
 
+def constant_arrow_scores(columns: list[tuple[str, str]]) -> Callable:
+    """Spark alone for ``score``: a ``mapInArrow`` function that returns fixed scores
+    (``leaver_id`` passed through) in the columns ``score`` returns."""
+
+    def constant(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            n = batch.num_rows
+            arrays = {"leaver_id": batch.column("leaver_id"),
+                      "segment": pa.array(np.full(n, "detached", dtype=object)),
+                      "missing_fields": pa.array(np.full(n, "", dtype=object)),
+                      "problem": pa.nulls(n, pa.string())}
+            yield pa.RecordBatch.from_arrays(
+                [arrays.get(name, pa.array(np.zeros(n))) for name, _ in columns],
+                names=[name for name, _ in columns])
+
+    return constant
+
+
+def cpu_seconds(pid: int) -> tuple[float, float] | None:
+    """CPU seconds used so far by process ``pid`` and by its descendants (Spark's Python
+    workers under the JVM), from /proc; None where there is no /proc."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def used(process: int) -> float:
+        with open(f"/proc/{process}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) / tick  # utime, stime, cutime, cstime
+
+    def children(process: int) -> list[int]:
+        found = []
+        for thread in os.listdir(f"/proc/{process}/task"):
+            try:
+                with open(f"/proc/{process}/task/{thread}/children") as f:
+                    found += [int(x) for x in f.read().split()]
+            except OSError:
+                pass  # a thread that ended meanwhile
+        return found
+
+    try:
+        own, pending, others = used(pid), children(pid), 0.0
+        while pending:
+            process = pending.pop()
+            try:
+                others += used(process)
+                pending += children(process)
+            except OSError:
+                pass  # a worker that ended meanwhile
+    except OSError:
+        return None
+    return own, others
+
+
+def compare_with_score(spark: SparkSession, model: rm.RehireModel, records: pd.DataFrame,
+                       leavers: DataFrame, path: str, udf_way: Callable[[], DataFrame],
+                       repeat: int) -> None:
+    """Section 0 of the module docstring: rehire_model.spark.score against predict."""
+    rows, cores = len(records), spark.sparkContext.defaultParallelism
+    jvm = spark._jvm.java.lang.ProcessHandle.current().pid()  # the driver's JVM
+    start = time.perf_counter()
+    scored = rehire_model.spark.score(leavers, path)
+    building = time.perf_counter() - start
+    # Spark alone gets what score sends to Python, and returns what score returns.
+    columns = rehire_model.spark.output_columns(model)
+    sent, _, _ = rehire_model.spark._records(leavers, model)
+    alone = sent.mapInArrow(constant_arrow_scores(columns),
+                            ", ".join(f"{name} {kind}" for name, kind in columns))
+
+    def in_process() -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        model.predict(records, errors="report")
+        return time.perf_counter() - wall, time.process_time() - cpu
+
+    def on_spark(scores: DataFrame) -> tuple[float, tuple[float, float] | None]:
+        before, wall = cpu_seconds(jvm), time.perf_counter()
+        run(scores)
+        wall, after = time.perf_counter() - wall, cpu_seconds(jvm)
+        if before is None or after is None:
+            return wall, None
+        return wall, (after[0] - before[0], after[1] - before[1])
+
+    print(f"\nrehire_model.spark.score against predict(errors=\"report\") in this process, "
+          f"{rows:,} leavers, {leavers.rdd.getNumPartitions()} partitions, {cores} cores; "
+          f"best of {repeat} rounds (per core = rows/s / {cores}; ratio = per core / "
+          "predict rows/s; cpu = CPU time per row, JVM + Python workers):")
+    print(f"  score() on the driver (the model loaded, checked and zipped): "
+          f"{building * 1000:.0f} ms")
+    session = {key: spark.conf.get(key) for key in rehire_model.spark.RECOMMENDED_CONF}
+    settings = [("the session as it is", session),
+                ("RECOMMENDED_CONF", rehire_model.spark.RECOMMENDED_CONF)]
+    for title, conf in settings:
+        for key, value in conf.items():
+            spark.conf.set(key, value)
+        routes: dict[str, Callable[[], DataFrame]] = {
+            "rehire_model.spark.score": lambda: scored,
+            "Spark alone (constant scores), the limit": lambda: alone,
+            "mlflow.pyfunc.spark_udf (README)": udf_way,
+        }
+        best: dict[str, tuple[float, Any]] = {}
+        for _ in range(repeat):
+            timings = {"predict": in_process()}
+            timings.update({label: on_spark(make()) for label, make in routes.items()})
+            for label, timing in timings.items():
+                if label not in best or timing[0] < best[label][0]:
+                    best[label] = timing
+        predict_wall, predict_cpu = best.pop("predict")
+        shown = ", ".join(f"{key.rsplit('.', 1)[-1]}={value}" for key, value in conf.items())
+        print(f"  {title} ({shown}):")
+        print(f"    {'predict in this process (1 core)':44s} {predict_wall:6.2f} s "
+              f"{rows / predict_wall:9,.0f} rows/s                 cpu "
+              f"{predict_cpu / rows * 1e6:.2f} us/row")
+        for label, (wall, cpu) in best.items():
+            per_core = rows / wall / cores
+            line = (f"    {label:44s} {wall:6.2f} s {rows / wall:9,.0f} rows/s, per core "
+                    f"{per_core:7,.0f}, ratio {per_core * predict_wall / rows:.3f}")
+            if cpu is not None:
+                used = (cpu[0] + cpu[1]) / rows * 1e6
+                line += (f"; cpu {cpu[0] / rows * 1e6:.2f} + {cpu[1] / rows * 1e6:.2f} = "
+                         f"{used:.2f} us/row, ratio {predict_cpu / rows * 1e6 / used:.3f}")
+            print(line)
+    for key, value in session.items():
+        spark.conf.set(key, value)
+    print("  (goal for rehire_model.spark.score: ratio >= 0.5; the cpu ratio is what the "
+          "ratio would be with every core free for Spark)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, default=300_000)
     parser.add_argument("--probe-rows", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=10_000,
                         help="spark.sql.execution.arrow.maxRecordsPerBatch (Spark's default)")
@@ -165,8 +304,12 @@ def main() -> None:
     cold = time.perf_counter() - start
     leavers = spark.createDataFrame(records).repartition(args.partitions).cache()
     leavers.count()
+    run(rehire_model.spark.score(warm_up.repartition(args.partitions), path))  # loads the model
+
+    compare_with_score(spark, model, records, leavers, path, lambda: readme_way(leavers),
+                       args.repeat)
     on_spark = best_seconds(lambda: run(readme_way(leavers)), args.repeat)
-    print(f"spark_udf on {rows:,} leavers, {leavers.rdd.getNumPartitions()} partitions, "
+    print(f"\nspark_udf on {rows:,} leavers, {leavers.rdd.getNumPartitions()} partitions, "
           f"Arrow batches of {args.batch:,}: {on_spark:.2f} s "
           f"({rows / on_spark:,.0f} rows/s)")
     print(f"  ratio to predict {predicted / on_spark:.3f} (target >= 0.2); "

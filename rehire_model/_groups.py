@@ -20,3 +20,25 @@ def first_of_each(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     first = np.empty(len(uniques), dtype=np.int64)
     first[groups[::-1]] = np.arange(len(codes) - 1, -1, -1)
     return groups, first
+
+
+def rows_alike(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For a boolean matrix: each row's group of equal rows (numbered by first
+    appearance) and the position of the first row of each group.
+
+    Examples
+    --------
+    >>> mask = np.array([[True, False], [False, False], [True, False]])
+    >>> groups, first = rows_alike(mask)
+    >>> groups.tolist(), first.tolist()
+    ([0, 1, 0], [0, 1])
+    """
+    packed = np.packbits(mask, axis=1)
+    if packed.shape[1] <= 8:
+        # Up to 64 columns: each row's bits as one 64-bit code.
+        padded = np.zeros((len(packed), 8), dtype=np.uint8)
+        padded[:, :packed.shape[1]] = packed
+        codes = padded.view(np.uint64).ravel()
+    else:
+        codes = np.unique(packed, axis=0, return_inverse=True)[1].ravel()
+    return first_of_each(codes)

@@ -181,7 +181,7 @@ class Scorer:
         if self.skipped is not None:
             blank = np.isnan(X)
             if blank.any():
-                terms = np.where(blank, self.skipped, terms)
+                np.copyto(terms, np.broadcast_to(self.skipped, terms.shape), where=blank)
         return terms
 
     def check(self, calibrated: Any, X: np.ndarray) -> None:

@@ -30,7 +30,7 @@ from .schema import CONSTRUCT_LABELS, FIELDS_BY_NAME, Field
 from .texts import LANGS, has_text, text
 
 __all__ = ["Reason", "describe_reasons", "display_value", "reason_map", "reason_text",
-           "value_label"]
+           "reason_text_parts", "value_label"]
 
 #: The reason that stands for an interview (its held flag and amicability together).
 _INTERVIEWS = {"sup_interview_held": "sup_interview", "hr_interview_held": "hr_interview"}
@@ -196,7 +196,7 @@ def _value_codes(arrays: dict[str, np.ndarray], names: tuple[str, ...], rows: np
     return codes
 
 
-def _split_at_size(reason: Reason, value: str, target: str, sign: str, lang: str
+def reason_text_parts(reason: Reason, value: str, target: str, sign: str, lang: str
                    ) -> tuple[str, str]:
     """A reason sentence around its size: the text before it and after it."""
     sentence = text(f"reason.{sign}", lang, tag=text(f"lever.{reason.lever}", lang),
@@ -264,7 +264,7 @@ def describe_reasons(
     code = ((picked * (value_codes.max(initial=0) + 1) + value_codes) * len(targets)
             + target_of) * 2 + raises
     groups, first = first_of_each(code)
-    pieces = [_split_at_size(reasons[picked[i]], values[i], targets[target_of[i]],
+    pieces = [reason_text_parts(reasons[picked[i]], values[i], targets[target_of[i]],
                              "raises" if raises[i] else "lowers", lang)
               for i in first.tolist()]
     which = pa.array(groups)

@@ -36,7 +36,8 @@ Examples
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -89,6 +90,7 @@ _PLACEHOLDERS = {
 }
 
 _CATEGORY_FIELDS = frozenset(f.name for f in FIELDS if f.kind == "category")
+_NAN = float("nan")
 
 # One computed column: (name, source fields, values).
 _Column = tuple[str, tuple[str, ...], np.ndarray]
@@ -195,6 +197,23 @@ def _one_hot(name: str, codes: np.ndarray, categories: Sequence[str]) -> list[_C
     ]
 
 
+def _one_hot_one(value: str | None, categories: Sequence[str]) -> list[float]:
+    """:func:`_one_hot` of one value."""
+    if value is None:
+        return [_NAN] * len(categories)
+    return [1.0 if value == category else 0.0 for category in categories]
+
+
+def _construct_means_one(items: Mapping[str, float]) -> dict[str, float]:
+    """:func:`~rehire_model.schema.construct_scores` of one record: the mean of the
+    answered items, NaN when none was."""
+    scores = {}
+    for construct, names in CONSTRUCTS.items():
+        answered = [items[name] for name in names if items[name] == items[name]]
+        scores[construct] = sum(answered) / len(answered) if answered else _NAN
+    return scores
+
+
 def _is_bool(value: object) -> bool:
     return isinstance(value, (bool, np.bool_))
 
@@ -213,9 +232,32 @@ class _RecordFeatures(TransformerMixin, BaseEstimator):
     def _compute(self, arrays: _Arrays) -> list[_Column]:
         raise NotImplementedError
 
+    def _compute_one(self, values: Mapping[str, Any]) -> list[float]:
+        raise NotImplementedError
+
     def categorical_fields(self) -> frozenset[str]:
         """The input fields read as categories (object arrays); every other is a number."""
         return _CATEGORY_FIELDS
+
+    def record_encoder(self) -> Callable[[Mapping[str, Any]], list[float]]:
+        """A function from one validated record to its model row, without a table.
+
+        The record's values are as :func:`rehire_model.validation.read_record` returns
+        them (categories as ``str`` or None, every other field as ``float``, NaN for a
+        blank). The row is the one :meth:`transform_arrays` computes for the record,
+        number for number.
+
+        Examples
+        --------
+        >>> import rehire_model as rm
+        >>> records = rm.make_leaver_survey(3, random_state=0)
+        >>> features = PolicyFeatures().fit(records)
+        >>> record = {name: float(records.loc[0, name]) for name in features.feature_names_in_}
+        >>> features.record_encoder()(record) == features.transform(records).iloc[0].tolist()
+        True
+        """
+        check_is_fitted(self, "feature_sources_")
+        return self._compute_one
 
     def _check_params(self) -> None:
         for name, value in self.get_params(deep=False).items():
@@ -412,6 +454,12 @@ class PolicyFeatures(_RecordFeatures):
         )
         return columns
 
+    def _compute_one(self, values: Mapping[str, Any]) -> list[float]:
+        row = [values[name] for name in self._input_fields()]
+        row.append(sum(values[name] for name in _FORMAL_MEASURES))
+        row.append(values[_INFORMAL] * (1.0 - values[_COMEBACK]))
+        return row
+
 
 class ExitInterviewFeatures(_RecordFeatures):
     """How the exit interviews went and the follow-up at exit.
@@ -494,6 +542,22 @@ class ExitInterviewFeatures(_RecordFeatures):
         columns += [(name, (name,), arrays[name]) for name in _FOLLOW_UPS]
         return columns
 
+    def _compute_one(self, values: Mapping[str, Any]) -> list[float]:
+        row = []
+        for held, amicability, _ in _INTERVIEWS:
+            row += [values[held], 0.0 if values[held] == 0.0 else values[amicability]]
+        sup_not_held = values["sup_interview_held"] == 0.0
+        items = {item: 0.0 if sup_not_held else values[item] for item in _ITEMS}
+        scores = _construct_means_one(items)
+        if self.constructs:
+            row += [scores[construct] for construct in CONSTRUCTS]
+        if self.interaction:
+            row.append(scores["respect"] * scores["drawing_out"])
+        if self.items or not self.constructs:
+            row += [items[item] for item in _ITEMS]
+        row += [values[name] for name in _FOLLOW_UPS]
+        return row
+
 
 class FixedFactFeatures(_RecordFeatures):
     """Facts about the former employer and the job.
@@ -534,6 +598,14 @@ class FixedFactFeatures(_RecordFeatures):
         columns += [(name, (name,), arrays[name]) for name in ("tenure_years", "years_since_exit")]
         return columns
 
+    def _compute_one(self, values: Mapping[str, Any]) -> list[float]:
+        size = values["company_size"]
+        row = [_NAN if size is None else float(COMPANY_SIZES.index(size))]
+        row += _one_hot_one(values["industry"], INDUSTRIES)
+        row += _one_hot_one(values["job_level"], JOB_LEVELS)
+        row += [values["tenure_years"], values["years_since_exit"]]
+        return row
+
 
 class ProtectedFeatures(_RecordFeatures):
     """Protected attributes, for training configs that explicitly opt them in.
@@ -569,6 +641,10 @@ class ProtectedFeatures(_RecordFeatures):
         columns += _one_hot("gender", _codes(arrays["gender"], "gender", GENDERS), GENDERS)
         columns += [(name, (name,), arrays[name]) for name in ("married", "has_children")]
         return columns
+
+    def _compute_one(self, values: Mapping[str, Any]) -> list[float]:
+        return [values["age"], *_one_hot_one(values["gender"], GENDERS), values["married"],
+                values["has_children"]]
 
 
 class LeaverFeatures(_RecordFeatures):
@@ -736,6 +812,37 @@ class LeaverFeatures(_RecordFeatures):
             else:
                 columns.append((name, (name,), arrays[name]))
         return columns
+
+    def record_encoder(self) -> Callable[[Mapping[str, Any]], list[float]]:
+        """A function from one validated record to its model row, without a table: the
+        row :meth:`transform_arrays` computes for the record, number for number."""
+        check_is_fitted(self, "feature_sources_")
+        placeholders = {name: values[0] if name in _CATEGORY_FIELDS else float(values[0])
+                        for name, values in self._placeholders(1).items()}
+        used = None if self.fields is None else self._used_schema_fields()
+        parts = [
+            (part._compute_one, None if used is None else [
+                i for i, sources in enumerate(part.feature_sources_.values())
+                if used.issuperset(sources)])
+            for _, part in self.transformers_
+        ]
+        extra = [(name, categories if kind == "category" else None)
+                 for name, kind, categories in self.extra]
+
+        def encode(values: Mapping[str, Any]) -> list[float]:
+            filled = {**values, **placeholders} if placeholders else values
+            row: list[float] = []
+            for compute, keep in parts:
+                out = compute(filled)
+                row += out if keep is None else [out[i] for i in keep]
+            for name, categories in extra:
+                if categories is None:
+                    row.append(values[name])
+                else:
+                    row += _one_hot_one(values[name], categories)
+            return row
+
+        return encode
 
 
 def feature_sources(transformer: object) -> dict[str, tuple[str, ...]]:

@@ -12,13 +12,21 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
 from .coaching import coach
 from .schema import Field
-from .scoring import SEGMENTS, SEGMENTS_NEED, TOP_K, ModelScoring, Records, segment
+from .scoring import (
+    SEGMENTS,
+    SEGMENTS_NEED,
+    TOP_K,
+    LeaverBatch,
+    ModelScoring,
+    Records,
+    segment,
+)
 from .texts import check_lang
 from .whatif import what_if
 
@@ -132,7 +140,8 @@ class RehireModel:
     # Predictions
     # ----------------------------------------------------------------------------------
 
-    def predict(self, records: Records) -> pd.DataFrame:
+    def predict(self, records: Records, *,
+                errors: Literal["raise", "report"] = "raise") -> pd.DataFrame:
         """Predict both probabilities and the segment of each leaver.
 
         Parameters
@@ -141,6 +150,10 @@ class RehireModel:
             Leaver records; validated by the rules of
             :func:`rehire_model.validate_records`. One record (or a short list) is read
             without building a table, with the same numbers as a table gives.
+        errors : {"raise", "report"}, default "raise"
+            ``"raise"``: one invalid record raises, naming every problem.
+            ``"report"``: every record keeps its row; an invalid one has empty scores
+            and its problems in an added ``problem`` column (None for a valid record).
 
         Returns
         -------
@@ -154,8 +167,9 @@ class RehireModel:
         Raises
         ------
         SchemaError
-            A record is invalid (the message names the row, column, value and what is
-            expected).
+            With ``errors="raise"``, a record is invalid (the message names the row,
+            column, value and what is expected). With either, a column the model needs
+            is missing.
 
         Examples
         --------
@@ -165,8 +179,90 @@ class RehireModel:
         >>> model.predict(record)[["leaver_id", "segment"]]
           leaver_id   segment
         0   L000001  detached
+        >>> bad = dict(record, leaver_id="L2", industry="banking")
+        >>> model.predict([record, bad], errors="report")["problem"].str[:26].tolist()
+        [None, "column 'industry' has 'ban"]
         """
+        if errors not in ("raise", "report"):
+            raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
+        if errors == "report":
+            return self.scoring.every_record(records, LeaverBatch.predictions)
         return self.scoring.read(records).predictions()
+
+    def predict_one(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Score one leaver, for services that score records one at a time.
+
+        The same checks, numbers and segment as :meth:`predict` gives the record, without
+        building a table: quicker per call than ``predict({...})``.
+
+        Parameters
+        ----------
+        record : dict
+            One leaver record (field -> value, spelt as :meth:`predict` reads them).
+
+        Returns
+        -------
+        dict
+            The row :meth:`predict` returns for the record: ``leaver_id`` (when given),
+            ``p_<target>`` per target (float), ``segment`` (models with both targets)
+            and ``missing_fields``.
+
+        Raises
+        ------
+        SchemaError
+            The record is invalid (the message names each field, value and what is
+            expected).
+        TypeError
+            ``record`` is not a dict.
+
+        Examples
+        --------
+        >>> import rehire_model as rm
+        >>> model = rm.load_model()
+        >>> record = rm.make_leaver_survey(1, random_state=4).iloc[0].to_dict()
+        >>> scores = model.predict_one(record)
+        >>> scores["segment"], round(scores["p_rehire_intent"], 3)
+        ('detached', 0.06)
+        """
+        return self.scoring.predict_one(record)
+
+    def explain_one(self, record: Mapping[str, Any], *, top_k: int = TOP_K,
+                    lang: str = "en") -> list[dict[str, Any]]:
+        """The top reasons behind one leaver's probabilities, without building a table.
+
+        Parameters
+        ----------
+        record : dict
+            One leaver record.
+        top_k : int, default 3
+            Reasons per target.
+        lang : {"en", "ja"}, default "en"
+            Language of the labels, values and sentences.
+
+        Returns
+        -------
+        list of dict
+            The rows :meth:`explain` returns for the record (without ``row``), in the
+            same order: ``leaver_id`` (when given), ``target``, ``rank``, ``reason``,
+            ``label``, ``lever``, ``value``, ``direction``, ``log_odds``, ``pp``,
+            ``probability``, ``base_probability`` and ``text``.
+
+        Raises
+        ------
+        SchemaError
+            The record is invalid.
+
+        Examples
+        --------
+        >>> import rehire_model as rm
+        >>> record = rm.make_leaver_survey(1, random_state=4).iloc[0].to_dict()
+        >>> reasons = rm.load_model().explain_one(record, top_k=1, lang="ja")
+        >>> [(r["target"], r["rank"]) for r in reasons]
+        [('alumni_engagement', 1), ('rehire_intent', 1)]
+        """
+        check_lang(lang)
+        _check_top_k(top_k)
+        return self.scoring.explain_one(record, top_k, lang)
 
     # ----------------------------------------------------------------------------------
     # Explanations
@@ -262,8 +358,7 @@ class RehireModel:
         ［退職面談］退職意思の尊重：上司面談なし → アルムナイ意識を1.8pt上げる
         """
         check_lang(lang)
-        if not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1:
-            raise ValueError(f"top_k must be a whole number of at least 1, got {top_k!r}")
+        _check_top_k(top_k)
         return self.scoring.read(records).reasons(top_k, lang, n_jobs)
 
     def what_if(self, records: Records, settings: Mapping[str, Any], *,
@@ -297,3 +392,8 @@ class RehireModel:
         '戻ってきても歓迎する意思を伝える：アルムナイ意識 +11pt、再入社意向 +7pt'
         """
         return coach(self, records, lang=lang, amicability=amicability, top_k=top_k)
+
+
+def _check_top_k(top_k: Any) -> None:
+    if not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1:
+        raise ValueError(f"top_k must be a whole number of at least 1, got {top_k!r}")

@@ -32,8 +32,9 @@ Examples
 from __future__ import annotations
 
 import functools
+import itertools
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -41,16 +42,18 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from ._groups import rows_alike
+from ._one_record import RecordPath
 from ._scorer import Scorer, contributions
 from .exceptions import DataWarning
 from .explain import Reason, describe_reasons, reason_map
 from .schema import Field
 from .texts import has_text, message
 from .validation import (
+    answer_masks,
     as_records_frame,
     blank_columns,
     read_record,
-    skipped_answers,
     validate_records,
 )
 
@@ -130,6 +133,12 @@ class BlankCounts:
             self.blank[name] = self.blank.get(name, 0) + n_blank
             self.expected[name] = self.expected.get(name, 0) + n_expected
 
+    def add_batch(self, batch: LeaverBatch) -> None:
+        """Count the blanks of validated records (the same rules as :meth:`add`)."""
+        for name, n_blank, n_expected in batch.blank_counts():
+            self.blank[name] = self.blank.get(name, 0) + n_blank
+            self.expected[name] = self.expected.get(name, 0) + n_expected
+
     def warnings(self, headers: Mapping[str, str] | None = None) -> list[DataWarning]:
         """A warning per field blank in every row, or in more than half of them, naming
         its column by ``headers`` (field -> the file's header) where given."""
@@ -201,6 +210,34 @@ class ModelScoring:
         for name, scorer in self.scorers.items():
             scorer.check(estimators[name], probe)
 
+    @functools.cached_property
+    def record_path(self) -> RecordPath:
+        """The scoring of one record without a table (``predict_one``, ``explain_one``)."""
+        thresholds = self.thresholds
+        segment_of = None if not self.has_segments else (
+            lambda engaged, returning: SEGMENTS[(engaged >= thresholds["alumni_engagement"],
+                                                 returning >= thresholds["rehire_intent"])])
+        return RecordPath(scorers=self.scorers, encode=self.features.record_encoder(),
+                          record_fields=self.record_fields, inputs=self.inputs,
+                          validation=self.validation, reasons=self.reasons["reason"],
+                          segment_of=segment_of)
+
+    def predict_one(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """One record's row of ``predict``, as a dict (see :meth:`RecordPath.predict`)."""
+        scores = self.record_path.predict(_one(record))
+        if scores is None:
+            return self.read(record).predictions().iloc[0].to_dict()
+        return scores
+
+    def explain_one(self, record: Mapping[str, Any], top_k: int, lang: str
+                    ) -> list[dict[str, Any]]:
+        """One record's rows of ``explain``, as dicts without ``row``."""
+        reasons = self.record_path.explain(_one(record), top_k, lang)
+        if reasons is None:
+            table = self.read(record).reasons(top_k, lang).drop(columns="row")
+            return table.to_dict("records")
+        return reasons
+
     @property
     def has_segments(self) -> bool:
         """Whether both targets are scored, which a segment needs."""
@@ -231,18 +268,46 @@ class ModelScoring:
                 return LeaverBatch(self, arrays, [v.get("leaver_id") for v in values]
                                    if has_ids else None)
         # A table, or a record with a problem: validate_records reports every problem.
-        frame = as_records_frame(records)
-        if len(frame) >= BLANK_WARNING_ROWS:
-            counts = BlankCounts()
-            counts.add(frame, self.record_fields)
-            for warning in counts.warnings():
-                warnings.warn(warning, stacklevel=3)
-        return self.valid(validate_records(frame, **self.validation))
+        batch = self.valid(validate_records(as_records_frame(records), **self.validation))
+        _warn_blank_columns(batch)
+        return batch
+
+    def every_record(self, records: Records,
+                     table: Callable[[LeaverBatch], pd.DataFrame]) -> pd.DataFrame:
+        """``table`` of the valid records, with a row for every record in input order.
+
+        An invalid record's row has empty values (its ``leaver_id`` kept) and its
+        problems, ``; ``-separated, in a ``problem`` column, which is None for a valid
+        record. One bad record does not fail the others.
+        """
+        frame = as_records_frame(records).reset_index(drop=True)
+        valid, problems = validate_records(frame, errors="report", **self.validation)
+        batch = self.valid(valid)
+        _warn_blank_columns(batch)
+        scored = table(batch)
+        scored.index = valid.index
+        out = scored.reindex(frame.index)
+        if "leaver_id" in out.columns and len(problems):
+            ids = problems.drop_duplicates("row").set_index("row")["leaver_id"]
+            out.loc[ids.index, "leaver_id"] = ids
+        reasons = problems.groupby("row", sort=False)["problem"].agg("; ".join)
+        out["problem"] = pd.Series(reasons, dtype=object).reindex(frame.index)
+        out["problem"] = out["problem"].astype(object).where(out["problem"].notna(), None)
+        return out
 
     def valid(self, records: pd.DataFrame) -> LeaverBatch:
         """The batch of records already checked by :func:`rehire_model.validate_records`."""
         ids = records["leaver_id"].tolist() if "leaver_id" in records.columns else None
         return LeaverBatch(self, self.features.record_arrays(records), ids)
+
+
+def _warn_blank_columns(batch: LeaverBatch) -> None:
+    """Warn, for a table of some size, of each field it left mostly blank."""
+    if len(batch) >= BLANK_WARNING_ROWS:
+        counts = BlankCounts()
+        counts.add_batch(batch)
+        for warning in counts.warnings():
+            warnings.warn(warning, stacklevel=4)
 
 
 class Scored(Protocol):
@@ -251,6 +316,13 @@ class Scored(Protocol):
     one)."""
 
     scoring: ModelScoring
+
+
+def _one(record: Any) -> Mapping[str, Any]:
+    if not isinstance(record, Mapping):
+        raise TypeError("one leaver record is a dict of field -> value, not "
+                        f"{type(record).__name__}; use predict for a table or a list")
+    return record
 
 
 def _short_list_of_dicts(X: Any) -> list[Mapping[str, Any]] | None:
@@ -352,17 +424,25 @@ class LeaverBatch:
         p = self.probabilities()
         return segment(p["alumni_engagement"], p["rehire_intent"], self.scoring.thresholds)
 
+    def _answer_masks(self) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+        return self._cached("answers", lambda: answer_masks(self.arrays,
+                                                            self.scoring.record_fields))
+
+    def blank_counts(self) -> list[tuple[str, int, int]]:
+        """Per field in use: ``(name, blank answers, records that expected one)``."""
+        names, blank, expected = self._answer_masks()
+        n_blank = (blank & expected).sum(axis=0).tolist()
+        return list(zip(names, n_blank, expected.sum(axis=0).tolist(), strict=True))
+
     def missing_fields(self) -> np.ndarray:
         """Per leaver, the fields left unanswered, ``;``-separated ("" when none)."""
-        names, skipped = skipped_answers(self.arrays, self.scoring.record_fields)
-        out = np.full(skipped.shape[0], "", dtype=object)
-        rows = np.flatnonzero(skipped.any(axis=1))
-        if len(rows):
-            # Column by column, in C: each skipped field adds "name;".
-            parts = np.where(skipped[rows], np.array([f"{n};" for n in names]), "")
-            joined = functools.reduce(np.char.add, parts.T)
-            out[rows] = np.char.rstrip(joined, ";").astype(object)
-        return out
+        names, blank, expected = self._answer_masks()
+        skipped = blank & expected
+        # The text of each distinct pattern of skipped answers is written once.
+        groups, first = rows_alike(skipped)
+        texts = np.array([";".join(itertools.compress(names, skipped[row].tolist()))
+                          for row in first.tolist()], dtype=object)
+        return texts[groups]
 
     def predictions(self) -> pd.DataFrame:
         """The table :meth:`rehire_model.RehireModel.predict` returns."""

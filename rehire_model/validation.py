@@ -2,8 +2,9 @@
 
 :func:`validate_records` checks and coerces leaver records (the columns of
 :data:`rehire_model.schema.FIELDS`) for training, prediction and batch scoring alike;
-:func:`read_record` reads one record by the same rules without building a table, and
-:func:`read_value` one value. Values are read from any of their spellings
+:func:`read_record` reads one record by the same rules without building a table (with a
+:class:`RecordReader`, compiled once for a set of fields), and :func:`read_value` one
+value. Values are read from any of their spellings
 (:func:`rehire_model.schema.value_spellings`), and problems are described in English or
 Japanese, in a table of :data:`PROBLEM_COLUMNS` (:func:`problems_table`).
 
@@ -16,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import difflib
 import functools
@@ -59,6 +61,8 @@ __all__ = [
     "MAX_MISSING",
     "MISSING_MODES",
     "PROBLEM_COLUMNS",
+    "RecordReader",
+    "answer_masks",
     "as_records_frame",
     "blank_columns",
     "closest_header",
@@ -104,9 +108,13 @@ def _is_null(value: Any) -> bool:
 
 
 def _read_number(value: Any) -> float:
-    """Read a number given as a number or as text; booleans are not numbers."""
+    """Read a number given as a number or as text; booleans are not numbers.
+
+    Text that reads as not-a-number without being a blank's spelling (``"-nan"``) is not
+    a number either.
+    """
     number = number_in(value)
-    if number is None:
+    if number is None or math.isnan(number):
         raise _Unreadable
     return number
 
@@ -236,6 +244,18 @@ def _check_numbers(x: np.ndarray, low: Any, high: Any, whole: Any, yes_no: Any) 
     return reason
 
 
+def _number_reason(x: float, bounds: _Bounds) -> int:
+    """The reason code of one number against its :func:`_bounds` (as
+    :func:`_check_numbers` gives it for an array)."""
+    low, high, whole, yes_no = bounds
+    reason = _OK
+    if whole and math.isfinite(x) and x != round(x):
+        reason = _NOT_WHOLE
+    elif x < low or x > high:
+        reason = _OUT_OF_RANGE
+    return _UNRECOGNISED if yes_no and reason != _OK else reason
+
+
 def _read_cell(read: Callable[[Any], Any], value: Any) -> tuple[Any, bool, int]:
     """One value as given, read by ``read``: ``(value, given, reason)``.
 
@@ -284,7 +304,7 @@ def read_value(field: Field, value: Any) -> Any:
     """
     read, given, reason = _read_cell(_cached_reader(field), value)
     if given and reason == _OK and field.kind != "category":
-        reason = int(_check_numbers(np.array([read]), *_bounds(field))[0])
+        reason = _number_reason(read, _bounds(field))
     if reason != _OK:
         raise SchemaError(message("problem.cannot_be", name=field.name, value=_shown(value),
                                   expected=_expectation(field)))
@@ -294,6 +314,8 @@ def read_value(field: Field, value: Any) -> Any:
 
 
 def _id_text(value: Any) -> str | None:
+    if type(value) is str:
+        return value if value.strip() else None
     if _is_null(value) or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
@@ -304,10 +326,10 @@ def _id_text(value: Any) -> str | None:
 # --------------------------------------------------------------------------------------
 # The rules across fields
 #
-# read_record reads a record value by value (_read_cells), validate_records a table
-# column by column (_read_columns); both put what they read into a _Checked, with one
-# row per field of a _Layout and one column per record. The rules then run on those
-# arrays (_apply_rules): the same code for one record as for a table.
+# validate_records reads a table column by column (_read_columns) into a _Checked, with
+# one row per field of a _Layout and one column per record; the rules then run on those
+# arrays (_apply_rules). A RecordReader (behind read_record) applies the same rules to
+# one record in plain Python, reading each value with the same readers.
 # --------------------------------------------------------------------------------------
 
 
@@ -530,10 +552,10 @@ def _apply_rules(
     return _too_many_blanks(checked, layout, max_missing) if missing == "impute" else []
 
 
-def skipped_answers(
+def answer_masks(
     arrays: Mapping[str, np.ndarray], fields: Sequence[Field]
-) -> tuple[tuple[str, ...], np.ndarray]:
-    """Which used fields each record left unanswered (a skipped survey answer).
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """Which used fields each record left blank, and which expected an answer.
 
     Parameters
     ----------
@@ -547,9 +569,49 @@ def skipped_answers(
     -------
     names : tuple of str
         The fields in use present in ``arrays``, in the order of ``fields``.
+    blank : numpy.ndarray of bool, shape (n_records, len(names))
+        True where the value is blank.
+    expected : numpy.ndarray of bool, shape (n_records, len(names))
+        True where an answer was expected: an interview's answers only when the
+        interview is known to have been held (without it, or when whether it was held
+        is itself unanswered, they are empty by structure).
+
+    Examples
+    --------
+    >>> fields = [FIELDS_BY_NAME[n] for n in ("tenure_years", "sup_interview_held",
+    ...                                       "sup_welcomed_return")]
+    >>> arrays = {"tenure_years": np.array([np.nan, 3.0]),
+    ...           "sup_interview_held": np.array([0.0, 1.0]),
+    ...           "sup_welcomed_return": np.array([np.nan, np.nan])}
+    >>> names, blank, expected = answer_masks(arrays, fields)
+    >>> blank.tolist(), expected.tolist()
+    ([[True, False, True], [False, False, True]], [[True, True, False], [True, True, True]])
+    """
+    layout = _layout(fields, arrays)
+    n_records = len(next(iter(arrays.values()))) if arrays else 0
+    blank = _rows([
+        np.isnan(values) if values.dtype.kind == "f" else pd.isna(values)
+        for values in (arrays[name] for name in layout.used_names)
+    ], n_records, bool)
+    held = _rows([
+        np.where(arrays[layout.fields[row].name] == 1.0, 1.0, np.nan) for row in layout.flags
+    ], n_records, float)
+    expected = _skipped(np.ones_like(blank), held, layout)
+    return layout.used_names, np.ascontiguousarray(blank.T), np.ascontiguousarray(expected.T)
+
+
+def skipped_answers(
+    arrays: Mapping[str, np.ndarray], fields: Sequence[Field]
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """Which used fields each record left unanswered (a skipped survey answer): blank
+    where an answer was expected (see :func:`answer_masks`).
+
+    Returns
+    -------
+    names : tuple of str
+        The fields in use present in ``arrays``, in the order of ``fields``.
     mask : numpy.ndarray of bool, shape (n_records, len(names))
-        True where an answer was skipped. An interview's answers count only when the
-        interview is known to have been held.
+        True where an answer was skipped.
 
     Examples
     --------
@@ -562,17 +624,8 @@ def skipped_answers(
     >>> mask.tolist()
     [[True, False, False], [False, False, True]]
     """
-    layout = _layout(fields, arrays)
-    n_records = len(next(iter(arrays.values()))) if arrays else 0
-    blank = [
-        np.isnan(values) if values.dtype.kind == "f" else pd.isna(values)
-        for values in (arrays[name] for name in layout.used_names)
-    ]
-    held = [
-        np.where(arrays[layout.fields[row].name] == 1.0, 1.0, np.nan) for row in layout.flags
-    ]
-    mask = _skipped(_rows(blank, n_records, bool), _rows(held, n_records, float), layout)
-    return layout.used_names, np.ascontiguousarray(mask.T)
+    names, blank, expected = answer_masks(arrays, fields)
+    return names, blank & expected
 
 
 def _rows(arrays: Sequence[np.ndarray], n_records: int, dtype: Any) -> np.ndarray:
@@ -864,28 +917,331 @@ def _schema_error(problems: pd.DataFrame, index: pd.Index,
 # One record, without a table
 # --------------------------------------------------------------------------------------
 
+#: How many distinct values of one field a RecordReader keeps the reading of; past that
+#: it starts afresh, so that free text or many distinct numbers take bounded memory.
+_MAX_KEPT = 256
+#: How many RecordReaders read_record keeps (one per fields, missing and max_missing).
+_MAX_READERS = 32
 
-def _read_cells(record: Mapping[str, Any], layout: _Layout) -> tuple[dict[str, Any], _Checked]:
-    """A record's values as read (canonical, by field) and the record ready for the rules."""
-    values: dict[str, Any] = {}
-    x, given, reasons = [], [], []
-    for field, read, is_text in zip(layout.fields, layout.readers, layout.text, strict=True):
-        value, is_given, reason = _read_cell(read, record[field.name])
-        given.append(is_given)
-        reasons.append(reason)
-        if is_text:
-            values[field.name] = value
-            x.append(math.nan)
+_ABSENT = object()  # a field that is not among a record's keys
+_BAD = object()  # a value that cannot be read, or is outside its field's bounds
+_NOTHING = object()  # what no value reads as
+
+
+class _FloatReadings(dict[float, Any]):
+    """The readings of one field's floats: a float not yet read (a NaN, a number read as
+    itself) is read when asked for, without a KeyError to catch."""
+
+    __slots__ = ("_reading",)
+
+    def __init__(self, reading: _FieldReading) -> None:
+        super().__init__()
+        self._reading = reading
+
+    def __missing__(self, value: float) -> Any:
+        return self._reading(value)
+
+
+class _FieldReading:
+    """How the values of one field read: canonical, ``blank`` (the one object a blank
+    reads as: None for a category, NaN otherwise) or ``_BAD``.
+
+    The reading of each value is kept in ``kept``, by its type and then by the value, so
+    that a boolean is never taken for the number 1 (nor 1.0 for 1, which a category reads
+    as other text). NaNs are not kept (no key finds them again), nor zeros (the key loses
+    their sign), nor the floats of a field read from numbers only (each reads as itself).
+    """
+
+    __slots__ = ("_bounds", "_n_kept", "_numbers", "_read", "_text", "blank", "kept")
+
+    def __init__(self, field: Field) -> None:
+        self._read = _cached_reader(field)
+        self._text = field.kind == "category"
+        self._numbers = self._read is _read_number
+        self._bounds = _bounds(field)
+        self.blank: Any = None if self._text else math.nan
+        self.kept: dict[type, dict[Any, Any]] = {float: _FloatReadings(self)}
+        self._n_kept = 0
+
+    def __call__(self, value: Any) -> Any:
+        if type(value) is float:
+            if value != value:
+                return self.blank
+            if self._numbers:
+                return value if _number_reason(value, self._bounds) == _OK else _BAD
+        read, given, reason = _read_cell(self._read, value)
+        if not given:
+            result = self.blank
+        elif reason != _OK or not (self._text or _number_reason(read, self._bounds) == _OK):
+            result = _BAD
         else:
-            values[field.name] = number = math.nan if value is None else value
-            x.append(number)
-    numbers = np.array(x, dtype=np.float64)
-    reason = np.array(reasons, dtype=np.int8)
-    reason = np.where(reason == _OK, _check_numbers(numbers, layout.low, layout.high,
-                                                    layout.whole, layout.yes_no), reason)
-    checked = _Checked.read(np.array(given, dtype=bool)[:, None], reason[:, None],
-                            numbers[layout.flags][:, None], layout)
-    return values, checked
+            result = read
+        if not (isinstance(value, float | np.floating) and (value != value or value == 0)):
+            self._keep(value, result)
+        return result
+
+    def _keep(self, value: Any, result: Any) -> None:
+        kept = self.kept
+        if self._n_kept >= _MAX_KEPT:
+            kept.clear()
+            kept[float] = _FloatReadings(self)
+            self._n_kept = 0
+        with contextlib.suppress(TypeError):  # a list, a dict: read each time
+            kept.setdefault(type(value), {})[value] = result
+            self._n_kept += 1
+
+
+# One field of a RecordReader's plan: its name, the readings kept, the reading, and its
+# blank if a blank counts or, with missing="reject", is a problem (a field with a feature
+# role that needs no interview), else _NOTHING.
+_Step = tuple[str, dict[type, dict[Any, Any]], _FieldReading, Any]
+# An interview: its flag's name, blank, whether the flag is a category, whether its
+# blank counts; and its answers as (name, blank, whether a blank counts if it was held).
+_Interview = tuple[str, Any, bool, bool, tuple[tuple[str, Any, bool], ...]]
+
+
+class RecordReader:
+    """The checks of one record, compiled once for a set of fields.
+
+    Reads a record by the rules of :func:`validate_records`, in plain Python: each field
+    keeps the reading of the values it has been given, so that reading record after
+    record (a model scoring one leaver at a time) mostly looks values up. Values are read
+    by the same readers as tables are, from the same spellings. :func:`read_record` reads
+    with one of these.
+
+    Parameters
+    ----------
+    fields : sequence of Field
+        The fields to read (a model's ``record_fields``). Those with a feature role must
+        be keys of each record; the others are read when present.
+    missing : {"impute", "reject"}, default "impute"
+        How unanswered fields are treated, as in :func:`validate_records`.
+    max_missing : float, default 0.5
+        The share of the fields in use that may be unanswered (``missing="impute"``).
+
+    Attributes
+    ----------
+    fields : tuple of Field
+        The fields read.
+    missing : str
+        ``missing`` as given.
+    max_missing : float
+        ``max_missing`` as given.
+
+    Raises
+    ------
+    ValueError
+        ``missing`` is not ``"impute"`` or ``"reject"``.
+
+    See Also
+    --------
+    read_record : Reads with a RecordReader kept for its fields and options.
+
+    Examples
+    --------
+    >>> fields = [FIELDS_BY_NAME[name] for name in ("job_level", "sup_interview_held",
+    ...                                             "sup_welcomed_return")]
+    >>> read = RecordReader(fields)
+    >>> read({"job_level": "管理職", "sup_interview_held": "", "sup_welcomed_return": "はい"})
+    {'job_level': 'manager', 'sup_interview_held': 1.0, 'sup_welcomed_return': 1.0}
+    >>> read({"job_level": "manager", "sup_interview_held": "未実施",
+    ...       "sup_welcomed_return": "はい"}) is None
+    True
+    """
+
+    def __init__(self, fields: Sequence[Field], *, missing: str = "impute",
+                 max_missing: float = MAX_MISSING) -> None:
+        if missing not in MISSING_MODES:
+            raise ValueError(f"missing must be 'impute' or 'reject', got {missing!r}")
+        self.fields = tuple(fields)
+        self.missing = missing
+        self.max_missing = max_missing
+        present = [f for f in self.fields if f.kind != "id"]
+        readings = [_FieldReading(f) for f in present]
+        self._reject = missing == "reject"
+        self._required = frozenset(_required_names(self.fields, require_targets=False))
+        self._required_ids = tuple(f.name for f in self.fields
+                                   if f.kind == "id" and f.name in self._required)
+        self._plan: tuple[_Step, ...] = tuple(
+            (f.name, reading.kept, reading,
+             reading.blank if f.role in FEATURE_ROLES and f.requires is None else _NOTHING)
+            for f, reading in zip(present, readings, strict=True)
+        )
+        by_name = {f.name: (f, reading) for f, reading in zip(present, readings, strict=True)}
+        interviews: list[_Interview] = []
+        for flag in dict.fromkeys(f.requires for f in present if f.requires in by_name):
+            field, reading = by_name[flag]
+            answers = tuple((f.name, r.blank, f.role in FEATURE_ROLES)
+                            for f, r in zip(present, readings, strict=True) if f.requires == flag)
+            interviews.append((flag, reading.blank, field.kind == "category",
+                               field.role in FEATURE_ROLES and field.requires is None, answers))
+        self._interviews = tuple(interviews)
+        answer_names = {name for *_, answers in interviews for name, _, _ in answers}
+        self._nested = any(flag in answer_names for flag, *_ in interviews)
+        n_used = sum(f.role in FEATURE_ROLES for f in present)
+        self._limit = math.inf if self._reject or not n_used else max_missing * n_used
+
+    def __repr__(self) -> str:
+        return (f"RecordReader({len(self.fields)} fields, missing={self.missing!r}, "
+                f"max_missing={self.max_missing!r})")
+
+    def __call__(self, record: Mapping[str, Any]) -> dict[str, Any] | None:
+        """One record's canonical values, or None if it has any problem.
+
+        Parameters
+        ----------
+        record : dict
+            Column -> value, as given.
+
+        Returns
+        -------
+        dict or None
+            As :func:`read_record` returns them: the fields present, in the order of
+            ``fields`` (then ``leaver_id``, as text, when the record has it).
+        """
+        for name in self._required_ids:
+            if name not in record:
+                return None
+        get = record.get
+        reject = self._reject
+        values: dict[str, Any] = {}
+        n_blank = 0
+        for name, kept, reading, counted_blank in self._plan:
+            value = get(name, _ABSENT)
+            if value is _ABSENT:
+                if name in self._required:
+                    return None
+                continue
+            try:
+                read = kept[type(value)][value]
+            except (KeyError, TypeError):  # not read yet, or cannot be hashed (a list)
+                read = reading(value)
+            if read is _BAD:
+                return None
+            if read is counted_blank:
+                if reject:
+                    return None
+                n_blank += 1
+            values[name] = read
+        if self._interviews:
+            blanks = self._interview_rules(values, n_blank)
+            if blanks is None:
+                return None
+            n_blank = blanks
+        if n_blank > self._limit:
+            return None
+        if "leaver_id" in record:
+            values["leaver_id"] = _id_text(record["leaver_id"])
+        return values
+
+    def _interview_rules(self, values: dict[str, Any], n_blank: int) -> int | None:
+        """Apply the interview rules to a record's ``values`` (its flags set to whether
+        each interview was held); the number of blanks that count, or None on a problem.
+
+        As :func:`_apply_rules`: with ``missing="impute"`` a blank flag whose answers are
+        given reads as held; an answer given about an interview not held is a problem,
+        and so (with ``missing="reject"``) is one missing from an interview held; an
+        interview's blank answers count only when it was held. Only interviews whose
+        flag and some answers are present are read.
+        """
+        if self._nested:
+            return self._nested_interview_rules(values, n_blank)
+        impute = not self._reject
+        get = values.get
+        for flag, flag_blank, flag_text, flag_counts, answers in self._interviews:
+            value = get(flag, _ABSENT)
+            if value is _ABSENT:
+                continue
+            n_present = n_answered = n_skipped = 0
+            for name, blank, counts in answers:
+                answer = get(name, _ABSENT)
+                if answer is _ABSENT:
+                    continue
+                n_present += 1
+                if answer is blank:
+                    n_skipped += counts
+                else:
+                    n_answered += 1
+            if not n_present:
+                continue
+            if value is flag_blank:
+                if impute and n_answered:
+                    held = values[flag] = 1.0
+                    n_blank -= flag_counts  # the flag now reads as given
+                else:
+                    held = values[flag] = math.nan
+            elif flag_text:
+                held = values[flag] = math.nan
+            else:
+                held = value
+            if held == 0.0:
+                if n_answered:
+                    return None
+            elif held == 1.0 and n_present > n_answered:
+                if not impute:
+                    return None
+                n_blank += n_skipped
+        return n_blank
+
+    def _nested_interview_rules(self, values: dict[str, Any], n_blank: int) -> int | None:
+        """:meth:`_interview_rules` when a flag is itself an answer about another
+        interview: whether each flag was held is settled first, as the table does."""
+        impute = not self._reject
+        held: list[tuple[str, float, list[tuple[str, bool, bool]]]] = []
+        inferred: set[str] = set()
+        for flag, flag_blank, flag_text, flag_counts, answers in self._interviews:
+            value = values.get(flag, _ABSENT)
+            if value is _ABSENT:
+                continue
+            given = [(name, values[name] is not blank, counts)
+                     for name, blank, counts in answers if name in values]
+            if not given:
+                continue
+            known = value is not flag_blank
+            if impute and not known and any(answered for _, answered, _ in given):
+                inferred.add(flag)
+                n_blank -= flag_counts
+                held.append((flag, 1.0, given))
+            else:
+                held.append((flag, value if known and not flag_text else math.nan, given))
+        for flag, was_held, given in held:
+            values[flag] = was_held
+            for name, answered, counts in given:
+                if answered or name in inferred:
+                    if was_held == 0.0:
+                        return None
+                elif was_held == 1.0:
+                    if not impute:
+                        return None
+                    n_blank += counts
+        return n_blank
+
+
+def _compiled_reader(fields: tuple[Field, ...], missing: str, max_missing: float
+                     ) -> RecordReader:
+    return RecordReader(fields, missing=missing, max_missing=max_missing)
+
+
+_kept_reader = functools.lru_cache(maxsize=_MAX_READERS)(_compiled_reader)
+_READERS: dict[tuple[int, str, float], tuple[tuple[Field, ...], RecordReader]] = {}
+
+
+def _record_reader(fields: Sequence[Field], missing: str, max_missing: float) -> RecordReader:
+    """The RecordReader of ``fields``: kept per ``fields`` object (checked by identity,
+    which is quicker than hashing every Field), and per equal fields."""
+    key = (id(fields), missing, max_missing)
+    snapshot = tuple(fields)
+    kept = _READERS.get(key)
+    if kept is not None and kept[0] == snapshot:
+        return kept[1]
+    try:
+        reader = _kept_reader(snapshot, missing, max_missing)
+    except TypeError:  # a field that cannot be hashed
+        reader = _compiled_reader(snapshot, missing, max_missing)
+    if len(_READERS) >= _MAX_READERS:
+        _READERS.clear()
+    _READERS[key] = (snapshot, reader)
+    return reader
 
 
 def read_record(
@@ -900,7 +1256,8 @@ def read_record(
     The quick path for a single record: no table is built. Categories come back as
     ``str`` (None if missing), every other field as ``float`` (booleans 0.0/1.0, NaN if
     missing), and ``leaver_id`` as text when given. Returns None when the record has any
-    problem; :func:`validate_records` then gives the full report.
+    problem; :func:`validate_records` then gives the full report. Reads with a
+    :class:`RecordReader` kept for ``fields``, ``missing`` and ``max_missing``.
 
     Parameters
     ----------
@@ -920,6 +1277,11 @@ def read_record(
         The canonical values of the fields present, in the order of ``fields`` (then
         ``leaver_id``), or None if the record has a problem.
 
+    Raises
+    ------
+    ValueError
+        ``missing`` is not ``"impute"`` or ``"reject"``.
+
     Examples
     --------
     >>> fields = [FIELDS_BY_NAME["job_level"], FIELDS_BY_NAME["sup_interview_held"]]
@@ -928,18 +1290,7 @@ def read_record(
     >>> read_record({"job_level": "intern", "sup_interview_held": "yes"}, fields) is None
     True
     """
-    layout = _layout(fields, record)
-    if not layout.complete:
-        return None
-    values, checked = _read_cells(record, layout)
-    if (_apply_rules(checked, layout, missing=missing, max_missing=max_missing,
-                     require_targets=False) or checked.reason.any()):
-        return None
-    for i, row in enumerate(layout.flags.tolist()):
-        values[layout.fields[row].name] = float(checked.held[i, 0])
-    if "leaver_id" in record:
-        values["leaver_id"] = _id_text(record["leaver_id"])
-    return values
+    return _record_reader(fields, missing, max_missing)(record)
 
 
 # --------------------------------------------------------------------------------------
@@ -1164,17 +1515,34 @@ def _read_uniques(uniques: np.ndarray, field: Field, read: Callable[[Any], Any],
     return _Column(values, given, reason)
 
 
+def _true_false(values: np.ndarray) -> np.ndarray | None:
+    """Objects that are all true, false or NaN (as ``read_csv`` gives a yes/no column
+    with blanks) as 1.0/0.0/NaN; None when they hold anything else."""
+    if ptypes.infer_dtype(values, skipna=True) != "boolean":
+        return None
+    try:
+        return values.astype(np.float64)
+    except (TypeError, ValueError):  # a None or pd.NA among the blanks
+        return None
+
+
 def _read_column(series: pd.Series, layout: _Layout, row: int) -> _Column:
     """Read the column of the layout's field in ``row``."""
     field = layout.fields[row]
     is_number_column = ptypes.is_numeric_dtype(series.dtype) and not ptypes.is_bool_dtype(
         series.dtype
     )
+    x = None
     if is_number_column and not _reads_text(field):
         # A column that already holds numbers: no value needs looking at one by one.
         x = series.to_numpy(dtype="float64", na_value=np.nan)
+    elif field.kind == "bool" and ptypes.is_bool_dtype(series.dtype):
+        x = series.to_numpy(dtype="float64", na_value=np.nan)
+    elif field.kind == "bool" and series.dtype == object:
+        x = _true_false(series.to_numpy())
+    if x is not None:
         return _Column(x, ~np.isnan(x), _check_numbers(x, *layout.bounds(row)))
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    codes, uniques = _factorize(series)
     per_unique = _read_uniques(np.asarray(uniques, dtype=object), field, layout.readers[row],
                                layout.bounds(row))
     return _Column(per_unique.values[codes], per_unique.given[codes], per_unique.reason[codes])
@@ -1224,6 +1592,31 @@ def _canonical_frame(
     )
 
 
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _factorize(series: pd.Series) -> tuple[np.ndarray, Any]:
+    """A column's codes and distinct values, as :func:`pandas.factorize` gives them (code
+    -1 for a null); each value that cannot be hashed (a list, a dict) is distinct."""
+    try:
+        return pd.factorize(series, use_na_sentinel=True)
+    except TypeError:
+        pass
+    values = series.to_numpy(dtype=object)
+    hashable = np.fromiter(map(_hashable, values), dtype=bool, count=len(values))
+    codes = np.empty(len(values), dtype=np.intp)
+    hashed, uniques = pd.factorize(values[hashable], use_na_sentinel=True)
+    codes[hashable] = hashed
+    others = np.flatnonzero(~hashable)
+    codes[others] = len(uniques) + np.arange(len(others))
+    return codes, np.concatenate((np.asarray(uniques, dtype=object), values[others]))
+
+
 def _coerce_ids(series: pd.Series) -> pd.Series:
     """Leaver ids as plain text (None where missing); never validated further."""
     if ptypes.infer_dtype(series, skipna=True) in ("string", "empty"):
@@ -1231,7 +1624,7 @@ def _coerce_ids(series: pd.Series) -> pd.Series:
         blank = (series.eq("") | series.str.isspace()).to_numpy(dtype=bool, na_value=False)
         values[blank] = None
     else:
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        codes, uniques = _factorize(series)
         texts = np.array([_id_text(u) for u in uniques] + [None], dtype=object)
         values = texts[codes]
     return pd.Series(values, index=series.index, dtype=object, name="leaver_id")
@@ -1299,7 +1692,7 @@ def _blank_cells(series: pd.Series) -> np.ndarray:
     """Where a column as given is blank (null, or text meaning missing)."""
     if ptypes.is_numeric_dtype(series.dtype) or ptypes.is_bool_dtype(series.dtype):
         return series.isna().to_numpy(dtype=bool)
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    codes, uniques = _factorize(series)
     blank = np.array([is_blank(value) for value in uniques] + [True], dtype=bool)
     return blank[codes]
 

@@ -1,6 +1,9 @@
-"""Shared fixtures: small trained models (fast) for the model, I/O and training tests."""
+"""Shared fixtures: small trained models (fast) for the model, I/O and training tests,
+and the local Spark session of the Spark tests."""
 
 from __future__ import annotations
+
+import sys
 
 import pytest
 
@@ -66,3 +69,26 @@ def varied():
     survey.loc[survey.index[:10], "sup_welcomed_return"] = None
     survey.loc[survey.index[10:16], "sup_interview_held"] = None
     return survey
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """A local Spark session (``local[2]``, Arrow on) whose Python workers run this
+    environment's Python, for the Spark tests."""
+    from pyspark.sql import SparkSession
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PYSPARK_PYTHON", sys.executable)
+        env.setenv("PYSPARK_DRIVER_PYTHON", sys.executable)
+        session = (SparkSession.builder.master("local[2]")
+                   .appName("rehire_model tests")
+                   .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+                   .config("spark.sql.shuffle.partitions", "2")
+                   .config("spark.ui.enabled", "false")
+                   .config("spark.ui.showConsoleProgress", "false")
+                   .getOrCreate())
+        session.sparkContext.setLogLevel("ERROR")
+        try:
+            yield session
+        finally:
+            session.stop()

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from mlflow.exceptions import MlflowException
+from mlflow.pyfunc import scoring_server
 
 import rehire_model as rm
-from rehire_model.mlflow import log_model, save_model, signature
+from rehire_model.mlflow import RefusedRequest, log_model, save_model, score, signature
 
 
 @pytest.fixture(scope="module")
@@ -92,13 +93,84 @@ def test_params_add_reasons_in_the_language_asked(served, model, leavers):
     assert scored.columns[-1] == "rehire_intent_reason_3"
 
 
-def test_a_bad_record_fails_with_the_librarys_message(served, leavers):
+def test_a_bad_record_is_refused_by_row_and_field_and_its_cause_has_the_value(served,
+                                                                              leavers):
     bad = leavers.head(10).astype(object)
-    bad.loc[4, "industry"] = "banking"
-    with pytest.raises(MlflowException, match="column 'industry' has 'banking'; expected one of"):
+    bad.loc[4, "industry"] = "banking-x9"
+    with pytest.raises(RefusedRequest) as raised:
         served.predict(bad)
-    with pytest.raises(MlflowException, match="lang must be 'en' or 'ja', got 'fr'"):
+    said = raised.value.message
+    assert "1 of 10 leaver records cannot be scored" in said
+    assert "row 4: 'industry': a value it does not accept; expected one of manufacturing" in said
+    assert '"errors": "report"' in said
+    assert "banking-x9" not in said and bad.loc[4, "leaver_id"] not in said
+    assert isinstance(raised.value, MlflowException)
+    assert raised.value.get_http_status_code() == 400
+    # The library's error, with the value, is the cause (shown by a traceback).
+    assert isinstance(raised.value.__cause__, rm.SchemaError)
+    assert "column 'industry' has 'banking-x9'" in str(raised.value.__cause__)
+
+
+def test_a_bad_parameter_is_refused_naming_it(served, leavers):
+    with pytest.raises(RefusedRequest, match="lang must be 'en' or 'ja', got 'fr'"):
         served.predict(leavers.head(2), params={"lang": "fr"})
+    with pytest.raises(RefusedRequest, match="errors must be 'raise' or 'report'"):
+        served.predict(leavers.head(2), params={"errors": "ignore"})
+
+
+def test_the_scoring_servers_answer_is_the_refusal_alone(served, leavers):
+    """MLflow's handler prefixes the message with a printout of the records; the JSON
+    it answers with (serialize_as_json) is the refusal only."""
+    records = leavers.head(3).astype(object)
+    records.loc[1, "leaver_id"] = "SECRET-ID-7731"
+    records.loc[1, "industry"] = "banking-x9"
+    body = json.dumps({"dataframe_split": json.loads(records.to_json(orient="split",
+                                                                     index=False))})
+    schema = served.metadata.get_input_schema()
+    with pytest.raises(RefusedRequest) as raised:
+        scoring_server.invocations(body, "application/json", served, schema)
+    assert "Failed to predict data" in raised.value.message  # MLflow's own rewrite
+    answer = json.loads(raised.value.serialize_as_json())
+    assert answer["error_code"] == "INVALID_PARAMETER_VALUE"
+    assert answer["message"].startswith("1 of 3 leaver records cannot be scored")
+    assert "row 1: 'industry'" in answer["message"]
+    for secret in ("SECRET-ID-7731", "banking-x9", "Failed to predict data",
+                   *records["leaver_id"]):
+        assert secret not in json.dumps(answer, ensure_ascii=False), secret
+
+
+@pytest.mark.parametrize("value", [[1, 2], {"years": 3}], ids=["list", "object"])
+def test_a_list_or_an_object_as_a_value_is_a_problem_of_its_record(served, model, leavers,
+                                                                    value):
+    records = leavers.head(5).astype(object).reset_index(drop=True)
+    records.at[2, "tenure_years"] = value
+    with pytest.raises(RefusedRequest) as raised:
+        served.predict(records)
+    assert ("row 2: 'tenure_years': a list or an object, not one value; expected a number "
+            "from 0.25 to 50") in raised.value.message
+    reported = served.predict(records, params={"errors": "report"})
+    assert reported["problem"].notna().tolist() == [False, False, True, False, False]
+    assert reported.loc[2, "leaver_id"] == records.loc[2, "leaver_id"]
+    assert reported.loc[2, "p_rehire_intent"] is None
+    assert "column 'tenure_years' has " in reported.loc[2, "problem"]
+    assert "expected a number from 0.25 to 50" in reported.loc[2, "problem"]
+    np.testing.assert_array_equal(
+        reported.drop(index=2)["p_rehire_intent"].astype(float),
+        model.predict(records.drop(index=2))["p_rehire_intent"])
+
+
+def test_an_unexpected_failure_is_a_500_without_its_text(model, leavers, monkeypatch, caplog):
+    def fail(records):
+        raise ValueError("could not read 'SECRET-ID-7731'")
+
+    monkeypatch.setattr(model.scoring, "read", fail)
+    with pytest.raises(RefusedRequest) as raised:
+        score(model, leavers.head(2))
+    assert raised.value.get_http_status_code() == 500
+    assert "ValueError" in raised.value.message
+    assert "SECRET" not in raised.value.serialize_as_json()
+    assert "SECRET-ID-7731" in str(raised.value.__cause__)
+    assert "scoring a request of 2 records failed" in caplog.text
 
 
 def test_errors_report_scores_every_good_record(served, model, leavers):
@@ -115,17 +187,50 @@ def test_errors_report_scores_every_good_record(served, model, leavers):
                                   model.predict(bad.drop(index=4))["p_rehire_intent"])
 
 
-def test_the_signature_declares_fields_outputs_and_params(model):
+def test_the_signature_declares_outputs_and_params_and_no_input_columns(model, saved):
     declared = signature(model)
-    inputs = {spec.name: spec for spec in declared.inputs.inputs}
-    assert set(inputs) == {"leaver_id", *(f.name for f in model.record_fields)}
-    assert not any(spec.required for spec in inputs.values())
-    assert inputs["industry"].type.name == "string"
-    for name in ("policy_alumni_perks", "sup_interview_amicability", "tenure_years"):
-        assert "Any" in str(inputs[name].type), name
+    # Declared inputs would have MLflow check every value before the library does.
+    assert declared.inputs is None
     assert declared.outputs.input_names() == ["leaver_id", "p_alumni_engagement",
                                               "p_rehire_intent", "segment", "missing_fields"]
     assert {p.name for p in declared.params.params} == {"top_k", "lang", "errors"}
+    example = json.loads((saved / "serving_input_example.json").read_text(encoding="utf-8"))
+    assert example["dataframe_split"]["columns"] == [
+        "leaver_id", *(f.name for f in model.record_fields)]
+
+
+def test_pyfunc_takes_one_record_as_a_dict_and_records_as_dicts(served, model, leavers):
+    records = json.loads(leavers.head(3).to_json(orient="records"))
+    pd.testing.assert_frame_equal(served.predict(records[0]), model.predict(records[0]))
+    pd.testing.assert_frame_equal(served.predict(records), model.predict(records))
+
+
+@pytest.mark.parametrize("layout", ["instances", "inputs"])
+def test_the_servers_other_layouts_score_as_predict(served, model, leavers, layout):
+    records = json.loads(leavers.head(20).to_json(orient="records"))  # with blanks
+    data = records if layout == "instances" else {c: [r[c] for r in records]
+                                                    for c in records[0]}
+    answer = scoring_server.invocations(json.dumps({layout: data}), "application/json",
+                                        served, served.metadata.get_input_schema())
+    assert answer.status == 200
+    expected = model.predict(records)
+    assert expected["missing_fields"].ne("").any()
+    pd.testing.assert_frame_equal(pd.DataFrame(json.loads(answer.response)["predictions"]),
+                                  expected, check_dtype=False)
+
+
+def test_columns_as_spark_hands_them_over_score_as_predict(served, model, leavers):
+    """Nullable whole numbers (Int64 with NA), booleans as objects with None and text
+    with None reach the library as they are."""
+    records = leavers.head(50).reset_index(drop=True)
+    spark_like = records.copy()
+    spark_like["sup_interview_amicability"] = pd.array(
+        records["sup_interview_amicability"], dtype="Int64")
+    spark_like["policy_alumni_perks"] = records["policy_alumni_perks"].astype(object).where(
+        records["policy_alumni_perks"].notna(), None)
+    spark_like["industry"] = records["industry"].astype(object).where(
+        records["industry"].notna(), None)
+    pd.testing.assert_frame_equal(served.predict(spark_like), model.predict(records))
 
 
 def test_log_model_logs_the_model_metrics_config_and_cards(model, leavers, tmp_path):

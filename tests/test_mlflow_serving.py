@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -24,18 +25,23 @@ import pandas as pd
 import pytest
 
 import rehire_model as rm
-from rehire_model.exceptions import SchemaError
 from rehire_model.mlflow import save_model
 
 #: Seconds the scoring server may take to answer its first ``/ping``.
 START_TIMEOUT = 120
-#: Invalid answers and what the library says of them.
-BANKING = ({"industry": "banking"},
-           "column 'industry' has 'banking'; expected one of manufacturing")
-MAYBE = ({"policy_alumni_perks": "maybe"},
-         "column 'policy_alumni_perks' has 'maybe'; expected true or false")
-TEXT_YEARS = ({"tenure_years": "three"},
-              "column 'tenure_years' has 'three'; expected a number")
+#: A leaver id no answer may repeat.
+SECRET_ID = "SECRET-ID-7731"
+#: Invalid answers, each with a value no answer may repeat, and what the answer says.
+BANKING = ({"industry": "banking-x9"},
+           "row 1: 'industry': a value it does not accept; expected one of manufacturing")
+MAYBE = ({"policy_alumni_perks": "maybe-x9"},
+         "row 1: 'policy_alumni_perks': a value it does not accept; expected true or false")
+TEXT_YEARS = ({"tenure_years": "three-x9"},
+              "row 1: 'tenure_years': a value it does not accept; expected a number from")
+LIST = ({"tenure_years": [7.5, 8.25]},
+        "row 1: 'tenure_years': a list or an object, not one value; expected a number")
+OBJECT = ({"industry": {"name": "banking-x9"}},
+          "row 1: 'industry': a list or an object, not one value; expected one of")
 
 
 # --------------------------------------------------------------------------------------
@@ -247,28 +253,158 @@ def test_params_add_reasons_in_japanese(server, model, interviewed):
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("change", "says"), [BANKING, MAYBE, TEXT_YEARS],
-                         ids=["category", "boolean", "years"])
-def test_a_bad_record_gets_400_with_the_librarys_message(server, model, batch, change, says):
-    records = [batch[0], dict(batch[1], **change)]
-    with pytest.raises(SchemaError, match=says) as raised:
+def invoke_raw(url: str, body: bytes) -> tuple[int, str]:
+    """POST ``body`` as it is: the HTTP status and the answer's text."""
+    request = urllib.request.Request(f"{url}/invocations", data=body,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def assert_no_leaver_data(answer: str, records: list[dict[str, Any]],
+                          values: tuple[str, ...] = ()) -> None:
+    """The answer repeats no leaver id, none of ``values`` and no printout of records."""
+    text = json.dumps(json.loads(answer), ensure_ascii=False)  # \u escapes written out
+    for secret in (*values, *(str(r["leaver_id"]) for r in records)):
+        assert secret not in text, secret
+    for printout in ("Failed to predict data", "stack_trace", "Traceback", "dtype"):
+        assert printout not in text, printout
+
+
+@pytest.fixture(scope="module")
+def with_secret_id(batch):
+    """Three leavers, the second with the id no answer may repeat."""
+    return [batch[0], dict(batch[1], leaver_id=SECRET_ID), batch[2]]
+
+
+@pytest.mark.parametrize(("change", "says"), [BANKING, MAYBE, TEXT_YEARS, LIST, OBJECT],
+                         ids=["category", "boolean", "years", "list", "object"])
+@pytest.mark.parametrize("layout", ["dataframe_records", "dataframe_split"])
+def test_a_bad_record_gets_400_naming_row_and_field_not_values(server, model, with_secret_id,
+                                                                change, says, layout):
+    records = [dict(r) for r in with_secret_id]
+    records[1].update(change)
+    with pytest.raises(rm.SchemaError):  # the library refuses the same records
         model.predict(records)
-    status, body = invoke(server, {"dataframe_records": records})
+    data = split(records) if layout == "dataframe_split" else records
+    status, answer = invoke_raw(server, json.dumps({layout: data}).encode("utf-8"))
     assert status == 400
-    assert str(raised.value) in body["message"]
+    body = _strict_json(answer.encode("utf-8"))
     assert body["error_code"] == "INVALID_PARAMETER_VALUE"
-    assert "Traceback" not in body["message"]
-    assert "stack_trace" not in body
+    assert body["message"].startswith("1 of 3 leaver records cannot be scored (rows are "
+                                      "0-based positions in the request")
+    assert says in body["message"]
+    assert '"params": {"errors": "report"}' in body["message"]
+    assert_no_leaver_data(answer, records, ("banking-x9", "maybe-x9", "three-x9", "7.5"))
 
 
-def test_a_bad_parameter_gets_400_with_its_message(server, batch):
-    status, body = invoke(server, {"dataframe_records": batch[:2], "params": {"lang": "fr"}})
+def test_a_record_answering_for_an_interview_not_held_gets_400_without_values(
+        server, interviewed):
+    records = [dict(r) for r in interviewed[:2]]
+    records[0]["leaver_id"] = SECRET_ID
+    records[0]["sup_interview_held"] = False
+    status, answer = invoke_raw(server, json.dumps({"dataframe_records": records}).encode())
     assert status == 400
-    assert "lang must be 'en' or 'ja', got 'fr'" in body["message"]
-    assert "Traceback" not in body["message"]
+    message = json.loads(answer)["message"]
+    assert "row 0: 'sup_interview_amicability', 'sup_understood_reason'" in message
+    assert "answered although sup_interview_held is false; expected empty (NA)" in message
+    assert_no_leaver_data(answer, records)
 
 
-@pytest.mark.parametrize(("change", "says"), [BANKING, TEXT_YEARS], ids=["category", "years"])
+def test_a_record_with_too_few_answers_gets_400_naming_fields_only(server, model, batch):
+    records = [dict(batch[0], leaver_id=SECRET_ID)]
+    for field in model.record_fields[:15]:
+        records[0][field.name] = None
+    status, answer = invoke_raw(server, json.dumps({"dataframe_records": records}).encode())
+    assert status == 400
+    message = json.loads(answer)["message"]
+    assert re.search(r"row 0: \d+ of the 23 fields in use are unanswered \(company_size, "
+                     r"industry, ", message)
+    assert_no_leaver_data(answer, records)
+
+
+def test_a_missing_field_gets_400_naming_it(server, with_secret_id):
+    records = [{k: v for k, v in r.items() if k != "industry"} for r in with_secret_id]
+    status, answer = invoke_raw(server, json.dumps({"dataframe_records": records}).encode())
+    assert status == 400
+    assert "missing required column: industry" in json.loads(answer)["message"]
+    assert_no_leaver_data(answer, records)
+
+
+@pytest.mark.parametrize(("params", "says"), [
+    ({"lang": "fr"}, "lang must be 'en' or 'ja', got 'fr'"),
+    ({"errors": "ignore"}, "errors must be 'raise' or 'report', got 'ignore'"),
+    ({"top_k": -1}, "top_k must be a whole number of at least 0, got -1"),
+], ids=["lang", "errors", "top_k"])
+def test_a_bad_parameter_gets_400_naming_it(server, with_secret_id, params, says):
+    status, answer = invoke_raw(server, json.dumps({"dataframe_records": with_secret_id,
+                                                    "params": params}).encode())
+    assert status == 400
+    body = json.loads(answer)
+    assert body["error_code"] == "INVALID_PARAMETER_VALUE"
+    assert body["message"] == f"{says} (parameters: top_k, lang, errors)"
+    assert_no_leaver_data(answer, with_secret_id)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "MLflow 3.17's scoring server refuses a parameter whose JSON type differs from the "
+    "signature's before the model runs, and prefixes its message with a printout of the "
+    "records (pyfunc/scoring_server/__init__.py, invocations: 'Failed to predict data'); "
+    "no setting turns that off"))
+def test_a_parameter_of_another_type_gets_400_without_values(server, with_secret_id):
+    status, answer = invoke_raw(server, json.dumps({"dataframe_records": with_secret_id,
+                                                    "params": {"top_k": "three"}}).encode())
+    assert status == 400
+    assert "top_k" in json.loads(answer)["message"]
+    assert_no_leaver_data(answer, with_secret_id)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "MLflow 3.17's scoring server answers a body that is not JSON with the body itself "
+    "(pyfunc/scoring_server/__init__.py, _decode_json_input: 'Input: ...'), before the "
+    "model runs; no setting turns that off"))
+def test_a_body_that_is_not_json_gets_400_without_values(server, with_secret_id):
+    body = json.dumps({"dataframe_records": with_secret_id}).encode()[:-2]  # cut short
+    status, answer = invoke_raw(server, body)
+    assert status == 400
+    assert_no_leaver_data(answer, with_secret_id)
+
+
+def test_a_body_of_another_layout_gets_400_naming_the_layouts(server, with_secret_id):
+    status, answer = invoke_raw(server, json.dumps({"records": with_secret_id}).encode())
+    assert status == 400
+    assert "dataframe_records" in json.loads(answer)["message"]
+    assert_no_leaver_data(answer, with_secret_id)
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    (LIST[0], "column 'tenure_years' has [7.5, 8.25]; expected a number"),
+    (OBJECT[0], "column 'industry' has {'name': 'banking-x9'}; expected one of"),
+], ids=["list", "object"])
+def test_errors_report_gives_a_list_or_an_object_its_own_problem(server, model, batch,
+                                                                 change, says):
+    records = [dict(r) for r in batch[:5]]
+    records[3].update(change)
+    status, body = invoke(server, {"dataframe_records": records,
+                                   "params": {"errors": "report"}})
+    assert status == 200
+    rows = body["predictions"]
+    assert [row["problem"] is None for row in rows] == [True, True, True, False, True]
+    assert says in rows[3]["problem"]
+    assert rows[3]["leaver_id"] == records[3]["leaver_id"]
+    assert rows[3]["p_rehire_intent"] is None
+    assert_same_scores([{k: v for k, v in row.items() if k != "problem"}
+                        for i, row in enumerate(rows) if i != 3],
+                       model.predict(records[:3] + records[4:]))
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    (BANKING[0], "column 'industry' has 'banking-x9'; expected one of manufacturing"),
+    (TEXT_YEARS[0], "column 'tenure_years' has 'three-x9'; expected a number from 0.25"),
+], ids=["category", "years"])
 def test_errors_report_scores_every_other_record(server, model, batch, change, says):
     records = [dict(r) for r in batch[:20]]
     records[7].update(change)
@@ -295,4 +431,4 @@ def test_a_reported_batch_is_plain_json_naming_each_leaver(server, batch):
     rows = body["predictions"]
     assert [row["leaver_id"] for row in rows] == [r["leaver_id"] for r in records]
     assert rows[2]["p_rehire_intent"] is None
-    assert "column 'industry' has 'banking'" in rows[2]["problem"]
+    assert "column 'industry' has 'banking-x9'" in rows[2]["problem"]

@@ -10,14 +10,11 @@ These tests need pyspark and Java; without them they fail, they are not skipped.
 
 from __future__ import annotations
 
-import sys
-
 import mlflow
 import mlflow.pyfunc
 import numpy as np
 import pandas as pd
 import pytest
-from pyspark.sql import SparkSession
 from pyspark.sql.functions import struct
 from pyspark.sql.types import DoubleType, StringType, StructField, StructType
 
@@ -33,26 +30,6 @@ pytestmark = pytest.mark.filterwarnings(
 RESULT_TYPE = ("p_alumni_engagement double, p_rehire_intent double, segment string, "
                "missing_fields string")
 SCORES = ["p_alumni_engagement", "p_rehire_intent", "segment", "missing_fields"]
-
-
-@pytest.fixture(scope="module")
-def spark():
-    """A local Spark session whose Python workers run this environment's Python."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("PYSPARK_PYTHON", sys.executable)
-        env.setenv("PYSPARK_DRIVER_PYTHON", sys.executable)
-        session = (SparkSession.builder.master("local[2]")
-                   .appName("rehire_model tests")
-                   .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-                   .config("spark.sql.shuffle.partitions", "2")
-                   .config("spark.ui.enabled", "false")
-                   .config("spark.ui.showConsoleProgress", "false")
-                   .getOrCreate())
-        session.sparkContext.setLogLevel("ERROR")
-        try:
-            yield session
-        finally:
-            session.stop()
 
 
 @pytest.fixture(scope="module")

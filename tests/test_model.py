@@ -234,3 +234,80 @@ def test_no_records_give_empty_results(tree_model, survey):
         assert model.explain(data.head(0)).empty
         assert list(model.predict([]).columns) == ["p_alumni_engagement", "p_rehire_intent",
                                                    "segment", "missing_fields"]
+
+
+# --------------------------------------------------------------------------------------
+# One record at a time, and every record kept
+# --------------------------------------------------------------------------------------
+
+
+def _records_with_problems(n: int, seed: int) -> list[dict]:
+    """Leavers with skipped answers, and some with a value the schema refuses."""
+    records = rm.make_leaver_survey(n, random_state=seed, missing_rate=0.15).astype(object)
+    records = records.where(records.notna(), None).to_dict("records")
+    rng = np.random.default_rng(seed)
+    wrong = {"industry": "banking", "tenure_years": 99, "sup_interview_amicability": 7,
+             "policy_alumni_perks": "maybe", "company_size": ["5000+"],
+             "years_since_exit": {"years": 2}}
+    for record in records:
+        if rng.random() < 0.15:
+            name = rng.choice(list(wrong))
+            record[name] = wrong[name]
+    return records
+
+
+@pytest.mark.parametrize(("fixture", "n_records", "n_explained"), [
+    ("model", 150, 40), ("one_target_model", 40, 8), ("tree_model", 30, 4)])
+def test_one_record_scores_and_reasons_are_those_of_the_table(fixture, n_records,
+                                                              n_explained, request):
+    model = request.getfixturevalue(fixture)
+    records = _records_with_problems(n_records, seed=3)
+    n_valid = 0
+    for record in records:
+        try:
+            expected = model.predict(record).iloc[0].to_dict()
+        except SchemaError as error:
+            with pytest.raises(SchemaError) as raised:
+                model.predict_one(record)
+            assert str(raised.value) == str(error)
+            continue
+        n_valid += 1
+        assert model.predict_one(record) == expected  # the same numbers, not close ones
+        if n_valid <= n_explained:
+            for lang in ("en", "ja"):
+                table = model.explain(record, top_k=2, lang=lang).drop(columns="row")
+                assert model.explain_one(record, top_k=2, lang=lang) == table.to_dict(
+                    "records")
+    assert 0.6 * n_records < n_valid < n_records
+
+
+def test_one_record_is_a_dict(model):
+    record = rm.make_leaver_survey(1, random_state=4).iloc[0]
+    assert model.predict_one(record.to_dict()) == model.predict_one(dict(record))
+    with pytest.raises(TypeError, match="one leaver record is a dict of field -> value, not "
+                                        "DataFrame; use predict for a table or a list"):
+        model.predict_one(record.to_frame().T)
+    with pytest.raises(ValueError, match="top_k must be a whole number of at least 1, got 0"):
+        model.explain_one(record.to_dict(), top_k=0)
+    with pytest.raises(ValueError, match="lang must be 'en' or 'ja', got 'fr'"):
+        model.explain_one(record.to_dict(), lang="fr")
+
+
+def test_errors_report_keeps_every_record_in_order(model):
+    records = _records_with_problems(300, seed=5)
+    out = model.predict(records, errors="report")
+    assert len(out) == len(records)
+    assert out["leaver_id"].tolist() == [r["leaver_id"] for r in records]
+    valid = out["problem"].isna().to_numpy()
+    assert 0 < (~valid).sum() < 100
+    expected = model.predict([r for r, ok in zip(records, valid, strict=True) if ok])
+    pd.testing.assert_frame_equal(out[valid].drop(columns="problem").reset_index(drop=True),
+                                  expected)
+    bad = out[~valid]
+    assert bad["p_rehire_intent"].isna().all() and bad["segment"].isna().all()
+    for row in np.flatnonzero(~valid)[:10]:
+        with pytest.raises(SchemaError) as raised:
+            model.predict(records[row])
+        assert out.loc[row, "problem"] in str(raised.value)
+    with pytest.raises(ValueError, match="errors must be 'raise' or 'report', got 'skip'"):
+        model.predict(records, errors="skip")

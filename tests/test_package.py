@@ -128,7 +128,8 @@ LAYERS = (
     ("schema", "training_rows"),
     ("validation",),
     ("survey", "config", "tables", "features", "explain", "_scorer"),
-    ("scoring", "draft"),
+    ("_one_record", "draft"),
+    ("scoring",),
     ("levers",),
     ("whatif", "coaching"),
     ("model",),
@@ -136,7 +137,7 @@ LAYERS = (
     ("model_card", "oracle"),
     ("model_io",),
     ("training",),
-    ("updating", "report", "batch", "mlflow"),
+    ("updating", "report", "batch", "mlflow", "spark"),
     ("cli", "_demo", "_mlflow_model"),
     ("__main__", "__init__"),
 )
@@ -229,5 +230,6 @@ def test_the_layer_check_finds_upward_circular_and_delayed_imports(tmp_path, mon
         encoding="utf-8")
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", folder)
     assert layer_problems(folder / "schema.py") == [
-        "line 1: imports rehire_model.model (layer 8) from layer 2",
+        f"line 1: imports rehire_model.model (layer {LAYER_OF['model']}) from layer "
+        f"{LAYER_OF['schema']}",
         "line 4: imports rehire_model.texts inside a function"]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import itertools
+import math
 import re
+import tracemalloc
 import unicodedata
 from pathlib import Path
 
@@ -37,7 +42,9 @@ from rehire_model.schema import (
 )
 from rehire_model.texts import ANSWER_SPELLINGS, LANGS, TEXTS, has_text, text
 from rehire_model.validation import (
+    MISSING_MODES,
     PROBLEM_COLUMNS,
+    RecordReader,
     blank_columns,
     closest_header,
     read_record,
@@ -344,11 +351,57 @@ def test_series_is_one_record():
         ({"policy_alumni_events": 2}, r"'policy_alumni_events' has 2; expected true or false"),
         ({"sup_interview_amicability": True}, r"'sup_interview_amicability' has True; expected"),
         ({"gender": "f"}, r"'gender' has 'f'; expected one of female, male, other, unknown"),
+        ({"policy_alumni_events": "-nan"},
+         r"'policy_alumni_events' has '-nan'; expected true or false"),
+        ({"sup_interview_amicability": "+NaN"},
+         r"'sup_interview_amicability' has '\+NaN'; expected a whole number from 1 to 5"),
     ],
 )
 def test_bad_value_gets_a_clear_error(changes, pattern):
     with pytest.raises(SchemaError, match=pattern):
         validate_records(valid_record(**changes))
+
+
+@pytest.mark.parametrize(
+    ("changes", "pattern"),
+    [
+        ({"industry": ["a"]},
+         r"column 'industry' has \['a'\]; expected one of manufacturing, construction"),
+        ({"tenure_years": {"x": 1}},
+         r"column 'tenure_years' has \{'x': 1\}; expected a number from 0\.25 to 50"),
+        ({"sup_interview_held": [1]},
+         r"column 'sup_interview_held' has \[1\]; expected true or false"),
+        ({"gender": {"female"}}, r"column 'gender' has \{'female'\}; expected one of female"),
+    ],
+)
+def test_a_list_or_a_dict_is_a_bad_value(changes, pattern):
+    record = valid_record(**changes)
+    with pytest.raises(SchemaError, match=r"\n  row 0 \(leaver_id 'L0001'\): " + pattern):
+        validate_records(record)
+    assert read_record(record, FIELDS) is None
+    assert RecordReader(FIELDS)(record) is None
+
+
+def test_lists_and_dicts_are_reported_in_their_rows():
+    rows = records(4)
+    rows[1]["industry"] = ["a"]
+    rows[3]["tenure_years"] = {"x": 1}
+    rows[2]["leaver_id"] = ["L0002"]  # a leaver id is kept as text, whatever it is
+    valid, problems = validate_records(rows, errors="report")
+    assert valid["leaver_id"].tolist() == ["L0000", "['L0002']"]
+    assert problems[["row", "leaver_id", "column"]].to_numpy().tolist() == [
+        [1, "L0001", "industry"], [3, "L0003", "tenure_years"]]
+    assert problems["value"].tolist() == [["a"], {"x": 1}]
+    assert problems["problem"].tolist() == [
+        "column 'industry' has ['a']; expected one of manufacturing, construction_real_estate, "
+        "it_telecom, wholesale_retail, finance_insurance, transport_logistics, "
+        "healthcare_welfare, services, other",
+        "column 'tenure_years' has {'x': 1}; expected a number from 0.25 to 50",
+    ]
+    with pytest.raises(SchemaError) as info:
+        validate_records(rows)
+    assert "列「業種」の値「['a']」は読み取れません。" in info.value.in_language("ja")
+    assert blank_columns(pd.DataFrame(rows), FIELDS) == []
 
 
 @pytest.mark.parametrize(
@@ -770,6 +823,270 @@ def test_one_record_and_a_table_read_the_same_values(record, options):
     assert values is not None and set(values) == set(row.index)
     for name, value in values.items():
         assert (pd.isna(row[name]) and pd.isna(value)) or value == row[name], name
+
+
+# One record at a time (RecordReader) against the table engine, on any values
+
+_BLANK_VALUES = (None, np.nan, float("nan"), np.float64("nan"), pd.NA, "", " n/a ", "NULL")
+_WRONG_VALUES = (["a"], [], {"x": 1}, ("a",), "banking", "-nan", "inf", float("inf"), -1, 2,
+                 0.5, 1e9, 100, True, False, np.bool_(True), np.int64(7), np.float64(-0.0),
+                 -0.0, "0", "1", "3")
+_YES_VALUES = (True, 1, 1.0, "yes", " Y ", "はい", "○", np.True_, np.int64(1),
+               np.float64(1.0), "１", "1.0")
+_NO_VALUES = (False, 0, 0.0, -0.0, "no", "いいえ", "×", np.False_, np.int64(0), "0")
+_HELD_VALUES = ("実施", "実施済み")
+_NOT_HELD_VALUES = ("未実施", "実施しなかった")
+_ID_VALUES = ("L0001", 17, 17.0, 2.5, None, np.nan, "", " ", np.int64(3), ["x"])
+_FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
+
+
+def _company_fields(fields):
+    """``fields`` and a company's own columns: a category and an ordinal read by its levels."""
+    return (*fields,
+            Field("department", "category", "fixed", "fixed", "Department", "部署",
+                  categories=("Sales", "R&D")),
+            Field("満足度", "ordinal", "fixed", "fixed", "Satisfied", "満足度",
+                  levels=LIKERT_JA, low=1, high=4))
+
+
+_FIELD_SETS = {
+    "schema": lambda model: FIELDS,
+    "model": lambda model: model.record_fields,
+    "company": lambda model: _company_fields(model.record_fields),
+    "without the supervisor flag": lambda model: tuple(
+        f for f in FIELDS if f.name != "sup_interview_held"),
+    "optional supervisor flag": lambda model: tuple(
+        dataclasses.replace(f, role="protected") if f.name == "sup_interview_held" else f
+        for f in model.record_fields),
+}
+
+
+def _valid_values(field):
+    """Values ``field`` reads (in range, in any spelling); a mix of types."""
+    if field.kind == "id":
+        return _ID_VALUES
+    if field.name == "department":
+        return ("Sales", " sales", "R&D", "r＆d")
+    if field.name == "満足度":
+        return (*LIKERT_JA, " そう思う")
+    spellings = value_spellings(field)
+    if field.kind == "category":
+        return (*field.categories, *spellings, *(code.upper() for code in field.categories),
+                np.str_(field.categories[0]))
+    if field.kind == "bool":
+        return _YES_VALUES + _NO_VALUES
+    low, high = math.ceil(field.low), int(field.high)
+    numbers = (low, high, np.int64(high), float(low), str(high), str(low).translate(_FULL_WIDTH))
+    if field.kind == "float":
+        between = [field.low + (field.high - field.low) * share for share in (0.1234, 0.5, 0.9)]
+        return (*numbers, *between, *map(np.float64, between), f" {between[1]} ", 1, 3.25)
+    answers = tuple(spellings)
+    numbered = tuple(f"{level:g}：{answer}" for answer, level in list(spellings.items())[:5])
+    return (*numbers, *answers, *numbered)
+
+
+def _wrong_values(field):
+    if field.kind in ("float", "int", "ordinal") and not field.levels:
+        return (*_WRONG_VALUES, field.low - 1, field.high + 0.5, str(field.high + 1), 2.5)
+    return _WRONG_VALUES
+
+
+@functools.cache
+def _any_value(field, *, valid, blank, wrong):
+    """Values of ``field``: valid, blank or anything else, in the proportions given."""
+    pools = [st.sampled_from(values) for values, weight in (
+        (_valid_values(field), valid), (_BLANK_VALUES, blank), (_wrong_values(field), wrong))
+        for _ in range(weight)]
+    return st.sampled_from(pools).flatmap(lambda pool: pool)
+
+
+_FLAG_VALUES = {True: st.sampled_from(_YES_VALUES + _HELD_VALUES),
+                False: st.sampled_from(_NO_VALUES + _NOT_HELD_VALUES),
+                None: st.sampled_from(_BLANK_VALUES)}
+_NOISE = tuple(st.sampled_from(weights)
+               for weights in ([0, 1, 3, 6], [0, 0, 2, 20], [0, 0, 0, 1], [0, 0, 0, 1]))
+_HELD_OR_NOT = st.sampled_from([True, True, False, False, None])
+
+
+@functools.cache
+def _every_field():
+    return {f.name: f for f in _company_fields(FIELDS)}
+
+
+@st.composite
+def any_records(draw):
+    """A record of every field (schema and company): mostly valid, interviews held, not
+    held or unanswered with their answers mostly given as they should be; as often as
+    not with some blanks (skipped answers of an interview held among them), values of a
+    wrong type, out of range or misspelled, answers about an interview not held, or a
+    missing key."""
+    blank, skipped, wrong, stray = (draw(noise) for noise in _NOISE)
+    held = {flag: draw(_HELD_OR_NOT) for flag in ("sup_interview_held", "hr_interview_held")}
+    fields = _every_field()
+    record = {}
+    for name, field in fields.items():
+        if name in held:
+            record[name] = draw(_FLAG_VALUES[held[name]])
+        elif field.kind == "id":
+            record[name] = draw(_any_value(field, valid=1, blank=0, wrong=0))
+        elif field.requires is not None and held[field.requires] is False:
+            record[name] = draw(_any_value(field, valid=stray, blank=40, wrong=wrong))
+        elif field.requires is not None:
+            record[name] = draw(_any_value(field, valid=40, blank=skipped, wrong=wrong))
+        else:
+            record[name] = draw(_any_value(field, valid=40, blank=blank, wrong=wrong))
+    for name in draw(st.lists(st.sampled_from(sorted(fields)), max_size=1)):
+        if draw(st.sampled_from([True, False, False])):
+            record.pop(name, None)
+        else:
+            record[name] = draw(_any_value(fields[name], valid=0, blank=1, wrong=3))
+    return record
+
+
+def _same_reading(field, got, expected):
+    """A value as RecordReader read it is the table's: same text, or the same number as a
+    float; a blank None for a category, NaN otherwise."""
+    if field.kind == "id":
+        return got == expected
+    if field.kind == "category":
+        return (got is None and expected is None) or (type(got) is str and got == expected)
+    if pd.isna(expected):
+        return type(got) is float and np.isnan(got)
+    return type(got) is float and got == float(expected)
+
+
+def _reads_as_the_table(reader, record):
+    """Assert that ``reader`` reads ``record`` as the table engine does: the same verdict
+    and, for a valid record, the same values. Returns whether the record is valid."""
+    options = {"missing": reader.missing, "max_missing": reader.max_missing}
+    values = reader(record)
+    try:
+        valid, problems = validate_records([record], fields=reader.fields, errors="report",
+                                           **options)
+    except SchemaError:  # a column the fields need is missing
+        assert values is None
+        return False
+    assert (values is None) == valid.empty, problems["problem"].tolist()
+    if values is None:
+        return False
+    row = valid.iloc[0]
+    assert set(values) == set(row.index)
+    assert [name for name in values if name != "leaver_id"] == [
+        f.name for f in reader.fields if f.name in record and f.kind != "id"]
+    by_name = {**FIELDS_BY_NAME, **{f.name: f for f in reader.fields}}
+    for name, value in values.items():
+        assert _same_reading(by_name[name], value, row[name]), (name, value, row[name])
+    assert list(read_record(record, reader.fields, **options)) == list(values)
+    return True
+
+
+_RECORD_READERS: dict = {}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record=any_records(), which=st.sampled_from(sorted(_FIELD_SETS)),
+       missing=st.sampled_from(["impute", "reject"]),
+       max_missing=st.sampled_from([0.1, 0.2, 0.5]))
+def test_record_reader_reads_as_the_table_engine(model, record, which, missing, max_missing):
+    key = (which, missing, max_missing)  # kept across examples, as a model keeps its reader
+    if key not in _RECORD_READERS:
+        _RECORD_READERS[key] = RecordReader(_FIELD_SETS[which](model), missing=missing,
+                                            max_missing=max_missing)
+    _reads_as_the_table(_RECORD_READERS[key], record)
+
+
+# 23 fields in use: with max_missing=0.1, two may be unanswered, not three.
+TWO_BLANKS = {"tenure_years": None, "industry": ""}
+
+
+@pytest.mark.parametrize(
+    ("which", "record", "options", "valid"),
+    [
+        pytest.param("schema", valid_record(sup_interview_held=None, **TWO_BLANKS),
+                     {"max_missing": 0.1}, True, id="flag-read-as-held-is-not-a-blank"),
+        pytest.param("schema", valid_record(sup_interview_held=None, job_level="",
+                                            **TWO_BLANKS),
+                     {"max_missing": 0.1}, False, id="three-blanks"),
+        pytest.param("schema", valid_record(sup_welcomed_return=None, **TWO_BLANKS),
+                     {"max_missing": 0.1}, False, id="skipped-answer-of-a-held-interview"),
+        pytest.param("schema", no_sup_interview(**TWO_BLANKS), {"max_missing": 0.1}, True,
+                     id="answers-of-an-interview-not-held-are-not-blanks"),
+        pytest.param("optional supervisor flag",
+                     {k: v for k, v in valid_record().items() if k != "sup_interview_held"},
+                     {"missing": "reject"}, True, id="flag-absent"),
+        pytest.param("optional supervisor flag", valid_record(sup_interview_held=""),
+                     {"missing": "reject"}, True, id="flag-blank-and-answers-rejecting-blanks"),
+        pytest.param("optional supervisor flag", valid_record(sup_interview_held=""), {},
+                     True, id="flag-blank-and-answers"),
+        pytest.param("optional supervisor flag", no_sup_interview(sup_welcomed_return=True),
+                     {}, False, id="answer-without-interview"),
+        pytest.param("without the supervisor flag", no_sup_interview(sup_welcomed_return=True),
+                     {"missing": "reject"}, True, id="flag-not-in-use"),
+    ],
+)
+def test_record_reader_follows_the_interview_rules(model, which, record, options, valid):
+    reader = RecordReader(_FIELD_SETS[which](model), **options)
+    assert _reads_as_the_table(reader, record) == valid
+
+
+def test_record_reader_follows_the_rules_of_an_interview_within_an_interview():
+    # A follow-up talk held only after an HR interview, with an answer of its own.
+    talk = Field("hr_follow_up_held", "bool", "exit_interview", "exit_interview",
+                 "HR follow-up talk held", "人事のフォローアップ面談の実施",
+                 requires="hr_interview_held")
+    offer = Field("hr_follow_up_offer", "bool", "follow_up", "exit_interview",
+                  "Offered a way back in the follow-up talk", "フォローアップ面談での再入社の打診",
+                  requires="hr_follow_up_held")
+    fields = (*FIELDS, talk, offer)
+    verdicts = set()
+    for missing in MISSING_MODES:
+        reader = RecordReader(fields, missing=missing, max_missing=0.03)  # no blank
+        for hr, held, offered in itertools.product([True, False, None], repeat=3):
+            record = valid_record(hr_interview_held=hr, hr_follow_up_held=held,
+                                  hr_follow_up_offer=offered,
+                                  hr_interview_amicability=None if hr is False else 3)
+            verdicts.add(_reads_as_the_table(reader, record))
+    assert verdicts == {True, False}
+
+
+@pytest.mark.parametrize(
+    ("field", "reads"),
+    [
+        (FIELDS_BY_NAME["sup_interview_amicability"], lambda value: not isinstance(value, bool)),
+        (FIELDS_BY_NAME["tenure_years"], lambda value: not isinstance(value, bool)),
+        (FIELDS_BY_NAME["policy_comeback_program"], lambda value: True),
+        (Field("grade", "category", "fixed", "fixed", "Grade", "等級", categories=("1",)),
+         lambda value: isinstance(value, (int, str)) and not isinstance(value, bool)),
+    ],
+    ids=["likert", "number", "yes-no", "category"],
+)
+def test_record_reader_tells_booleans_integers_and_floats_apart(field, reads):
+    # True == 1 == 1.0, but a boolean is not a number, and 1.0 is other text than 1.
+    reader = RecordReader([field])
+    for value in (1, True, 1.0, np.int64(1), np.True_, np.float64(1.0), "1", 1, 1.0, True):
+        table, _ = validate_records({field.name: value}, fields=[field], errors="report")
+        assert (reader({field.name: value}) is None) == table.empty, value
+        assert table.empty != reads(value.item() if isinstance(value, np.generic) else value)
+
+
+def test_record_reader_keeps_a_bounded_number_of_readings():
+    reader = RecordReader([FIELDS_BY_NAME["industry"]], max_missing=1)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(5_000):
+            written = f"free text written in the industry column, number {i:06d}"
+            assert reader({"industry": written}) is None
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 200_000  # every reading kept would take most of a megabyte
+    assert reader({"industry": "情報通信業"}) == {"industry": "it_telecom"}
+
+
+def test_record_reader_rejects_an_unknown_missing_mode():
+    with pytest.raises(ValueError, match="missing must be 'impute' or 'reject'"):
+        RecordReader(FIELDS, missing="drop")
 
 
 # --------------------------------------------------------------------------------------
