@@ -180,6 +180,7 @@ class RecordPath:
         probabilities = expit(log_odds).tolist()
         gaps = (log_odds - self.calibrated_base).tolist()
         shown: dict[int, str] = {}
+        row = _OneRow(values, self.inputs)
         k = min(top_k, len(self.reasons))
         rows: list[dict[str, Any]] = []
         first = {"leaver_id": values.get("leaver_id")} if "leaver_id" in record else {}
@@ -195,8 +196,7 @@ class RecordPath:
                 reason, value = self.reasons[j], by_reason[j]
                 pp = 100 * value * slope
                 if j not in shown:
-                    shown[j] = display_value(reason, _OneRow(values, self.inputs), 0, lang,
-                                             self.fields_by_name)
+                    shown[j] = display_value(reason, row, 0, lang, self.fields_by_name)
                 before, after = self.sentence_parts(j, shown[j], t, pp >= 0, lang)
                 rows.append({
                     **first, "target": name, "rank": rank, "reason": reason.key,
