@@ -615,14 +615,10 @@ def skipped_answers(
 
     Examples
     --------
-    >>> fields = [FIELDS_BY_NAME[n] for n in ("tenure_years", "sup_interview_held",
-    ...                                       "sup_welcomed_return")]
-    >>> arrays = {"tenure_years": np.array([np.nan, 3.0]),
-    ...           "sup_interview_held": np.array([0.0, 1.0]),
-    ...           "sup_welcomed_return": np.array([np.nan, np.nan])}
-    >>> names, mask = skipped_answers(arrays, fields)
-    >>> mask.tolist()
-    [[True, False, False], [False, False, True]]
+    >>> names, mask = skipped_answers({"tenure_years": np.array([np.nan, 3.0])},
+    ...                               [FIELDS_BY_NAME["tenure_years"]])
+    >>> names, mask.tolist()
+    (('tenure_years',), [[True], [False]])
     """
     names, blank, expected = answer_masks(arrays, fields)
     return names, blank & expected

@@ -21,6 +21,12 @@ FAST = {
 }
 
 
+#: A company's own training: the logistic family, one value of C, few folds.
+OWN = {"model_selection": {"candidates": ["logistic"], "cv_folds": 3,
+                           "logistic": {"C": [0.1]}},
+       "data": {"cv_repeats": 1}}
+
+
 @pytest.fixture(scope="session")
 def survey():
     """3,000 synthetic leavers with their true probabilities."""
@@ -49,6 +55,18 @@ def one_target_model(survey):
     data = rm.make_leaver_survey(1500, random_state=13, missing_rate=0.1)
     return rm.train(data.drop(columns="alumni_engagement"),
                     {**FAST, "targets": {"alumni_engagement": False}})
+
+
+@pytest.fixture(scope="session")
+def own_data():
+    """A company's survey of 600 leavers."""
+    return rm.make_leaver_survey(600, random_state=41)
+
+
+@pytest.fixture(scope="session")
+def own_model(own_data):
+    """A company's model, measured by cross-validation (600 rows, no true probabilities)."""
+    return rm.train(own_data, OWN)
 
 
 # The default model and the cohorts the what-if, lever and coaching tests share.

@@ -39,25 +39,9 @@ IDENTIFIER = re.compile(r"\b[a-z]+_[a-z0-9_]+\b|\b[a-z]+[A-Z][A-Za-z]+\b")
 LANGS = ("en", "ja")
 
 #: A fast training procedure for a company's own (small) survey.
-OWN = {"model_selection": {"candidates": ["logistic"], "cv_folds": 3,
-                           "logistic": {"C": [0.1]}},
-       "data": {"cv_repeats": 1}}
-
-
 @pytest.fixture(scope="module")
 def default_model():
     return rm.load_model()
-
-
-@pytest.fixture(scope="module")
-def own_data():
-    return rm.make_leaver_survey(600, random_state=41)
-
-
-@pytest.fixture(scope="module")
-def own_model(own_data):
-    """A company's model, measured by cross-validation (600 rows, no true probabilities)."""
-    return rm.train(own_data, OWN)
 
 
 @pytest.fixture(scope="module")

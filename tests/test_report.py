@@ -20,6 +20,8 @@ from rehire_model.model_card import format_percent
 from rehire_model.report import report_html, write_report
 from rehire_model.texts import text
 
+from .conftest import OWN
+
 # Three Latin words in a row make an English sentence (or the start of one); two, such as
 # "ROC AUC", are a technical abbreviation.
 ENGLISH_WORDS = re.compile(r"\b[A-Za-z][A-Za-z'’-]+(?:[ ,;:]+[A-Za-z][A-Za-z'’-]+){2,}")
@@ -324,21 +326,7 @@ def test_report_renders_in_headless_chromium(pages, cohort, tmp_path):
 # --------------------------------------------------------------------------------------
 
 #: A fast training procedure for a company's own (small) survey.
-OWN = {"model_selection": {"candidates": ["logistic"], "cv_folds": 3,
-                           "logistic": {"C": [0.1]}},
-       "data": {"cv_repeats": 1}}
 TARGETS = ("alumni_engagement", "rehire_intent")
-
-
-@pytest.fixture(scope="module")
-def own_data():
-    return rm.make_leaver_survey(600, random_state=41)
-
-
-@pytest.fixture(scope="module")
-def own_model(own_data):
-    """A company's model, measured by cross-validation (600 rows, no true probabilities)."""
-    return rm.train(own_data, OWN)
 
 
 @pytest.fixture(scope="module")
