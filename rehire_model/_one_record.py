@@ -18,13 +18,11 @@ from scipy.special import expit
 
 from ._scorer import Scorer
 from .explain import Reason, display_value, reason_text_parts
-from .schema import FEATURE_ROLES, Field
-from .validation import read_record
+from .schema import Field
+from .validation import expected_flags, read_record
 
 __all__ = ["RecordPath"]
 
-#: The answer a skipped field is never expected to have (its interview is not read).
-_NEVER = ""
 
 
 #: Reason sentences kept, around their size, per reason, value, target, sign and language.
@@ -54,20 +52,6 @@ def _blank(value: Any) -> bool:
     return value is None or value != value
 
 
-def _expected_when(fields: Sequence[Field], inputs: Sequence[str]
-                   ) -> tuple[tuple[str, str | None], ...]:
-    """Per field in use, in order: the interview flag that must read as held for a blank
-    to count as skipped (None: always; ``_NEVER``: the flag is not read), as
-    :func:`rehire_model.validation.answer_masks` counts them."""
-    present = {f.name for f in fields if f.kind != "id" and f.name in inputs}
-    return tuple(
-        (f.name, None if f.requires is None else f.requires if f.requires in present
-         else _NEVER)
-        for f in fields
-        if f.name in present and f.role in FEATURE_ROLES
-    )
-
-
 class RecordPath:
     """A model's scoring of one record, compiled once (see the module docstring)."""
 
@@ -90,7 +74,7 @@ class RecordPath:
         self.read_options = {"missing": validation["missing"],
                              "max_missing": validation["max_missing"]}
         self.inputs = frozenset(inputs)
-        self.expected_when = _expected_when(record_fields, inputs)
+        self.expected_when = expected_flags(record_fields, self.inputs)
         self.reasons, self.shares = reasons
         self.segment_of = segment_of
         self.calibrated_base = np.array([s.calibrated_base for s in scorers.values()])

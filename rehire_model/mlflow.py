@@ -80,7 +80,7 @@ from .model import RehireModel
 from .model_io import load_model
 from .model_io import save_model as save_model_folder
 from .schema import Field, is_blank
-from .scoring import QUICK_PATH_MAX_RECORDS
+from .scoring import QUICK_PATH_MAX_RECORDS, top_k_problem
 from .survey import make_leaver_survey
 from .texts import LANGS, Message
 from .validation import read_value
@@ -158,9 +158,9 @@ def _check_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
     chosen = {**PARAMS, **{k: v for k, v in (params or {}).items() if v is not None}}
     unknown = sorted(set(chosen) - set(PARAMS))
     problems = [f"unknown parameter(s) {', '.join(unknown)}"] if unknown else []
-    top_k = chosen["top_k"]
-    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 0:
-        problems.append(f"top_k must be a whole number of at least 0, got {top_k!r}")
+    top_k = top_k_problem(chosen["top_k"], low=0)
+    if top_k:
+        problems.append(top_k)
     if chosen["lang"] not in LANGS:
         problems.append(f"lang must be 'en' or 'ja', got {chosen['lang']!r}")
     if chosen["errors"] not in ("raise", "report"):

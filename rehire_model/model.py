@@ -26,6 +26,7 @@ from .scoring import (
     ModelScoring,
     Records,
     segment,
+    top_k_problem,
 )
 from .texts import check_lang
 from .whatif import what_if
@@ -395,5 +396,6 @@ class RehireModel:
 
 
 def _check_top_k(top_k: Any) -> None:
-    if not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1:
-        raise ValueError(f"top_k must be a whole number of at least 1, got {top_k!r}")
+    problem = top_k_problem(top_k, low=1)
+    if problem:
+        raise ValueError(problem)

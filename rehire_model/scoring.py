@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BLANK_WARNING_ROWS", "CHUNK_ROWS", "QUICK_PATH_MAX_RECORDS", "SEGMENTS",
            "SEGMENTS_NEED", "TOP_K", "BlankCounts", "LeaverBatch", "ModelScoring", "Records",
-           "Scored", "segment"]
+           "Scored", "segment", "top_k_problem"]
 
 Records = pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
@@ -101,6 +101,22 @@ def segment(
     engaged = np.asarray(p_alumni_engagement) >= thresholds["alumni_engagement"]
     returning = np.asarray(p_rehire_intent) >= thresholds["rehire_intent"]
     return _SEGMENT_BY_CODE[engaged.astype(np.int64) * 2 + returning.astype(np.int64)]
+
+
+def top_k_problem(top_k: Any, *, low: int) -> str | None:
+    """What is wrong with ``top_k`` (reasons or items per leaver), or None: it must be a
+    whole number of at least ``low``.
+
+    Examples
+    --------
+    >>> top_k_problem(0, low=1)
+    'top_k must be a whole number of at least 1, got 0'
+    >>> top_k_problem(3, low=0) is None
+    True
+    """
+    if isinstance(top_k, bool) or not isinstance(top_k, int | np.integer) or top_k < low:
+        return f"top_k must be a whole number of at least {low}, got {top_k!r}"
+    return None
 
 
 #: Tables of at least this many records get a warning for a field they left mostly blank.

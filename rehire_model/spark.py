@@ -65,13 +65,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from .exceptions import ModelFileError
 from .model import RehireModel
 from .model_io import load_model, save_model
-from .scoring import LeaverBatch
+from .scoring import LeaverBatch, top_k_problem
 from .texts import check_lang
 from .validation import validate_records
 
@@ -181,8 +180,9 @@ def score(spark_df: DataFrame, model: RehireModel | str | os.PathLike[str], *,
      'rehire_intent_reason_2', 'problem']
     >>> scored.write.parquet("scores.parquet")  # doctest: +SKIP
     """
-    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 0:
-        raise ValueError(f"top_k must be a whole number of at least 0, got {top_k!r}")
+    problem = top_k_problem(top_k, low=0)
+    if problem:
+        raise ValueError(problem)
     check_lang(lang)
     loaded, folder = _model_and_folder(model)
     # A missing column fails here, with the library's message, not in every task.

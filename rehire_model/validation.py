@@ -66,6 +66,7 @@ __all__ = [
     "as_records_frame",
     "blank_columns",
     "closest_header",
+    "expected_flags",
     "problems_table",
     "read_record",
     "read_value",
@@ -598,6 +599,26 @@ def answer_masks(
     ], n_records, float)
     expected = _skipped(np.ones_like(blank), held, layout)
     return layout.used_names, np.ascontiguousarray(blank.T), np.ascontiguousarray(expected.T)
+
+
+def expected_flags(fields: Sequence[Field], columns: Container[str]
+                   ) -> tuple[tuple[str, str | None], ...]:
+    """Per field in use found in ``columns``, in the order of ``fields``: the interview
+    flag that must read as held for its blank to count as skipped, as
+    :func:`answer_masks` counts them; None when an answer is always expected, ``""``
+    when never (its interview's flag is not among the columns).
+
+    Examples
+    --------
+    >>> fields = [FIELDS_BY_NAME[n] for n in ("tenure_years", "sup_interview_held",
+    ...                                       "sup_welcomed_return")]
+    >>> expected_flags(fields, {"tenure_years", "sup_interview_held", "sup_welcomed_return"})
+    (('tenure_years', None), ('sup_interview_held', None), ('sup_welcomed_return', 'sup_interview_held'))
+    """  # noqa: E501
+    layout = _layout(fields, columns)
+    flags = [*(layout.fields[row].name for row in layout.flags.tolist()), None, ""]
+    return tuple(zip(layout.used_names, (flags[i] for i in layout.expected_by.tolist()),
+                     strict=True))
 
 
 def skipped_answers(
