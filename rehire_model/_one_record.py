@@ -11,6 +11,7 @@ way, the same calibration.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -25,8 +26,9 @@ __all__ = ["RecordPath"]
 
 
 
-#: Reason sentences kept, around their size, per reason, value, target, sign and language.
-_SENTENCES_KEPT = 4096
+#: Texts kept: reason sentences around their size (per reason, value, target, sign and
+#: language), and shown values (per reason, language and the values they are read from).
+_TEXTS_KEPT = 4096
 
 
 class _OneRow:
@@ -50,6 +52,11 @@ class _OneRow:
 
 def _blank(value: Any) -> bool:
     return value is None or value != value
+
+
+def _values_of(*names: str) -> Callable[[Mapping[str, Any]], Any]:
+    """A getter of ``names``' values, equal exactly when the values are."""
+    return itemgetter(*names) if names else lambda values: ()
 
 
 class RecordPath:
@@ -80,6 +87,11 @@ class RecordPath:
         self.calibrated_base = np.array([s.calibrated_base for s in scorers.values()])
         self.neg_platt_a = np.array([[-s.platt_a] for s in scorers.values()])
         self._sentences: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._shown: dict[tuple[Any, ...], str] = {}
+        # Blanks read as one NaN object, so equal values make equal keys.
+        self.shown_from = [_values_of(*(name for name in reason.shown_from
+                                        if name in self.inputs))
+                           for reason in self.reasons]
         self.base_probability = expit(self.calibrated_base).tolist()
         linear = [s for s in scorers.values() if s.kind == "linear"]
         self.stacked = len(linear) == len(scorers)
@@ -164,7 +176,6 @@ class RecordPath:
         probabilities = expit(log_odds).tolist()
         gaps = (log_odds - self.calibrated_base).tolist()
         shown: dict[int, str] = {}
-        row = _OneRow(values, self.inputs)
         k = min(top_k, len(self.reasons))
         rows: list[dict[str, Any]] = []
         first = {"leaver_id": values.get("leaver_id")} if "leaver_id" in record else {}
@@ -180,7 +191,7 @@ class RecordPath:
                 reason, value = self.reasons[j], by_reason[j]
                 pp = 100 * value * slope
                 if j not in shown:
-                    shown[j] = display_value(reason, row, 0, lang, self.fields_by_name)
+                    shown[j] = self.shown_value(j, values, lang)
                 before, after = self.sentence_parts(j, shown[j], t, pp >= 0, lang)
                 rows.append({
                     **first, "target": name, "rank": rank, "reason": reason.key,
@@ -191,13 +202,25 @@ class RecordPath:
                 })
         return rows
 
+    def shown_value(self, j: int, values: Mapping[str, Any], lang: str) -> str:
+        """Reason ``j``'s value for the person, kept once written for the same values."""
+        key = (j, lang, self.shown_from[j](values))
+        shown = self._shown.get(key)
+        if shown is None:
+            if len(self._shown) >= _TEXTS_KEPT:
+                self._shown.clear()
+            row = _OneRow(values, self.inputs)
+            shown = self._shown[key] = display_value(self.reasons[j], row, 0, lang,
+                                                     self.fields_by_name)
+        return shown
+
     def sentence_parts(self, j: int, value: str, t: int, raises: bool, lang: str
                        ) -> tuple[str, str]:
         """Reason ``j``'s sentence for target ``t`` around its size, kept once written."""
         key = (j, value, t, raises, lang)
         parts = self._sentences.get(key)
         if parts is None:
-            if len(self._sentences) >= _SENTENCES_KEPT:
+            if len(self._sentences) >= _TEXTS_KEPT:
                 self._sentences.clear()
             parts = self._sentences[key] = reason_text_parts(
                 self.reasons[j], value, self.targets[t], "raises" if raises else "lowers", lang)

@@ -177,7 +177,9 @@ class Scorer:
 
     def _linear_terms(self, X: np.ndarray) -> np.ndarray:
         """Each column's term, a skipped answer's indicator included (see the fields)."""
-        terms = (X - self.center) * self.weights + self.offset
+        terms = X - self.center  # in place from here: one matrix allocated, not three
+        terms *= self.weights
+        terms += self.offset
         if self.skipped is not None:
             blank = np.isnan(X)
             if blank.any():

@@ -580,11 +580,16 @@ class _Scoring:
         model, lang, frame = self.model, self.words.lang, chunk.frame
         blank = _blank_rows(frame)
         kept = np.flatnonzero(~blank)
-        self.blanks.add(frame.iloc[kept], model.record_fields)
-        valid, problems = validate_records(frame.iloc[kept], errors="report", lang=lang,
+        given = frame.iloc[kept]
+        valid, problems = validate_records(given, errors="report", lang=lang,
                                            headers=self.words.headers,
                                            **model.config.validation_options)
         leavers = model.scoring.valid(valid)
+        # Blank answers counted from the validated records, and as given where rejected.
+        self.blanks.add_batch(leavers)
+        rejected = ~given.index.isin(valid.index)
+        if rejected.any():
+            self.blanks.add(given[rejected], model.record_fields)
         if self.explain or self.audit is not None:
             leavers.raw_contributions()  # the scores then add up from them
         out = leavers.predictions()

@@ -53,6 +53,11 @@ class Reason:
     def label(self, lang: str) -> str:
         return self.label_ja if lang == "ja" else self.label_en
 
+    @property
+    def shown_from(self) -> tuple[str, ...]:
+        """The fields the person's value is read from (see :func:`display_value`)."""
+        return (*self.fields, _SUPERVISOR_HELD) if self.kind == "construct" else self.fields
+
 
 def _reason_of(field: Field, by_name: dict[str, Field]) -> Reason:
     if field.construct is not None:
@@ -180,11 +185,6 @@ def reason_text(reason: Reason, value: str, target: str, pp: float, lang: str) -
                 value=value, outcome=text(f"target.{target}", lang), size=f"{abs(pp):.1f}")
 
 
-def _shown_from(reason: Reason) -> tuple[str, ...]:
-    """The fields a reason's shown value is read from (see :func:`display_value`)."""
-    return (*reason.fields, _SUPERVISOR_HELD) if reason.kind == "construct" else reason.fields
-
-
 def _value_codes(arrays: dict[str, np.ndarray], names: tuple[str, ...], rows: np.ndarray
                  ) -> np.ndarray:
     """One integer per row that is equal exactly when the rows' values of ``names`` are."""
@@ -254,7 +254,7 @@ def describe_reasons(
     for j, entries in enumerate(np.split(by_reason, bounds[:-1])):
         if not len(entries):
             continue
-        groups, first = first_of_each(_value_codes(arrays, _shown_from(reasons[j]), rows[entries]))
+        groups, first = first_of_each(_value_codes(arrays, reasons[j].shown_from, rows[entries]))
         shown = np.array([display_value(reasons[j], arrays, int(rows[entries[k]]), lang,
                                         fields) for k in first.tolist()], dtype=object)
         values[entries] = shown[groups]

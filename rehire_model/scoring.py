@@ -32,7 +32,6 @@ Examples
 from __future__ import annotations
 
 import functools
-import itertools
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -350,6 +349,15 @@ def _short_list_of_dicts(X: Any) -> list[Mapping[str, Any]] | None:
     return None
 
 
+def _joined_names(names: Sequence[str], mask: np.ndarray) -> np.ndarray:
+    """Per row of ``mask``, the ``names`` of its true columns, ``;``-separated."""
+    given = np.asarray(names, dtype=object)[np.nonzero(mask)[1]].tolist()  # row by row
+    ends = np.cumsum(np.count_nonzero(mask, axis=1)).tolist()
+    starts = [0, *ends][:-1]
+    return np.array([";".join(given[start:end]) for start, end in zip(starts, ends, strict=True)],
+                    dtype=object)
+
+
 class LeaverBatch:
     """Validated leaver records with their arrays; scores computed once, on first use.
 
@@ -456,9 +464,7 @@ class LeaverBatch:
         skipped = blank & expected
         # The text of each distinct pattern of skipped answers is written once.
         groups, first = rows_alike(skipped)
-        texts = np.array([";".join(itertools.compress(names, skipped[row].tolist()))
-                          for row in first.tolist()], dtype=object)
-        return texts[groups]
+        return _joined_names(names, skipped[first])[groups]
 
     def predictions(self) -> pd.DataFrame:
         """The table :meth:`rehire_model.RehireModel.predict` returns."""

@@ -1533,14 +1533,18 @@ def _read_uniques(uniques: np.ndarray, field: Field, read: Callable[[Any], Any],
 
 
 def _true_false(values: np.ndarray) -> np.ndarray | None:
-    """Objects that are all true, false or NaN (as ``read_csv`` gives a yes/no column
-    with blanks) as 1.0/0.0/NaN; None when they hold anything else."""
-    if ptypes.infer_dtype(values, skipna=True) != "boolean":
-        return None
+    """Objects that are all true, false or blank (as ``read_csv`` gives a yes/no column
+    with blanks) as 1.0/0.0/NaN, read in one pass; None when they hold anything else."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     try:
-        return values.astype(np.float64)
-    except (TypeError, ValueError):  # a None or pd.NA among the blanks
+        array = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # text, numbers or mixed values
         return None
+    if not pa.types.is_boolean(array.type):
+        return None
+    return pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
 
 
 def _read_column(series: pd.Series, layout: _Layout, row: int) -> _Column:

@@ -487,3 +487,24 @@ def test_raw_text_keeps_values_exact_and_the_audit_log_is_always_exact(tmp_path,
     batch.score_file(tmp_path / "in.csv", tmp_path / "out.parquet", model=model, keep=["note"])
     exact = pd.read_parquet(tmp_path / "out.parquet")
     assert exact["leaver_id"].tolist() == frame["leaver_id"].tolist()[:3]
+
+
+def test_blank_warnings_count_scored_and_rejected_rows_as_given(tmp_path, model, cohort):
+    data = cohort.head(40).copy()
+    data["industry"] = None
+    data.loc[:24, "tenure_years"] = np.nan
+    data["company_size"] = data["company_size"].astype(object)
+    data.loc[3, "company_size"] = "huge"  # rejected, its blanks still count
+    data.to_csv(tmp_path / "in.csv", index=False)
+    with pytest.warns(rm.DataWarning) as caught:
+        summary = batch.score_file(tmp_path / "in.csv", tmp_path / "out.csv", model=model,
+                                   progress=False)
+    assert (summary.scored, summary.rejected) == (39, 1)
+    counts = rm.scoring.BlankCounts()
+    counts.add(data, model.record_fields)
+    expected = [str(w) for w in counts.warnings()]
+    assert [str(w.message) for w in caught] == expected
+    assert expected == ["Industry is blank in all 40 rows: the scores use no Industry "
+                        "information",
+                        "Tenure at the former employer (years) is blank in 25 of 40 rows: "
+                        "most scores use no Tenure at the former employer (years) information"]

@@ -1227,6 +1227,18 @@ def test_numbers_and_booleans_still_read_as_yes_no():
         True, False, True, False, True, None, None, None]
 
 
+@pytest.mark.parametrize("blank", [np.nan, None, pd.NA, pd.NaT, ""])
+@pytest.mark.parametrize("other", [[], ["はい", 0]])
+def test_yes_no_objects_with_blanks_read_as_their_values(blank, other):
+    # read_csv gives a yes/no column with blanks as True/False/NaN objects.
+    written = [True, False, blank, True, *other]
+    records = pd.DataFrame({"policy_comeback_program": pd.Series(written, dtype=object)})
+    read = validate_records(records, fields=[FIELDS_BY_NAME["policy_comeback_program"]],
+                            max_missing=1.0)
+    expected = [True, False, pd.NA, True, *(read_yes_no(v) for v in other)]
+    assert read["policy_comeback_program"].astype(object).tolist() == expected
+
+
 @pytest.mark.parametrize(("name", "level"), [(n, level) for n in LIKERT_FIELDS
                                              for level in LIKERT])
 def test_likert_answers_read_in_both_languages(name, level):
