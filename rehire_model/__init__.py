@@ -21,6 +21,7 @@ from .fairness_audit import FairnessAudit, audit
 from .model import RehireModel
 from .model_io import load_model, save_model
 from .monitoring import Monitoring, monitor, split_waves
+from .questionnaire import Questionnaire, questionnaire
 from .report import write_report
 from .schema import FIELDS, FIELDS_BY_NAME, Field
 from .survey import driver_analysis, make_leaver_survey
@@ -42,6 +43,7 @@ __all__ = [
     "ModelFileError",
     "ModelVersionError",
     "Monitoring",
+    "Questionnaire",
     "RehireModel",
     "RehireModelError",
     "RehireModelWarning",
@@ -56,6 +58,7 @@ __all__ = [
     "load_model",
     "make_leaver_survey",
     "monitor",
+    "questionnaire",
     "save_model",
     "score_file",
     "simulate_policies",

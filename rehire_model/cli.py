@@ -29,6 +29,7 @@ from .labels import attribute_label, group_value_label, p_value_text
 from .model import RehireModel
 from .model_io import load_model, save_model
 from .monitoring import PERIODS, Monitoring, monitor, split_waves
+from .questionnaire import questionnaire
 from .report import simulation_display, write_report
 from .survey import make_leaver_survey
 from .tables import (
@@ -270,6 +271,28 @@ def _init_config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _questionnaire(args: argparse.Namespace) -> int:
+    form_format = args.format or ("html" if args.output.suffix.lower() in (".html", ".htm")
+                                  else "xlsform")
+    map_path = args.output.with_name(f"{args.output.stem}.columns.toml")
+    for path in (args.output, map_path):
+        _refuse_existing(path, args.overwrite)
+    form = questionnaire(lang=args.langs, config=args.config, protected=args.protected)
+    form.write(args.output, format=form_format)
+    key = "cli.questionnaire_page" if form_format == "html" else "cli.questionnaire_wrote"
+    _say(key, args.langs[0], path=args.output, n=len(form.fields), map=map_path)
+    return EXIT_OK
+
+
+def _form_langs(option: str) -> tuple[str, ...]:
+    langs = tuple(code.strip() for code in option.split(","))
+    if not all(code in LANGS for code in langs) or len(set(langs)) != len(langs):
+        raise argparse.ArgumentTypeError(
+            f"expected distinct languages of {', '.join(LANGS)} separated by commas, "
+            f"got {option!r}")
+    return langs
+
+
 def _pair_option(flag: str, option: str, form: str, example: str) -> tuple[str, str]:
     name, sep, value = option.partition("=")
     if not sep or not name.strip() or not value.strip():
@@ -373,6 +396,8 @@ examples:
   rehire-model report --data leavers.csv --period-column exit_date -o report.html
   rehire-model simulate leavers.csv
   rehire-model audit leavers.csv --by gender,age_band,race_ethnicity -o audit.xlsx
+  rehire-model questionnaire -o exit_survey.xlsx --lang ja,en
+  rehire-model questionnaire -o exit_survey.html --lang ja --config my.toml
 
 Scores are decision support for HR staff, never the sole basis for a decision about
 a person.
@@ -699,6 +724,32 @@ def _add_audit(commands: _Commands, common: argparse.ArgumentParser) -> None:
     auditing.set_defaults(func=_audit)
 
 
+def _add_questionnaire(commands: _Commands, common: argparse.ArgumentParser) -> None:
+    """Add ``questionnaire``: write the exit survey as an XLSForm or a printable page."""
+    form = commands.add_parser(
+        "questionnaire", parents=[common],
+        help="write the exit survey (XLSForm for KoboToolbox/ODK, or a printable page)",
+        description="Write the exit survey that collects what the model reads: an XLSForm "
+        "(KoboToolbox, ODK Central, Enketo, Survey123) whose question names are the "
+        "schema's fields and whose choice names are the codes it reads, or a printable A4 "
+        "page for paper interviews; beside it a column map for exports headed by labels.")
+    form.add_argument("-o", "--output", type=Path, required=True,
+                      help="the form to write (.xlsx), or the page (.html)")
+    form.add_argument("--lang", dest="langs", type=_form_langs, default=("ja", "en"),
+                      metavar="ja,en", help="the form's languages, the first its default "
+                      "and the language of the page and of messages (default ja,en)")
+    form.add_argument("--config", type=Path, metavar="CONFIG.toml",
+                      help="a training config: ask its fields and its own columns "
+                      "([[features.extra]]) (default: the default config's fields)")
+    form.add_argument("--format", choices=("xlsform", "html"),
+                      help="xlsform or html (default: from the output's suffix)")
+    form.add_argument("--no-protected", dest="protected", action="store_false",
+                      help="leave out the optional questions on age, gender, marital "
+                      "status and children (asked for fairness audits only)")
+    form.add_argument("--overwrite", action="store_true", help="replace existing files")
+    form.set_defaults(func=_questionnaire)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``rehire-model``."""
     parser = argparse.ArgumentParser(
@@ -710,7 +761,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_make_data, _add_validate, _add_train, _add_score, _add_simulate,
-                _add_init_config, _add_update, _add_report, _add_monitor, _add_audit):
+                _add_init_config, _add_update, _add_report, _add_monitor, _add_audit,
+                _add_questionnaire):
         add(commands, common)
     return parser
 
@@ -736,7 +788,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _check_numbers(parser, args)
-    lang = getattr(args, "lang", "en")
+    lang = getattr(args, "lang", None) or getattr(args, "langs", ("en",))[0]
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_LogLines(lang))
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]

@@ -22,15 +22,36 @@ fields, and may give the company's own spellings of values (see :func:`read_colu
     [values.company_size]
     "大企業" = "5000+"
 
+Survey exports read as they are. In the exit-survey form, each question is named as its
+field and sits in a group, so KoboToolbox writes headers such as
+``sup_interview/sup_answers/sup_welcomed_return`` (and, exporting labels,
+``Group label/Question label``) and ODK Central ``sup_interview-sup_answers-...``. A
+header that names nothing as written is read by its end after the group prefixes
+(``sup_answers/sup_welcomed_return``, then ``sup_welcomed_return``; groups are separated
+by ``/``, or by ``-`` in a header without ``/``) when that end is a field's name or label
+or a header of the mapping. A header as written always comes first, so a label holding
+``/`` or ``-`` reads as it is. A header read by its end counts as a mapped one: it and
+another header naming the same field are an error, as two headers mapped to one field are.
+
+The columns the survey tools add about each submission (:data:`SURVEY_METADATA_COLUMNS`:
+``_submission_time``, ``SubmissionDate``, ``start``, ...) are kept as the company's
+other columns are, and never taken for a misread or misspelled header. When no column
+is ``leaver_id``, the submission's own id (the first of :data:`SUBMISSION_ID_COLUMNS`
+the table has, ``_uuid`` for KoboToolbox, ``meta-instanceID`` for ODK Central) is read
+as ``leaver_id``: every score traces back to its submission, and outcomes that arrive
+later can be joined to it. An export with its own ``leaver_id`` question keeps it, and
+the submission's id stays a column of its own.
+
 The table is found where HR keeps it. In a workbook, the first 20 rows of every sheet
 are read, and the row whose cells name the most fields (by the mapping, the id column
-or a field's name or label) is the header row: a first sheet of notes and a title above
-the headers are passed over. In a CSV file, the first 20 lines are read with each
-separator, and the line and separator naming the most fields win. When no row names a
-field, the headers are row 1 of the first sheet, or line 1 with the separator the line
-holds most often outside quotes. ``sheet=``, ``header_row=`` and ``sep=`` force them.
-Under headers below row 1, the blank rows before the first row of data are passed over.
-Every row keeps its number in the file: Excel's row number, or the CSV line.
+or a field's name or label, as written or after group prefixes) is the header row: a
+first sheet of notes and a title above the headers are passed over. In a CSV file, the
+first 20 lines are read with each separator, and the line and separator naming the most
+fields win. When no row names a field, the headers are row 1 of the first sheet, or
+line 1 with the separator the line holds most often outside quotes. ``sheet=``,
+``header_row=`` and ``sep=`` force them. Under headers below row 1, the blank rows
+before the first row of data are passed over. Every row keeps its number in the file:
+Excel's row number, or the CSV line.
 
 Excel workbooks (``.xlsx``, ``.xlsm``) are read with openpyxl in read-only mode, row
 by row, in chunks as well, and only as far as needed. Cells keep their types (numbers,
@@ -69,6 +90,11 @@ Examples
 >>> chunk = next(iter_table(folder / "c.csv"))
 >>> chunk.header_row, chunk.lines.tolist(), chunk.headers
 (3, [4], {'leaver_id': '退職者ID', 'industry': '業種'})
+>>> _ = (folder / "kobo.csv").write_text('"employer/industry";"_submission_time";"_uuid"\\n'
+...                                      '"services";"2025-04-01";"0f9e"\\n', encoding="utf-8")
+>>> read_table(folder / "kobo.csv")
+   industry _submission_time leaver_id
+0  services       2025-04-01      0f9e
 """
 
 from __future__ import annotations
@@ -103,6 +129,8 @@ from .validation import read_value
 __all__ = [
     "Chunk",
     "ColumnMap",
+    "SUBMISSION_ID_COLUMNS",
+    "SURVEY_METADATA_COLUMNS",
     "XlsxBook",
     "XlsxSheet",
     "check_output_suffix",
@@ -156,6 +184,32 @@ _SEPARATOR_NAMES = {";": "';'", "\t": "tab", ",": "','"}
 _MOJIBAKE = ("\ufffd", "Ã", "Â", "â€", "ï»¿")
 #: Characters XML 1.0 cannot hold (written to a workbook as U+FFFD).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: The names of the form's ``meta`` group, written ``meta/instanceID`` by KoboToolbox,
+#: ``meta-instanceID`` by ODK Central, and ``instanceID`` without groups in the headers.
+_META_GROUP = ("instanceID", "instanceName", "deprecatedID", "rootUuid", "audit")
+#: The columns KoboToolbox and ODK Central add to a survey's export: the form's metadata
+#: questions and ``meta`` group, and each tool's columns about the submission. They are
+#: kept as the company's other columns are, and never taken for a misread or misspelled
+#: header.
+SURVEY_METADATA_COLUMNS = frozenset({
+    # XLSForm metadata questions, named as their types.
+    "start", "end", "today", "deviceid", "username", "email", "phonenumber", "simserial",
+    "subscriberid",
+    *(f"{group}{name}" for group in ("meta/", "meta-", "") for name in _META_GROUP),
+    # KoboToolbox; the last two only in the sheets of repeated questions.
+    "_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
+    "_submitted_by", "__version__", "_version_", "_tags", "_index", "formhub/uuid",
+    "_parent_index", "_parent_table_name",
+    # ODK Central; the last only in the tables of repeated questions.
+    "SubmissionDate", "KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent",
+    "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits", "FormVersion",
+    "PARENT_KEY",
+})
+#: Columns every ODK Central export has, whose headers join groups with "-".
+_ODK_CENTRAL_COLUMNS = frozenset({"SubmissionDate", "KEY", "meta-instanceID"})
+#: The columns that hold a submission's own id, in the order one is read as
+#: ``leaver_id`` when a table has none.
+SUBMISSION_ID_COLUMNS = ("_uuid", "meta/instanceID", "meta-instanceID", "KEY", "instanceID")
 
 
 def _key(text: Any) -> str:
@@ -191,6 +245,26 @@ _FIELD_BY_LABEL = _labels()
 def _label_field(header: Any) -> str | None:
     """The field a header names by the field's name or label, if any."""
     return _FIELD_BY_LABEL.get(_label_key(header))
+
+
+def _group_ends(header: str, dashes: bool) -> list[str]:
+    """A header's ends after its group prefixes, the longest first: ``a/b/c`` gives
+    ``b/c`` and ``c``; groups are separated by ``/``, or, where ``dashes``, by ``-`` in a
+    header without ``/``."""
+    separator = "/" if "/" in header else "-" if dashes else None
+    if separator is None:
+        return []
+    parts = header.split(separator)
+    return [separator.join(parts[i:]) for i in range(1, len(parts))]
+
+
+def _submission_id(headers: Sequence[Any], names: Sequence[Any]) -> int | None:
+    """The position of the submission's own id among the headers read as written (the
+    first of :data:`SUBMISSION_ID_COLUMNS` the table has), if any."""
+    kept = [_key(header) if name == header else None
+            for header, name in zip(headers, names, strict=True)]
+    return next((kept.index(column) for column in SUBMISSION_ID_COLUMNS if column in kept),
+                None)
 
 
 def _nearest(name: str, candidates: Iterable[Any], cutoff: float = _NEAR_MISS) -> str | None:
@@ -435,8 +509,10 @@ def _value_table(name: str, spellings: Any, path: str | Path) -> dict[str, str]:
 def read_column_map(path: str | Path) -> ColumnMap:
     """The ``[columns]`` and ``[values.<field>]`` tables of a mapping file.
 
-    ``[columns]`` maps your headers to the schema fields; each ``[values.<field>]``
-    maps your spellings of a field's values to the codes the schema reads::
+    ``[columns]`` maps your headers to the schema fields (several headers may name one
+    field, such as a question's label in each language: a table holding two of them is
+    refused when read); each ``[values.<field>]`` maps your spellings of a field's
+    values to the codes the schema reads::
 
         [columns]
         "規模" = "company_size"
@@ -457,8 +533,8 @@ def read_column_map(path: str | Path) -> ColumnMap:
     Raises
     ------
     InputError
-        The file is unreadable or is not TOML; it has no ``[columns]`` table of text, or
-        maps two headers to one field; a ``[values]`` table is not of text, or turns a
+        The file is unreadable or is not TOML; it has no ``[columns]`` table of text; a
+        ``[values]`` table is not of text, or turns a
         spelling into a code its field cannot be (the message names the file, the field,
         the spelling, the code and what the field takes).
     """
@@ -468,11 +544,6 @@ def read_column_map(path: str | Path) -> ColumnMap:
         isinstance(k, str) and isinstance(v, str) for k, v in columns.items()
     ):
         raise InputError(message("input.map_no_columns", path=str(path)))
-    targets = list(columns.values())
-    repeated = sorted({t for t in targets if targets.count(t) > 1})
-    if repeated:
-        raise InputError(message("input.map_repeated", path=str(path),
-                                 fields=", ".join(repeated)))
     tables = content.get("values", {})
     if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
         raise InputError(message("input.map_values_tables", path=str(path)))
@@ -485,10 +556,11 @@ def resolve_columns(names: Iterable[str], columns: Mapping[str, str] | None,
     """The columns of a table read by :func:`read_table` that ``names`` mean.
 
     A name is a column of the table (also after NFKC and trimming), a header the column
-    mapping renames, or a field's name or label, as the readers read headers; so
-    ``--by 部署`` or ``--by 性別`` name the columns the table has after reading. A name
-    that means none of them is kept as it is (a column derived later, such as
-    ``age_band``, or one the caller reports as missing).
+    mapping renames, or a field's name or label, also after group prefixes, as the
+    readers read headers; so ``--by 部署``, ``--by 性別`` or ``--by about_you/gender``
+    name the columns the table has after reading. A name that means none of them is
+    kept as it is (a column derived later, such as ``age_band``, or one the caller
+    reports as missing).
 
     Examples
     --------
@@ -497,12 +569,12 @@ def resolve_columns(names: Iterable[str], columns: Mapping[str, str] | None,
     """
     present = list(present)
     by_key = {_key(c): c for c in reversed(present)}
-    mapped = {_key(k): v for k, v in (columns or {}).items()}
+    reading = _Reading(columns, None, ())
     found = []
     for name in names:
         column = name if name in present else by_key.get(_key(name))
         if column is None:
-            target = mapped.get(_key(name)) or _label_field(name)
+            target = reading.column_named(name)
             column = target if target in present else name
         found.append(column)
     return found
@@ -525,21 +597,48 @@ class _Reading:
             _key(name): {_spelling_key(spelling): code for spelling, code in table.items()}
             for name, table in values.items() if table}
 
+    def _named_as_written(self, text: str) -> str | None:
+        """The column a header names as written: by the mapping or the id column, else
+        the field whose name or label it is."""
+        return self.by_key.get(_key(text)) or _label_field(text)
+
+    def _named_in_group(self, text: str, dashes: bool = True) -> str | None:
+        """The column a header names by its end after group prefixes, if any."""
+        for end in _group_ends(text, dashes):
+            if column := self._named_as_written(end):
+                return column
+        return None
+
+    def column_named(self, text: str) -> str | None:
+        """The column a header names: as written, else by its end after group prefixes
+        (``employer/industry``, ``follow_up-informed_of_rehire_route``)."""
+        return self._named_as_written(text) or self._named_in_group(text)
+
     def names_field(self, cell: Any) -> bool:
         """Whether a cell names a column the reader knows: a mapped header, the id
-        column, or a field's name or label."""
+        column, or a field's name or label, as written or after group prefixes."""
         if _is_missing_cell(cell):
             return False
         text = cell if isinstance(cell, str) else _cell_text(cell)
-        return _key(text) in self.by_key or _label_field(text) is not None
+        return self.column_named(text) is not None
 
     def score(self, cells: Sequence[Any]) -> int:
         """How many cells of a row name a column the reader knows."""
         return sum(self.names_field(cell) for cell in cells)
 
+    def _mapped_name(self, header: Any, dashes: bool) -> Any:
+        """A header as the mapping or the id column renames it, as written or after its
+        group prefixes; else as it is (a field's name or label as written is read after
+        the mappings)."""
+        mapped = self.by_key.get(_key(header))
+        if mapped is None and _label_field(header) is None:
+            mapped = self._named_in_group(str(header), dashes)
+        return header if mapped is None else mapped
+
     def names(self, headers: Sequence[Any], where: Message) -> list[Any]:
-        """The column names of a table: headers mapped (the mapping and the id column
-        first, then the fields' names and labels), never two alike.
+        """The column names of a table: headers mapped (the mapping, the id column and
+        the headers read after their group prefixes first, then the fields' names and
+        labels), never two alike; then, without a ``leaver_id``, the submission's id.
 
         Raises
         ------
@@ -553,8 +652,10 @@ class _Reading:
                 "input.no_id_column", where=where, column=self.id_column,
                 headers=_quoted([str(h) for h in headers]),
                 hint=_nearest_hint(self.id_column, headers)))
-        names = [self.by_key.get(key, header) for key, header in zip(keys, headers,
-                                                                     strict=True)]
+        # Groups joined by "-" only in ODK Central's exports: elsewhere "Sub-industry"
+        # is a company's own column, not the industry.
+        dashes = not _ODK_CENTRAL_COLUMNS.isdisjoint(keys)
+        names = [self._mapped_name(header, dashes) for header in headers]
         for i, (key, header) in enumerate(zip(keys, headers, strict=True)):
             found = None if key in self.by_key else _label_field(header)
             if found is not None and found not in names:
@@ -566,13 +667,16 @@ class _Reading:
         if not known.intersection(names) and (hint := _misread_header(headers)):
             raise InputError(message("input.header_misread", where=where, hint=hint))
         self._warn_near_misses(headers, set(keys), names, where)
+        if "leaver_id" not in names and (position := _submission_id(headers, names)) is not None:
+            names[position] = "leaver_id"
         return names
 
     def _warn_near_misses(self, headers: Sequence[Any], present: set[str],
                           names: Sequence[Any], where: Message) -> None:
         """A warning for each mapped header the table lacks but nearly has."""
         unused = [header for header, name in zip(headers, names, strict=True)
-                  if name == header and name not in FIELDS_BY_NAME]
+                  if name == header and name not in FIELDS_BY_NAME
+                  and _key(header) not in SURVEY_METADATA_COLUMNS]
         for header, target in self.columns.items():
             if _key(header) in present or target in names:
                 continue
@@ -1082,10 +1186,11 @@ def iter_table(
 ) -> Iterator[Chunk]:
     """Read a CSV, Excel or Parquet table in chunks of rows.
 
-    Headers are renamed by the column mapping and ``id_column``, then a header that is
-    a field's name or label becomes that field (unless another column already is it);
-    values spelled as a :class:`ColumnMap`'s ``[values]`` give are replaced by their
-    codes.
+    Headers are renamed by the column mapping and ``id_column``, as written or after
+    their group prefixes (see the module), then a header that is a field's name or
+    label becomes that field (unless another column already is it); without a
+    ``leaver_id``, the submission's id of a survey export becomes it. Values spelled as
+    a :class:`ColumnMap`'s ``[values]`` give are replaced by their codes.
 
     Parameters
     ----------

@@ -17,7 +17,9 @@ translator or a reviewer edits this one file. Keys are grouped by their first pa
   :data:`ANSWER_SPELLINGS`, the other spellings of yes and no read);
 - ``problem.*``, ``input.*``, ``warning.*``: what is wrong with records, files and
   data, as errors, rejects and warnings say it;
-- ``output.*``: the headers and labels of output tables read by people.
+- ``output.*``: the headers and labels of output tables read by people;
+- ``question.<field>``, ``question_hint.<field>``, ``questionnaire.*``: the exit survey
+  as the leaver reads it (the XLSForm and its printable page).
 
 A text may hold ``{name}`` fields, filled by :func:`text`.
 
@@ -143,6 +145,99 @@ _SCALE_OF = {
     "rehire_intent": "agreement",
 }
 
+#: The exit survey's question for each field, as the leaver reads it, and a hint where
+#: the answer needs one: (English, Japanese) each. Wording follows the published survey.
+_QUESTIONS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
+    "leaver_id": (
+        ("Your employee number", "社員番号"),
+        ("HR uses it only to link this answer to what happens later. Leave it blank to "
+         "answer anonymously.",
+         "人事部が、この回答とその後の状況を結びつけるためだけに使います。匿名で回答する"
+         "場合は空欄のままにしてください。")),
+    "company_size": (("How many employees does the company you left have?",
+                      "退職した会社の従業員数を教えてください。"), None),
+    "industry": (("Which industry is the company you left in?",
+                  "退職した会社の業種を教えてください。"), None),
+    "job_level": (("What was your job level when you left?",
+                   "退職時のあなたの役職を教えてください。"), None),
+    "tenure_years": (
+        ("How many years did you work at the company?",
+         "退職した会社での勤続年数を教えてください。"),
+        ("In years; decimals are fine (1.5 for a year and a half).",
+         "年数で記入してください。小数も使えます（1年半なら1.5）。")),
+    "years_since_exit": (
+        ("How many years ago did you leave the company?",
+         "退職してから何年たちましたか。"),
+        ("0 if you are leaving now.", "退職したばかりの場合は0と記入してください。")),
+    "policy_comeback_program": (
+        ("Does the company have a comeback program (an official route back for former "
+         "employees)?",
+         "退職した会社には、カムバック制度（出戻り制度）がありますか。"), None),
+    "policy_alumni_perks": (
+        ("Does the company offer perks to former employees, such as leaver discounts or "
+         "service benefits?",
+         "退職した会社には、退職者向けの割引やサービス優待がありますか。"), None),
+    "policy_alumni_community": (
+        ("Does the company have an alumni community for former employees?",
+         "退職した会社には、退職者コミュニティ（アルムナイ・コミュニティ）がありますか。"),
+        None),
+    "policy_alumni_events": (
+        ("Does the company hold events for former employees?",
+         "退職した会社には、退職者との交流イベントがありますか。"), None),
+    "informal_rehire_custom": (
+        ("Without a program, does the company rehire former employees by custom?",
+         "制度がなくても、慣例として退職者が再入社することはありますか。"), None),
+    "sup_interview_held": (
+        ("Did your supervisor hold an exit interview with you?",
+         "退職にあたり、上司との面談（退職面談）はありましたか。"), None),
+    "sup_interview_amicability": (
+        ("How amicable was the exit interview with your supervisor?",
+         "上司との退職面談は、どのくらい円満でしたか。"), None),
+    "sup_understood_reason": (
+        ("In the interview, did your supervisor understand your reason for leaving?",
+         "面談で、上司はあなたの退職理由を理解してくれましたか。"), None),
+    "sup_respected_timing": (
+        ("Did your supervisor respect the leaving date you wanted?",
+         "上司は、あなたが希望する退職のタイミングを尊重してくれましたか。"), None),
+    "sup_listened_to_end": (
+        ("Did your supervisor listen to you to the end?",
+         "上司は、あなたの話を最後まで聞いてくれましたか。"), None),
+    "sup_listened_carefully": (
+        ("Did your supervisor listen to you carefully?",
+         "上司は、あなたの話を丁寧に聞いてくれましたか。"), None),
+    "sup_heard_dissatisfaction": (
+        ("Could you tell your supervisor what you were dissatisfied with?",
+         "上司に不満を伝えることができましたか。"), None),
+    "sup_answered_questions": (
+        ("Could you ask your supervisor the questions you wanted to ask?",
+         "上司に、聞きたかったことを質問できましたか。"), None),
+    "sup_welcomed_return": (
+        ("Did your supervisor say you would be welcome if you came back?",
+         "上司は、戻ってきても歓迎するという意思を示してくれましたか。"), None),
+    "hr_interview_held": (
+        ("Did HR hold an exit interview with you?",
+         "退職にあたり、人事担当者との面談（退職面談）はありましたか。"), None),
+    "hr_interview_amicability": (
+        ("How amicable was the exit interview with HR?",
+         "人事担当者との退職面談は、どのくらい円満でしたか。"), None),
+    "invited_to_alumni_community": (
+        ("When you left, were you invited to join the alumni community?",
+         "退職時に、退職者コミュニティへの参加を呼びかけられましたか。"), None),
+    "informed_of_rehire_route": (
+        ("When you left, were you told how you could come back (the rehire program)?",
+         "退職時に、再入社制度の内容について説明を受けましたか。"), None),
+    "alumni_engagement": (
+        ("I feel attached to the company I left and want to stay connected with it.",
+         "退職した会社に愛着があり、今後もつながりを持ち続けたいと思う。"), None),
+    "rehire_intent": (
+        ("I would consider working for the company again.",
+         "機会があれば、退職した会社でもう一度働きたいと思う。"), None),
+    "age": (("How old are you?", "年齢を教えてください。"), None),
+    "gender": (("What is your gender?", "性別を教えてください。"), None),
+    "married": (("Are you married?", "結婚していますか。"), None),
+    "has_children": (("Do you have children?", "お子さんはいますか。"), None),
+}
+
 #: Spellings of yes and no read besides the ``shown.yes`` and ``shown.no`` texts, and of
 #: an interview held or not besides ``shown.held`` and ``shown.not_held`` (interview flags
 #: only). Opposite answers sit at the same position: messages show them as pairs.
@@ -161,6 +256,56 @@ TEXTS: dict[str, dict[str, str]] = {
     **{f"answer.{field}.{level}": {"en": en, "ja": ja}
        for field, scale in _SCALE_OF.items()
        for level, (en, ja) in enumerate(_SCALES[scale], 1)},
+    # --- the exit survey ---------------------------------------------------------------
+    **{f"question.{name}": {"en": en, "ja": ja}
+       for name, ((en, ja), _) in _QUESTIONS.items()},
+    **{f"question_hint.{name}": {"en": en, "ja": ja}
+       for name, (_, hint) in _QUESTIONS.items() if hint for en, ja in [hint]},
+    "questionnaire.title": {"en": "Exit survey", "ja": "退職者アンケート"},
+    "questionnaire.intro": {
+        "en": "Thank you for your time at the company. This survey asks about the company "
+              "you left and how your leaving went; it takes about five minutes. Your "
+              "answers help the company stay in touch with former employees.",
+        "ja": "在籍中はありがとうございました。このアンケートでは、退職した会社と退職時の"
+              "様子についてお聞きします。回答には5分ほどかかります。回答は、会社が退職者との"
+              "つながりを保つために役立てます。"},
+    "questionnaire.group.employer": {"en": "The company you left", "ja": "退職した会社について"},
+    "questionnaire.group.policies": {"en": "The company's measures for former employees",
+                                     "ja": "退職者に向けた会社の制度"},
+    "questionnaire.group.sup_interview": {"en": "The exit interview with your supervisor",
+                                          "ja": "上司との退職面談"},
+    "questionnaire.group.hr_interview": {"en": "The exit interview with HR",
+                                         "ja": "人事担当者との退職面談"},
+    "questionnaire.group.follow_up": {"en": "When you left", "ja": "退職時の案内"},
+    "questionnaire.group.outcomes": {"en": "How you feel now", "ja": "現在のお気持ち"},
+    "questionnaire.group.company": {"en": "More about your work", "ja": "お仕事について"},
+    "questionnaire.group.about_you": {"en": "About you (optional)",
+                                      "ja": "あなたご自身について（任意）"},
+    "questionnaire.consent": {
+        "en": "The questions in this part are optional; skip any you prefer not to answer. "
+              "Your answers are used only to check that the company's scores treat groups of "
+              "people fairly (fairness audits). They are never used to score you.",
+        "ja": "この部分の質問への回答は任意です。答えたくない質問は飛ばしてください。回答は、"
+              "会社のスコアが人のグループによって不公平になっていないかを確かめる監査（公平性の"
+              "監査）にのみ使い、あなたのスコアの計算には使いません。"},
+    "questionnaire.range": {"en": "Enter a number from {low} to {high}.",
+                            "ja": "{low}〜{high}の数値を入力してください。"},
+    "questionnaire.whole_range": {"en": "Enter a whole number from {low} to {high}.",
+                                  "ja": "{low}〜{high}の整数を入力してください。"},
+    "questionnaire.dont_know": {"en": "Don't know", "ja": "わからない"},
+    "questionnaire.prefer_not_to_say": {"en": "Prefer not to say", "ja": "回答しない"},
+    "questionnaire.page.question": {"en": "Q{n}", "ja": "問{n}"},
+    "questionnaire.page.questions": {"en": "Q{first}-Q{last}", "ja": "問{first}〜問{last}"},
+    "questionnaire.page.only_if": {
+        "en": "Answer {questions} only if you answered \u201cyes\u201d to {question}.",
+        "ja": "{questions}は、{question}で「はい」と答えた方のみお答えください。"},
+    "questionnaire.page.choose_one": {
+        "en": "For each question with choices, tick the one answer that fits best.",
+        "ja": "選択肢のある質問では、あてはまるものを1つ選んで□に印をつけてください。"},
+    "questionnaire.page.write_number": {"en": "Write a number.", "ja": "数字で記入してください。"},
+    "questionnaire.page.optional": {"en": "(optional)", "ja": "（任意）"},
+    "questionnaire.page.thanks": {"en": "Thank you for your answers.",
+                                  "ja": "ご回答ありがとうございました。"},
     # --- problems with records ---------------------------------------------------------
     "problem.value.text": {"en": "'{text}'", "ja": "「{text}」"},
     "problem.value.plain": {"en": "{text}", "ja": "「{text}」"},
@@ -1038,6 +1183,18 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "cli.saved_model": {"en": "saved {path}; kept {kept}",
                         "ja": "{path} に保存しました（{kept}）"},
+    "cli.questionnaire_wrote": {
+        "en": "wrote {path} ({n} questions) and its column map {map}: upload the form to "
+              "KoboToolbox or ODK Central, then score the export with `rehire-model score "
+              "export.csv -o scores.csv` (add `--columns {map}` for an export headed by "
+              "labels)",
+        "ja": "{path}（質問{n}問）と列の対応表 {map} を書き出しました。フォームを KoboToolbox "
+              "または ODK Central に登録し、集まった回答の書き出しを `rehire-model score "
+              "export.csv -o scores.csv` でスコアにしてください（見出しが質問文の書き出しには "
+              "`--columns {map}` を付けます）"},
+    "cli.questionnaire_page": {
+        "en": "wrote {path} ({n} questions, A4, for paper interviews) and its column map {map}",
+        "ja": "{path}（質問{n}問、A4、紙の面談用）と列の対応表 {map} を書き出しました"},
     "cli.drafted": {
         "en": "wrote {path}: review it, set the targets, then `rehire-model train --data {data} "
               "--config {path} --out models/my-model`",
@@ -1476,9 +1633,6 @@ TEXTS: dict[str, dict[str, str]] = {
               "\"schema field\" lines",
         "ja": "列の対応表 {path} には、[columns] の表に「\"自社の見出し\" = \"項目名\"」の行を"
               "書いてください"},
-    "input.map_repeated": {
-        "en": "column mapping '{path}' maps several headers to {fields}",
-        "ja": "列の対応表 {path} で、複数の見出しが同じ項目 {fields} に対応づけられています"},
     "input.map_values_tables": {
         "en": "column mapping '{path}': [values] must hold one table per field, such as "
               "[values.company_size]",

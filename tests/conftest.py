@@ -1,8 +1,10 @@
 """Shared fixtures: small trained models (fast) for the model, I/O and training tests,
-and the local Spark session of the Spark tests."""
+the local Spark session of the Spark tests, and the Chromium of the browser tests."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 
 import pytest
@@ -110,3 +112,16 @@ def spark():
             yield session
         finally:
             session.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """The Chromium the browser tests render pages in; without it they are skipped, or
+    fail where ``REHIRE_MODEL_REQUIRE_BROWSER=1`` (as in CI)."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path:
+        return path
+    if os.environ.get("REHIRE_MODEL_REQUIRE_BROWSER") == "1":
+        pytest.fail("Chromium is required (REHIRE_MODEL_REQUIRE_BROWSER=1) but not installed")
+    pytest.skip("Chromium is not installed; .ci/run installs Debian's chromium and requires "
+                "this test")

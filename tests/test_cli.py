@@ -14,7 +14,7 @@ import pytest
 
 import rehire_model as rm
 from rehire_model.survey import write_hr_export
-from rehire_model.tables import write_table
+from rehire_model.tables import read_column_map, write_table
 from rehire_model.texts import text as rm_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -989,3 +989,24 @@ def test_report_with_waves_adds_the_monitoring_section(tmp_path, capsys):
                        tmp_path / "leavers.csv", "-o", tmp_path / "r2.html")
     assert code == 2 and "--outcomes needs --period-column" in err
     assert not (tmp_path / "r2.html").exists()
+
+
+def test_questionnaire_writes_the_form_the_page_and_their_column_maps(tmp_path):
+    result = run("questionnaire", "-o", tmp_path / "exit_survey.xlsx", check_code=0)
+    assert "exit_survey.xlsx（質問30問）" in result.stderr
+    assert "--columns" in result.stderr and "KoboToolbox" in result.stderr
+    form = pd.read_excel(tmp_path / "exit_survey.xlsx", sheet_name=None)
+    assert list(form) == ["survey", "choices", "settings"]
+    assert "sup_welcomed_return" in form["survey"]["name"].tolist()
+    columns = read_column_map(tmp_path / "exit_survey.columns.toml")
+    assert columns["上司は、戻ってきても歓迎するという意思を示してくれましたか。"] == (
+        "sup_welcomed_return")
+    page = run("questionnaire", "-o", tmp_path / "page.html", "--lang", "en",
+               "--no-protected", check_code=0)
+    assert "page.html (26 questions, A4, for paper interviews)" in page.stderr
+    assert "How old are you?" not in (tmp_path / "page.html").read_text(encoding="utf-8")
+    again = run("questionnaire", "-o", tmp_path / "page.html", "--lang", "en", check_code=2)
+    assert "page.html' already exists" in again.stderr
+    bad = run("questionnaire", "-o", tmp_path / "f.xlsx", "--lang", "ja,fr", check_code=2)
+    assert "expected distinct languages of en, ja separated by commas, got 'ja,fr'" in (
+        bad.stderr)

@@ -128,7 +128,7 @@ LAYERS = (
     ("schema", "training_rows"),
     ("validation",),
     ("survey", "config", "tables", "features", "explain", "_scorer"),
-    ("_one_record", "draft"),
+    ("_one_record", "draft", "questionnaire"),
     ("scoring",),
     ("levers",),
     ("whatif", "coaching"),

@@ -3,9 +3,7 @@ from __future__ import annotations
 import base64
 import html
 import logging
-import os
 import re
-import shutil
 
 import numpy as np
 import pytest
@@ -258,16 +256,6 @@ def test_chart_text_names_japanese_fonts_and_says_when_none_is_installed(monkeyp
 # --------------------------------------------------------------------------------------
 
 
-def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path:
-        return path
-    if os.environ.get("REHIRE_MODEL_REQUIRE_BROWSER") == "1":
-        pytest.fail("Chromium is required (REHIRE_MODEL_REQUIRE_BROWSER=1) but not installed")
-    pytest.skip("Chromium is not installed; .ci/run installs Debian's chromium and requires "
-                "this test")
-
-
 def _open(browser, path):
     """A 1,280-pixel page showing ``path``, and the list its errors are collected in."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -278,7 +266,7 @@ def _open(browser, path):
     return page, errors
 
 
-def test_report_renders_in_headless_chromium(pages, cohort, tmp_path):
+def test_report_renders_in_headless_chromium(pages, cohort, tmp_path, chromium):
     from playwright.sync_api import sync_playwright
 
     scores = rm.load_model().predict(cohort)
@@ -286,7 +274,7 @@ def test_report_renders_in_headless_chromium(pages, cohort, tmp_path):
                                    scores["p_rehire_intent"])
     seen = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_chromium(),
+        browser = playwright.chromium.launch(executable_path=chromium,
                                              args=["--no-sandbox"])
         for lang, path in pages.items():
             page, errors = _open(browser, path)
@@ -530,13 +518,14 @@ def test_the_japanese_report_of_a_companys_model_has_no_english(own_pages):
     assert "交差検証の予測" in seen and "回ごとの予測と実績" in seen
 
 
-def test_honest_figures_and_monitoring_render_in_headless_chromium(own_pages, tmp_path):
+def test_honest_figures_and_monitoring_render_in_headless_chromium(own_pages, tmp_path,
+                                                                   chromium):
     from playwright.sync_api import sync_playwright
 
     path = tmp_path / "ours-ja.html"
     path.write_text(own_pages["ja"], encoding="utf-8")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_chromium(),
+        browser = playwright.chromium.launch(executable_path=chromium,
                                              args=["--no-sandbox"])
         page, errors = _open(browser, path)
         page.wait_for_load_state("load")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import pickle
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import rehire_model as rm
+from rehire_model import batch
 from rehire_model.exceptions import DataWarning, InputError
 from rehire_model.tables import (
     ColumnMap,
@@ -79,7 +82,6 @@ def test_column_map_renames_headers_after_normalising(tmp_path):
     [
         ("[columns\n", "is not valid TOML"),
         ("x = 1\n", "needs a \\[columns\\] table"),
-        ('[columns]\n"a" = "industry"\n"b" = "industry"\n', "maps several headers to industry"),
     ],
 )
 def test_bad_column_maps(tmp_path, content, message):
@@ -87,6 +89,18 @@ def test_bad_column_maps(tmp_path, content, message):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=message):
         read_column_map(path)
+
+
+def test_a_map_may_name_one_field_by_several_headers_a_table_holds_one_of(tmp_path):
+    (tmp_path / "map.toml").write_text('[columns]\n"業種名" = "industry"\n'
+                                       '"Industry name" = "industry"\n', encoding="utf-8")
+    columns = read_column_map(tmp_path / "map.toml")
+    for header in ("業種名", "Industry name"):
+        (tmp_path / "a.csv").write_text(f"{header}\nservices\n", encoding="utf-8")
+        assert list(read_table(tmp_path / "a.csv", columns=columns).columns) == ["industry"]
+    (tmp_path / "a.csv").write_text("業種名,Industry name\nservices,other\n", encoding="utf-8")
+    with pytest.raises(InputError, match="more than one column \\['industry'\\]"):
+        read_table(tmp_path / "a.csv", columns=columns)
 
 
 def test_mapping_two_headers_onto_one_field_is_refused(tmp_path):
@@ -780,3 +794,208 @@ def test_number_formats_are_given_to_the_numbers_of_their_columns(tmp_path):
     assert [(c.value, c.number_format) for c in ws["B"][1:]] == [(0.25, "0.0%"),
                                                                 (None, "General")]
     assert ws["A2"].number_format == "General"
+
+
+# --------------------------------------------------------------------------------------
+# Survey exports: KoboToolbox and ODK Central, read without a column map
+# --------------------------------------------------------------------------------------
+
+#: The groups of the exit-survey form (a group inside a group after a "/").
+FORM_GROUPS = {
+    "employer": ("leaver_id", "company_size", "industry", "job_level", "tenure_years",
+                 "years_since_exit"),
+    "policies": ("policy_comeback_program", "policy_alumni_perks",
+                 "policy_alumni_community", "policy_alumni_events", "informal_rehire_custom"),
+    "sup_interview": ("sup_interview_held",),
+    "sup_interview/sup_answers": ("sup_interview_amicability", "sup_understood_reason",
+                                  "sup_respected_timing", "sup_listened_to_end",
+                                  "sup_listened_carefully", "sup_heard_dissatisfaction",
+                                  "sup_answered_questions", "sup_welcomed_return"),
+    "hr_interview": ("hr_interview_held",),
+    "hr_interview/hr_answers": ("hr_interview_amicability",),
+    "follow_up": ("invited_to_alumni_community", "informed_of_rehire_route"),
+    "outcomes": ("alumni_engagement", "rehire_intent"),
+    "about_you": ("age", "gender", "married", "has_children"),
+}
+GROUP_OF = {name: group for group, names in FORM_GROUPS.items() for name in names}
+#: The submission's columns around the answers, as a KoboToolbox export has them.
+KOBO_BEFORE = ["start", "end"]
+KOBO_AFTER = ["_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
+              "_submitted_by", "__version__", "_tags", "meta/rootUuid", "_index"]
+#: The submission's columns after the answers, as an ODK Central export has them.
+ODK_AFTER = ["meta-instanceID", "KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent",
+             "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits",
+             "FormVersion"]
+RECORDS = rm.make_leaver_survey(6, random_state=5)
+
+
+def _grouped(records, separator):
+    """``records`` with each field's header under its groups, as the form exports it."""
+    return records.rename(columns=lambda name: separator.join(
+        [*GROUP_OF[name].split("/"), name]))
+
+
+def _uuids(n):
+    return [f"3f15cdfe-3eab-4678-8352-{i:012d}" for i in range(n)]
+
+
+def _kobo_export(records, groups=True):
+    """``records`` as KoboToolbox exports them ("XML values and headers"): the answers,
+    under their groups unless ``groups`` is false, between the submission's columns; the
+    form has no ``leaver_id`` question unless ``records`` has one."""
+    n, uuids = len(records), _uuids(len(records))
+    answers = _grouped(records, "/") if groups else records
+    before = pd.DataFrame({"start": ["2025-04-01T09:00:00.000+09:00"] * n,
+                           "end": ["2025-04-01T09:12:00.000+09:00"] * n})
+    after = pd.DataFrame({
+        "_id": range(1001, 1001 + n), "_uuid": uuids,
+        "_submission_time": ["2025-04-01T00:12:30"] * n, "_validation_status": "",
+        "_notes": "", "_status": "submitted_via_web", "_submitted_by": "",
+        "__version__": "vbKavWWCpgBCZms6hQX4FN", "_tags": "",
+        "meta/rootUuid": [f"uuid:{uuid}" for uuid in uuids], "_index": range(1, n + 1)})
+    return pd.concat([before, answers, after], axis=1)
+
+
+def _write_kobo(export, path):
+    """A KoboToolbox CSV (';'-separated, every cell quoted) or XLSX (headers in row 1)."""
+    if path.suffix == ".csv":
+        export.to_csv(path, sep=";", quoting=csv.QUOTE_ALL, index=False)
+    else:
+        write_table(export, path)
+    return path
+
+
+@pytest.mark.parametrize(("suffix", "groups"), [(".csv", True), (".xlsx", True),
+                                                (".csv", False)])
+def test_a_kobotoolbox_export_reads_as_the_fields_with_the_submission_id(
+        tmp_path, suffix, groups):
+    records = RECORDS.drop(columns="leaver_id")
+    path = _write_kobo(_kobo_export(records, groups), tmp_path / f"kobo{suffix}")
+    chunk = next(iter_table(path))
+    assert list(chunk.frame.columns) == [*KOBO_BEFORE, *records.columns, "_id", "leaver_id",
+                                         *KOBO_AFTER[2:]]
+    assert chunk.header_row == 1
+    assert chunk.frame["leaver_id"].tolist() == _uuids(len(records))
+    assert chunk.headers["leaver_id"] == "_uuid"
+    assert chunk.frame["industry"].tolist() == records["industry"].tolist()
+    assert chunk.frame["tenure_years"].tolist() == records["tenure_years"].tolist()
+    if groups:
+        assert chunk.headers["sup_welcomed_return"] == (
+            "sup_interview/sup_answers/sup_welcomed_return")
+
+
+def test_an_odk_central_export_reads_as_the_fields_with_the_submission_id(tmp_path):
+    records = RECORDS.drop(columns="leaver_id")
+    keys = [f"uuid:{uuid}" for uuid in _uuids(len(records))]
+    export = pd.concat([
+        pd.DataFrame({"SubmissionDate": ["2025-04-01T00:12:30.000Z"] * len(records)}),
+        _grouped(records, "-"),
+        pd.DataFrame({"meta-instanceID": keys, "KEY": keys, "SubmitterID": 5,
+                      "SubmitterName": "hr-tokyo", "AttachmentsPresent": 0,
+                      "AttachmentsExpected": 0, "Status": "", "ReviewState": "",
+                      "DeviceID": "", "Edits": 0, "FormVersion": "2025040101"})], axis=1)
+    export.to_csv(tmp_path / "odk.csv", index=False)
+    chunk = next(iter_table(tmp_path / "odk.csv"))
+    assert list(chunk.frame.columns) == ["SubmissionDate", *records.columns, "leaver_id",
+                                         *ODK_AFTER[1:]]
+    assert chunk.frame["leaver_id"].tolist() == chunk.frame["KEY"].tolist() == keys
+    assert chunk.headers["hr_interview_amicability"] == (
+        "hr_interview-hr_answers-hr_interview_amicability")
+    assert chunk.frame["gender"].tolist() == records["gender"].tolist()
+
+
+@pytest.mark.parametrize(("headers", "id_header"), [
+    (["KEY", "_uuid", "instanceID"], "_uuid"),
+    (["KEY", "meta-instanceID"], "meta-instanceID"),
+    (["meta-instanceID", "meta/instanceID"], "meta/instanceID"),
+    (["instanceID", "KEY"], "KEY"),
+    (["instanceID", "_id"], "instanceID"),
+])
+def test_the_submission_id_read_as_leaver_id_is_the_first_the_table_has(
+        tmp_path, headers, id_header):
+    path = tmp_path / "a.csv"
+    pd.DataFrame({"employer/industry": ["services"],
+                  **{header: [f"{header}-1"] for header in headers}}).to_csv(path, index=False)
+    frame = read_table(path)
+    assert frame["leaver_id"].tolist() == [f"{id_header}-1"]
+    assert set(frame.columns) == {"industry", "leaver_id"} | set(headers) - {id_header}
+
+
+def test_an_export_with_its_own_leaver_id_keeps_it_and_the_submission_id(tmp_path):
+    path = _write_kobo(_kobo_export(RECORDS), tmp_path / "kobo.csv")
+    frame = read_table(path)
+    assert frame["leaver_id"].tolist() == RECORDS["leaver_id"].tolist()
+    assert frame["_uuid"].tolist() == _uuids(len(RECORDS))
+
+
+def test_a_label_header_under_its_groups_reads_through_the_column_map(tmp_path):
+    path = tmp_path / "labels.csv"
+    frame = pd.DataFrame({"あなたの前職/前の会社での在籍年数": [4.5],
+                          "会社の質問/所属部署の人数": [12], "Employer/Industry": ["services"],
+                          "面談/上司の面談はありましたか": ["はい"]})
+    frame.to_csv(path, sep=";", index=False)
+    columns = {"前の会社での在籍年数": "tenure_years", "所属部署の人数": "dept_size"}
+    read = read_table(path, columns=columns)
+    assert list(read.columns) == ["tenure_years", "dept_size", "industry",
+                                  "面談/上司の面談はありましたか"]
+    assert read.loc[0, "tenure_years"] == 4.5
+    assert resolve_columns(["会社の質問/所属部署の人数", "about_you-gender"], columns,
+                           ["dept_size", "gender"]) == ["dept_size", "gender"]
+
+
+def test_a_header_as_written_is_read_before_its_end_after_groups(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("面談/industry,employer/industry\nx,services\n", encoding="utf-8")
+    frame = read_table(path, columns={"面談/industry": "面談の業種"})
+    assert list(frame.columns) == ["面談の業種", "industry"]
+
+
+@pytest.mark.parametrize("header", ["面談/industry", "interview-industry,KEY", "industry"])
+def test_two_headers_naming_one_field_after_groups_are_refused(tmp_path, header):
+    path = tmp_path / "a.csv"
+    path.write_text(f"{header},employer/industry\nx,y,services\n", encoding="utf-8")
+    with pytest.raises(InputError, match="the table has more than one column "
+                                         "\\['industry'\\]; map only one header to each field"):
+        read_table(path)
+
+
+def test_dashes_join_groups_only_in_an_odk_central_export(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("Sub-industry,employer-job_level\nretail,staff\n", encoding="utf-8")
+    assert list(read_table(path).columns) == ["Sub-industry", "employer-job_level"]
+    path.write_text("Sub-industry,employer-job_level,KEY\nretail,staff,uuid:1\n",
+                    encoding="utf-8")
+    assert list(read_table(path).columns) == ["industry", "job_level", "leaver_id"]
+
+
+def test_a_header_row_under_a_title_is_found_by_its_grouped_headers(tmp_path):
+    export = _grouped(RECORDS.head(2), "/")
+    path = _workbook(tmp_path / "a.xlsx", {"回答": [
+        [TITLE], list(export.columns),
+        *export.astype(object).where(export.notna(), None).values.tolist()]})
+    chunk = next(iter_table(path))
+    assert (chunk.header_row, chunk.lines.tolist()) == (2, [3, 4])
+    assert list(chunk.frame.columns) == list(RECORDS.columns)
+
+
+def test_survey_metadata_is_no_misread_header_nor_a_near_miss(tmp_path):
+    path = tmp_path / "odk.csv"
+    path.write_text("SubmissionDate,ReviewState,KEY,Edits\n2025-04-01,approved,uuid:1,0\n",
+                    encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = read_table(path, columns={"ReviewStatus": "review", "Edit": "edits"})
+    assert list(frame.columns) == ["SubmissionDate", "ReviewState", "leaver_id", "Edits"]
+
+
+def test_a_kobotoolbox_export_scores_as_its_records(tmp_path):
+    records = rm.make_leaver_survey(50, random_state=3)
+    export = _kobo_export(records.drop(columns="leaver_id"))
+    path = _write_kobo(export, tmp_path / "kobo.csv")
+    summary = batch.score_file(path, tmp_path / "scores.csv")
+    scores = pd.read_csv(tmp_path / "scores.csv", dtype={"leaver_id": str})
+    expected = rm.load_model().predict(records)
+    assert summary.line() == "read 50 rows: scored 50, rejected 0"
+    assert scores["leaver_id"].tolist() == export["_uuid"].tolist()
+    for name in ("p_alumni_engagement", "p_rehire_intent"):
+        np.testing.assert_allclose(scores[name], expected[name], rtol=0, atol=1e-12)

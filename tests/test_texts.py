@@ -19,7 +19,8 @@ from rehire_model.updating import METHODS as UPDATE_METHODS
 PACKAGE = Path(rm.__file__).parent
 LITERAL_KEY = re.compile(r"""["']((?:report|table|chart|card|cli|shown|reason|coach|metric|"""
                          r"""group|action|segment|target|lever|interview|construct|field|"""
-                         r"""value|audit|problem|warning|input|output|model|update|monitor)"""
+                         r"""value|audit|problem|warning|input|output|model|update|monitor|"""
+                         r"""questionnaire)"""
                          r"""\.[A-Za-z0-9_.+ -]+)["']""")
 
 
@@ -42,6 +43,11 @@ def _dynamic_keys() -> set[str]:
                                     "50s", "60+", "unknown", "race_ethnicity",
                                     "employment_type", "nationality", "region")}
     keys |= {f"action.{a}" for a in (*ACTIONS, "respect_with_drawing_out")}
+    keys |= {f"question.{f.name}" for f in FIELDS}
+    keys |= {f"question_hint.{n}" for n in ("leaver_id", "tenure_years", "years_since_exit")}
+    keys |= {f"questionnaire.group.{g}" for g in ("employer", "policies", "sup_interview",
+                                                  "hr_interview", "follow_up", "outcomes",
+                                                  "company", "about_you")}
     keys |= {f"update.method.{m}" for m in ("none", *UPDATE_METHODS, "base_rate")}
     keys |= {f"update.cannot.{m}" for m in UPDATE_METHODS}
     keys |= {f"audit.column.{c}" for c in TABLE_COLUMNS[4:]}
