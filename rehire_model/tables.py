@@ -22,16 +22,19 @@ fields, and may give the company's own spellings of values (see :func:`read_colu
     [values.company_size]
     "大企業" = "5000+"
 
-Survey exports read as they are. In the exit-survey form, each question is named as its
-field and sits in a group, so KoboToolbox writes headers such as
-``sup_interview/sup_answers/sup_welcomed_return`` (and, exporting labels,
-``Group label/Question label``) and ODK Central ``sup_interview-sup_answers-...``. A
-header that names nothing as written is read by its end after the group prefixes
-(``sup_answers/sup_welcomed_return``, then ``sup_welcomed_return``; groups are separated
-by ``/``, or by ``-`` in a header without ``/``) when that end is a field's name or label
-or a header of the mapping. A header as written always comes first, so a label holding
-``/`` or ``-`` reads as it is. A header read by its end counts as a mapped one: it and
-another header naming the same field are an error, as two headers mapped to one field are.
+Survey exports read as they are. In the exit survey (:mod:`rehire_model.questionnaire`),
+each question is named as its field and sits in a group, so KoboToolbox writes headers
+such as ``sup_interview/sup_interview_answers/sup_welcomed_return`` (and, exporting
+labels, ``Group label/Question label``) and ODK Central
+``sup_interview-sup_interview_answers-...``. A header that names nothing as written is
+read by its end after the group prefixes (``sup_interview_answers/sup_welcomed_return``,
+then ``sup_welcomed_return``) when that end is a field's name or label or a header of
+the mapping. Groups are separated by ``/``; by ``-`` only in an ODK Central export
+(which has a ``KEY``, ``SubmissionDate`` or ``meta-instanceID`` column), so a company's
+own ``Sub-industry`` stays its own column. A header as written always comes first, so a
+label holding ``/`` or ``-`` reads as it is. A header read by its end counts as a mapped
+one: it and another header naming the same field are an error, as two headers mapped to
+one field are.
 
 The columns the survey tools add about each submission (:data:`SURVEY_METADATA_COLUMNS`:
 ``_submission_time``, ``SubmissionDate``, ``start``, ...) are kept as the company's
