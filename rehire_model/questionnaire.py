@@ -297,11 +297,14 @@ def _texts(key: str, langs: Sequence[str], column: str = "label", **values: Any
     return {f"{column}::{_LANGUAGE_NAMES[lang]}": text(key, lang, **values) for lang in langs}
 
 
-def _question_label(field: Field, langs: Sequence[str]) -> dict[str, str]:
+def _question_text(field: Field, lang: str) -> str:
+    """The question of a field; a company's own column is asked by its label."""
     key = f"question.{field.name}"
-    if has_text(key):
-        return _texts(key, langs)
-    return {f"label::{_LANGUAGE_NAMES[lang]}": field.label(lang) for lang in langs}
+    return text(key, lang) if has_text(key) else field.label(lang)
+
+
+def _question_label(field: Field, langs: Sequence[str]) -> dict[str, str]:
+    return {f"label::{_LANGUAGE_NAMES[lang]}": _question_text(field, lang) for lang in langs}
 
 
 def _list_name(field: Field) -> str | None:
@@ -429,15 +432,13 @@ def _reads_as(field: Field, label: str, code: str) -> bool:
 
 def _column_map(fields: Sequence[Field], langs: Sequence[str], choices: pd.DataFrame
                 ) -> ColumnMap:
-    by_name = {f.name: f for f in fields}
     columns: dict[str, str] = {}
     spellings: dict[str, dict[str, str]] = {}
     for field in fields:
         if field.name not in FIELDS_BY_NAME:  # a company's own: read under its groups too
             columns[field.name] = field.name
         for lang in langs:
-            columns.setdefault(_question_label(field, [lang])[
-                f"label::{_LANGUAGE_NAMES[lang]}"], field.name)
+            columns.setdefault(_question_text(field, lang), field.name)
         list_name = _list_name(field)
         if list_name is None:
             continue
@@ -446,7 +447,7 @@ def _column_map(fields: Sequence[Field], langs: Sequence[str], choices: pd.DataF
             code = "" if row["name"] == _DONT_KNOW else row["name"]
             for lang in langs:
                 label = row[f"label::{_LANGUAGE_NAMES[lang]}"]
-                if not _reads_as(by_name[field.name], label, code):
+                if not _reads_as(field, label, code):
                     spellings.setdefault(field.name, {})[label] = code
     return ColumnMap(columns, spellings)
 
