@@ -281,6 +281,17 @@ def _nearest(name: str, candidates: Iterable[Any], cutoff: float = _NEAR_MISS) -
     return best
 
 
+def _nearest_header(name: str, headers: Iterable[Any]) -> str | None:
+    """The header most like ``name``, as written or by its end after group prefixes
+    (a survey export's ``Group label/Question label``); the header is given whole."""
+    whole: dict[str, str] = {}
+    for header in map(str, headers):
+        for text in (header, *_group_ends(header, dashes=True)):
+            whole.setdefault(text, header)
+    nearest = _nearest(name, whole)
+    return None if nearest is None else whole[nearest]
+
+
 # --------------------------------------------------------------------------------------
 # How the names in a message read
 # --------------------------------------------------------------------------------------
@@ -683,7 +694,7 @@ class _Reading:
         for header, target in self.columns.items():
             if _key(header) in present or target in names:
                 continue
-            nearest = _nearest(header, unused)
+            nearest = _nearest_header(header, unused)
             if nearest is not None:
                 warnings.warn(DataWarning(message(
                     "input.near_miss", header=header, field=_field_words(target),

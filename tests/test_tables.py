@@ -689,6 +689,19 @@ def test_an_id_column_is_read_as_leaver_id(tmp_path):
     assert _japanese_only(japanese, str(path))
 
 
+def test_a_near_miss_under_group_labels_names_the_whole_header(tmp_path):
+    # A KoboToolbox labels export: "Group label/group/Question label", one label mistyped.
+    header = ("上司との退職面談/sup_interview_answers/"
+              "上司は、戻ってきても歓迎すという意思を示してくれましたか。")
+    path = tmp_path / "a.csv"
+    path.write_text(f"{header}\nはい\n", encoding="utf-8")
+    question = "上司は、戻ってきても歓迎するという意思を示してくれましたか。"
+    columns = {question: "sup_welcomed_return"}
+    with pytest.warns(DataWarning, match=f"the nearest is '{header}': fix the header or the "
+                                         "map"):
+        read_table(path, columns=columns)
+
+
 def test_a_near_miss_of_the_column_map_is_a_warning(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("退職者ID,上司が退職理由を理解してた\n007,はい\n", encoding="utf-8")
