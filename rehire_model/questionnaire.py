@@ -292,9 +292,14 @@ def _in_sections(fields: Iterable[Field]) -> list[tuple[str, list[Field]]]:
 # --------------------------------------------------------------------------------------
 
 
+def _in(column: str, lang: str) -> str:
+    """An XLSForm column in a language: ``label::Japanese (ja)``."""
+    return f"{column}::{_LANGUAGE_NAMES[lang]}"
+
+
 def _texts(key: str, langs: Sequence[str], column: str = "label", **values: Any
            ) -> dict[str, str]:
-    return {f"{column}::{_LANGUAGE_NAMES[lang]}": text(key, lang, **values) for lang in langs}
+    return {_in(column, lang): text(key, lang, **values) for lang in langs}
 
 
 def _question_text(field: Field, lang: str) -> str:
@@ -304,7 +309,7 @@ def _question_text(field: Field, lang: str) -> str:
 
 
 def _question_label(field: Field, langs: Sequence[str]) -> dict[str, str]:
-    return {f"label::{_LANGUAGE_NAMES[lang]}": _question_text(field, lang) for lang in langs}
+    return {_in("label", lang): _question_text(field, lang) for lang in langs}
 
 
 def _list_name(field: Field) -> str | None:
@@ -377,7 +382,7 @@ def _survey_rows(fields: Sequence[Field], langs: Sequence[str]) -> list[dict[str
 
 
 def _same_texts(label: str, langs: Sequence[str]) -> dict[str, str]:
-    return {f"label::{_LANGUAGE_NAMES[lang]}": label for lang in langs}
+    return {_in("label", lang): label for lang in langs}
 
 
 def _choices_of(field: Field, langs: Sequence[str]) -> list[tuple[str, dict[str, str]]]:
@@ -446,7 +451,7 @@ def _column_map(fields: Sequence[Field], langs: Sequence[str], choices: pd.DataF
         for row in own.to_dict("records"):
             code = "" if row["name"] == _DONT_KNOW else row["name"]
             for lang in langs:
-                label = row[f"label::{_LANGUAGE_NAMES[lang]}"]
+                label = row[_in("label", lang)]
                 if not _reads_as(field, label, code):
                     spellings.setdefault(field.name, {})[label] = code
     return ColumnMap(columns, spellings)
@@ -483,7 +488,7 @@ _REFERENCE = re.compile(r"\$\{(\w+)\}")
 
 
 def _label(row: dict[str, Any], lang: str) -> str:
-    return str(row.get(f"label::{_LANGUAGE_NAMES[lang]}") or "")
+    return str(row.get(_in("label", lang)) or "")
 
 
 def _page(form: Questionnaire, lang: str) -> str:
@@ -545,7 +550,7 @@ def _question_html(form: Questionnaire, row: dict[str, Any], n: int, lang: str) 
     if not row["required"]:
         parts.append(html.escape(text("questionnaire.page.optional", lang)))
     parts.append("</p>")
-    hint = row.get(f"hint::{_LANGUAGE_NAMES[lang]}")
+    hint = row.get(_in("hint", lang))
     if hint:
         parts.append(f'<p class="hint">{html.escape(hint)}</p>')
     kind = row["type"]
@@ -555,7 +560,7 @@ def _question_html(form: Questionnaire, row: dict[str, Any], n: int, lang: str) 
                         for choice in choices.to_dict("records"))
         parts.append(f'<ul class="choices">{items}</ul>')
     elif kind in ("integer", "decimal"):
-        how = row.get(f"constraint_message::{_LANGUAGE_NAMES[lang]}") or text(
+        how = row.get(_in("constraint_message", lang)) or text(
             "questionnaire.page.write_number", lang)
         parts.append(f'<p class="how">{html.escape(how)}</p><div class="box"></div>')
     else:
